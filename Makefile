@@ -1,0 +1,106 @@
+# Hearth: one non-recursive Makefile. Out-of-tree builds in build/<variant>/.
+#   make            release build (build/release/hearth)
+#   make run        install dependencies, build, set up ./data on first run, serve
+#   make check      build and run every test (unit and integration)
+#   make san check  the same under AddressSanitizer and UBSan (build/san/)
+#   make lint       clang-format check and banned-function scan
+#   make deps       install the Debian packages (as root; prints the apt line otherwise)
+
+VARIANT ?= release
+ifneq ($(filter san,$(MAKECMDGOALS)),)
+VARIANT := san
+endif
+
+B := build/$(VARIANT)
+CC ?= cc
+PKGS := libmicrohttpd jansson libsodium sqlite3 openssl inih
+DEB_PACKAGES := build-essential pkg-config clang clang-format libclang-rt-14-dev \
+	libmicrohttpd-dev libwslay-dev libcurl4-openssl-dev libjansson-dev libsodium-dev \
+	libsqlite3-dev libpq-dev libssl-dev libinih-dev libxml2-dev libcmark-dev libidn2-dev \
+	python3 python3-pytest python3-requests
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+	-Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+OPT_release := -O2 -g
+OPT_san := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT := $(OPT_$(VARIANT))
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CPPFLAGS += -Isrc -D_GNU_SOURCE
+CFLAGS += -std=c17 $(WARN) $(OPT) -MMD -MP $(PKG_CFLAGS) -pthread
+LDFLAGS += $(OPT) -pthread
+LDLIBS += $(PKG_LIBS) -lm
+
+SRC := $(sort $(wildcard src/*/*.c))
+OBJ := $(SRC:%.c=$(B)/%.o)
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+GEN_OBJ := $(B)/gen/migrations.o
+LIB := $(B)/libhearth.a
+BIN := $(B)/hearth
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all san check unit integ lint deps run clean format
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(UNIT_BIN)
+san: all
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/gen/migrations.c: $(MIGRATIONS) tools/embed-migrations.sh
+	@mkdir -p $(@D)
+	sh tools/embed-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/migrations.o: $(B)/gen/migrations.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(OBJ) $(GEN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(B)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(B)/tests/%: tests/unit/%.c $(LIB) tests/t.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+check: all
+	HEARTH_BUILD=$(B) VARIANT=$(VARIANT) sh tools/run-tests.sh
+
+unit: all
+	HEARTH_BUILD=$(B) VARIANT=$(VARIANT) UNIT_ONLY=1 sh tools/run-tests.sh
+
+integ: all
+	HEARTH_BUILD=$(B) VARIANT=$(VARIANT) INTEG_ONLY=1 sh tools/run-tests.sh
+
+lint:
+	sh tools/lint.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+deps:
+	@sh tools/deps.sh $(DEB_PACKAGES)
+
+run: deps
+	$(MAKE) all
+	sh tools/run.sh $(BIN)
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)

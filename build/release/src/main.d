@@ -1,0 +1,1 @@
+build/release/src/main.o: src/main.c

@@ -1,0 +1,115 @@
+/*
+ * db: the one narrow storage interface of Hearth.
+ *
+ * Only src/db/ includes sqlite3.h or libpq-fe.h. Everything above talks to
+ * a struct db (a pool of connections) through these functions, with SQL
+ * written so that SQLite and PostgreSQL both accept it:
+ *   - placeholders are '?', numbered from 1 left to right (the PostgreSQL
+ *     backend rewrites them to $1, $2...);
+ *   - ids and times are BIGINT (times in ms since the epoch), booleans are
+ *     INTEGER 0/1, text is TEXT; no AUTOINCREMENT, no ROWID, no SQLite-only
+ *     functions outside db_sqlite.c; upserts with ON CONFLICT ... DO.
+ *
+ * Concurrency: one writer and a pool of readers. db_acquire(DB_WRITE)
+ * waits for the single write connection; DB_READ takes a reader from the
+ * pool (SQLite in WAL mode lets readers run beside the writer). A
+ * connection is used by one thread at a time, from acquire to release.
+ * An in-memory database (":memory:") has a single connection that serves
+ * both modes, one holder at a time.
+ *
+ * Statements are prepared once per connection and cached by their SQL text:
+ * db_prepare() returns the cached statement, owned by the connection. The
+ * caller binds, steps, reads columns and must call db_stmt_done() before
+ * preparing the same SQL again or releasing the connection. Text returned
+ * by db_col_text() is borrowed until the next db_step() or db_stmt_done().
+ */
+#ifndef HEARTH_DB_DB_H
+#define HEARTH_DB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+enum db_mode {
+    DB_READ = 0,
+    DB_WRITE = 1,
+};
+
+/* Results of db_step() besides negative errors. */
+enum db_step_result {
+    DB_DONE = 0,
+    DB_ROW = 1,
+};
+
+struct db_options {
+    int readers;         /* reader pool size; 0 means 4 */
+    int busy_timeout_ms; /* how long to wait on a lock; 0 means 5000 */
+};
+
+/*
+ * Opens the database named by url: a file path, "sqlite:PATH", or
+ * ":memory:". Creates the file if it does not exist (the folder must).
+ * opt may be NULL. Returns 0 and an owned *out, or E_INVAL (bad url),
+ * E_IO (cannot open or create), E_DB.
+ */
+int db_open(const char *url, const struct db_options *opt, struct db **out);
+/* Closes every connection; none may be held. Accepts NULL. */
+void db_close(struct db *db);
+/* "sqlite" or "postgresql". */
+const char *db_backend_name(const struct db *db);
+
+/* Takes a connection; blocks until one is free. Returns 0 or E_DB. */
+int db_acquire(struct db *db, enum db_mode mode, struct db_conn **out);
+/* Gives the connection back; a transaction still open is rolled back. */
+void db_release(struct db_conn *c);
+
+/* Transactions (write connections). 0 or E_DB / E_BUSY. */
+int db_begin(struct db_conn *c);
+int db_commit(struct db_conn *c);
+void db_rollback(struct db_conn *c);
+
+/* Runs SQL without parameters, possibly several statements (migrations). */
+int db_exec(struct db_conn *c, const char *sql);
+
+/* Returns the connection's cached statement for sql (borrowed). 0 or E_DB. */
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
+/* Bindings: idx counts from 1. text NULL binds SQL NULL. 0 or E_DB. */
+int db_bind_i64(struct db_stmt *s, int idx, int64_t v);
+int db_bind_text(struct db_stmt *s, int idx, const char *v);
+int db_bind_textn(struct db_stmt *s, int idx, const char *v, size_t n);
+int db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n);
+int db_bind_null(struct db_stmt *s, int idx);
+/*
+ * Runs or advances the statement: DB_ROW when a row is ready, DB_DONE at
+ * the end, E_EXISTS on a unique or primary key violation, E_BUSY when the
+ * database stayed locked past the busy timeout, E_DB otherwise (logged).
+ */
+int db_step(struct db_stmt *s);
+/* Column readers for the current row; col counts from 0. */
+int db_col_is_null(struct db_stmt *s, int col);
+int64_t db_col_i64(struct db_stmt *s, int col);
+/* NULL for SQL NULL; otherwise NUL-terminated, borrowed (see above). */
+const char *db_col_text(struct db_stmt *s, int col);
+const void *db_col_blob(struct db_stmt *s, int col);
+size_t db_col_bytes(struct db_stmt *s, int col);
+/* Resets the statement and clears its bindings. Accepts NULL. */
+void db_stmt_done(struct db_stmt *s);
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(struct db_conn *c);
+
+/*
+ * Applies the compiled-in migrations (src/db/migrations/NNNN_name.sql) that
+ * the database has not recorded yet, each in its own transaction, and
+ * records them in schema_migrations. *db_version (may be NULL) receives
+ * the version found before migrating, *known (may be NULL) the newest
+ * version this build knows. Returns 0, E_LIMIT when the database was
+ * written by a newer Hearth (nothing is changed then), or E_DB.
+ */
+int db_migrate(struct db *db, int *db_version, int *known);
+/* The newest version recorded in the database (0 for a new one). */
+int db_schema_version(struct db *db, int *version);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# make check: runs every unit test binary and the integration suite, then
+# prints one closing line "N passed, N failed" for the whole run.
+# Environment: HEARTH_BUILD (build dir), UNIT_ONLY / INTEG_ONLY, PYTEST_ARGS.
+set -u
+B="${HEARTH_BUILD:-build/release}"
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() {
+    # Adds the numbers of the last "N passed" / "N failed" line of $log.
+    line=$(grep -E '[0-9]+ (passed|failed)' "$log" | tail -n 1)
+    p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+    f=$(echo "$line" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | \
+        awk '{s+=$1} END {print s+0}')
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+}
+
+if [ -z "${INTEG_ONLY:-}" ]; then
+    for t in "$B"/tests/test_*; do
+        [ -x "$t" ] || continue
+        case "$t" in *.d) continue ;; esac
+        name=$(basename "$t")
+        if "$t" >"$log" 2>&1; then
+            echo "unit $name: $(tail -n 1 "$log")"
+        else
+            cat "$log"
+            echo "unit $name: FAILED (exit $?)"
+            grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed=$((failed + 1))
+        fi
+        count
+    done
+fi
+
+if [ -z "${UNIT_ONLY:-}" ] && ls tests/integ/test_*.py >/dev/null 2>&1; then
+    HEARTH_BIN="$(pwd)/$B/hearth" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+        ${PYTEST_ARGS:-} tests/integ >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    count
+    if [ $rc -ne 0 ] && ! grep -qE '[0-9]+ failed|[0-9]+ error' "$log"; then
+        failed=$((failed + 1))
+    fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
