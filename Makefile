@@ -11,7 +11,7 @@ ifneq ($(filter san,$(MAKECMDGOALS)),)
 VARIANT := san
 endif
 
-B := build/$(VARIANT)
+B := $(or $(BUILD),build/$(VARIANT))
 CC ?= cc
 PKGS := libmicrohttpd jansson libsodium sqlite3 openssl inih
 DEB_PACKAGES := build-essential pkg-config clang clang-format libclang-rt-14-dev \

@@ -8,8 +8,8 @@
 #define HEARTH_UTIL_LIMITS_H
 
 /* HTTP */
-#define LIMIT_HTTP_HEADER_BYTES (32 * 1024)       /* request line and headers */
-#define LIMIT_HTTP_BODY_BYTES (1024 * 1024)       /* any non-upload body */
+#define LIMIT_HTTP_HEADER_BYTES (32 * 1024)        /* request line and headers */
+#define LIMIT_HTTP_BODY_BYTES (1024 * 1024)        /* any non-upload body */
 #define LIMIT_HTTP_UPLOAD_BYTES (40 * 1024 * 1024) /* media uploads */
 #define LIMIT_HTTP_URL_BYTES 4096
 #define LIMIT_HTTP_TIMEOUT_S 30 /* idle connection timeout */

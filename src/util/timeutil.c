@@ -51,8 +51,7 @@ int time_parse_iso8601(const char *s, int64_t *ms)
 {
     const char *p = s;
     int y, mo, d, h, mi, sec, frac = 0;
-    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-        digits(&p, 2, &d))
+    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
         return E_INVAL;
     if (*p != 'T' && *p != 't' && *p != ' ')
         return E_INVAL;

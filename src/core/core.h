@@ -1,0 +1,21 @@
+/*
+ * core: the server-wide context every domain function receives.
+ *
+ * main fills a struct core from the configuration at start-up and keeps it
+ * for the life of the process; core functions borrow it. Nothing in it
+ * changes while the server runs, so threads share it without locking.
+ */
+#ifndef HEARTH_CORE_CORE_H
+#define HEARTH_CORE_CORE_H
+
+struct db;
+
+struct core {
+    struct db *db;        /* borrowed; open for the life of the process */
+    const char *base_url; /* public base URL without trailing slash: "https://social.example" */
+    const char *domain;   /* the server's domain: host, with ":port" when the URL has one */
+    int max_status_chars; /* status length limit in code points (URLs count 23) */
+    int test_network;     /* 1: plain http and private addresses allowed (tests only) */
+};
+
+#endif
