@@ -104,3 +104,31 @@ clean:
 	rm -rf build
 
 -include $(OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
+
+# Fuzzers: clang's libFuzzer with ASan and UBSan, each run on its corpus.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_B := build/fuzz
+FUZZ_LIB_SRC := $(filter-out src/http/%,$(SRC))
+FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Isrc -D_GNU_SOURCE $(PKG_CFLAGS)
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(B)/gen/migrations.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) $(B)/gen/migrations.c $(PKG_LIBS) -lm -o $@
+
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZ_SRC); do \
+		name=$$(basename $$f .c); target=$${name#fuzz_}; \
+		mkdir -p tests/fuzz/corpus/$$target $(FUZZ_B)/corpus-$$target; \
+		echo "fuzz $$target for $(FUZZ_SECONDS) s"; \
+		if ! $(FUZZ_B)/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=$(FUZZ_B)/crash-$$target- \
+			$(FUZZ_B)/corpus-$$target tests/fuzz/corpus/$$target > $(FUZZ_B)/$$name.log 2>&1; then \
+			tail -n 40 $(FUZZ_B)/$$name.log; echo "fuzz $$target: FAILED"; exit 1; \
+		fi; \
+		tail -n 2 $(FUZZ_B)/$$name.log; \
+	done
