@@ -1,0 +1,558 @@
+/*
+ * account: accounts and local users over the database.
+ */
+#include "core/account.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/core.h"
+#include "core/keys.h"
+#include "core/password.h"
+#include "core/text.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+#include "util/limits.h"
+#define LOG_MODULE "core"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/utf8.h"
+
+#define ACCOUNT_COLUMNS                                                                            \
+    "id, username, domain, display_name, note, fields, uri, url, inbox_url, shared_inbox_url,"     \
+    " public_key_pem, actor_type, locked, bot, discoverable, created_at, updated_at,"              \
+    " COALESCE(suspended_at, 0)"
+
+/* Names the web pages and federation will use as paths. */
+static const char *reserved_names[] = {
+    "about",    "actor",      "api",    "auth",  "inbox",      "instance",  "media",
+    "nodeinfo", "oauth",      "outbox", "relay", "settings",   "static",    "tags",
+    "users",    "well_known", "hearth", "root",  "postmaster", "webmaster", "abuse",
+};
+
+const char *user_role_name(enum user_role role)
+{
+    switch (role) {
+    case USER_ROLE_OWNER:
+        return "owner";
+    case USER_ROLE_ADMIN:
+        return "admin";
+    case USER_ROLE_MODERATOR:
+        return "moderator";
+    default:
+        return "member";
+    }
+}
+
+static char *lower_dup(struct arena *a, const char *s)
+{
+    char *p = arena_strdup(a, s);
+    for (char *q = p; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    return p;
+}
+
+static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
+{
+    const char *t = db_col_text(s, col);
+    return t ? arena_strdup(a, t) : NULL;
+}
+
+static struct account *read_account(struct arena *a, struct db_stmt *s)
+{
+    struct account *acc = arena_zalloc(a, sizeof(*acc));
+    acc->id = db_col_i64(s, 0);
+    acc->username = col_dup(a, s, 1);
+    acc->domain = col_dup(a, s, 2);
+    acc->display_name = col_dup(a, s, 3);
+    acc->note = col_dup(a, s, 4);
+    acc->fields = col_dup(a, s, 5);
+    acc->uri = col_dup(a, s, 6);
+    acc->url = col_dup(a, s, 7);
+    acc->inbox_url = col_dup(a, s, 8);
+    acc->shared_inbox_url = col_dup(a, s, 9);
+    acc->public_key_pem = col_dup(a, s, 10);
+    acc->actor_type = col_dup(a, s, 11);
+    acc->locked = (int)db_col_i64(s, 12);
+    acc->bot = (int)db_col_i64(s, 13);
+    acc->discoverable = (int)db_col_i64(s, 14);
+    acc->created_at = db_col_i64(s, 15);
+    acc->updated_at = db_col_i64(s, 16);
+    acc->suspended_at = db_col_i64(s, 17);
+    acc->acct = acc->domain ? arena_printf(a, "%s@%s", acc->username, acc->domain) : acc->username;
+    return acc;
+}
+
+/* Runs a prepared account query with one text or id parameter. */
+static int fetch_one(struct db_conn *c, struct arena *a, const char *sql, const char *text,
+                     int64_t id, struct account **out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    if (text)
+        db_bind_text(s, 1, text);
+    else
+        db_bind_i64(s, 1, id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *out = read_account(a, s);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int account_get(struct db_conn *c, struct arena *a, int64_t id, struct account **out)
+{
+    return fetch_one(c, a, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?", NULL, id, out);
+}
+
+int account_find_by_uri(struct db_conn *c, struct arena *a, const char *uri, struct account **out)
+{
+    return fetch_one(c, a, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE uri = ?", uri, 0, out);
+}
+
+int account_find(struct db_conn *c, struct arena *a, const char *username, const char *domain,
+                 const char *local_domain, struct account **out)
+{
+    const char *key;
+    if (!domain || !*domain || (local_domain && !strcasecmp(domain, local_domain)))
+        key = lower_dup(a, username);
+    else
+        key = lower_dup(a, arena_printf(a, "%s@%s", username, domain));
+    return fetch_one(c, a, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE acct_key = ?", key, 0,
+                     out);
+}
+
+int account_find_local(struct db_conn *c, struct arena *a, const char *username,
+                       struct account **out)
+{
+    return account_find(c, a, username, NULL, NULL, out);
+}
+
+int account_check_username(const char *username, const char **why)
+{
+    size_t n = strlen(username);
+    if (n == 0 || n > LIMIT_USERNAME_CHARS) {
+        *why = "username must be 1 to 30 characters";
+        return E_INVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)username[i];
+        if (!(isalnum(ch) || ch == '_') || ch >= 0x80) {
+            *why = "username may contain only letters, digits and underscores";
+            return E_INVAL;
+        }
+    }
+    for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++) {
+        if (!strcasecmp(username, reserved_names[i])) {
+            *why = "username is reserved";
+            return E_INVAL;
+        }
+    }
+    return 0;
+}
+
+static int check_email(const char *email, const char **why)
+{
+    const char *at = strchr(email, '@');
+    size_t n = strlen(email);
+    if (!at || at == email || strchr(at + 1, '@') || !strchr(at + 1, '.') || n > 254 ||
+        at[1] == '.' || email[n - 1] == '.') {
+        *why = "email is not a valid address";
+        return E_INVAL;
+    }
+    for (const char *p = email; *p; p++) {
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == '"') {
+            *why = "email is not a valid address";
+            return E_INVAL;
+        }
+    }
+    return 0;
+}
+
+/* 1 when the key exists in the table's unique column. */
+static int exists(struct db_conn *c, const char *sql, const char *key)
+{
+    struct db_stmt *s;
+    if (db_prepare(c, sql, &s))
+        return 0;
+    db_bind_text(s, 1, key);
+    int found = db_step(s) == DB_ROW;
+    db_stmt_done(s);
+    return found;
+}
+
+int user_create(const struct core *core, const char *username, const char *email,
+                const char *password, enum user_role role, int64_t *account_id, const char **why)
+{
+    char hash[PASSWORD_HASH_MAX];
+    char *priv = NULL, *pub = NULL;
+    struct db_conn *c = NULL;
+    struct arena *a = arena_new();
+    int rc = account_check_username(username, why);
+    if (rc)
+        goto out;
+    rc = check_email(email, why);
+    if (rc)
+        goto out;
+    rc = password_hash(password, hash, why);
+    if (rc)
+        goto out;
+    rc = keys_generate_rsa(&priv, &pub);
+    if (rc) {
+        *why = "could not make a key pair";
+        goto out;
+    }
+    const char *ukey = lower_dup(a, username);
+    const char *ekey = lower_dup(a, email);
+    rc = db_acquire(core->db, DB_WRITE, &c);
+    if (rc)
+        goto out;
+    rc = db_begin(c);
+    if (rc)
+        goto out;
+    if (exists(c, "SELECT 1 FROM accounts WHERE acct_key = ?", ukey)) {
+        *why = "username is already taken";
+        rc = E_EXISTS;
+        goto out;
+    }
+    if (exists(c, "SELECT 1 FROM users WHERE email_key = ?", ekey)) {
+        *why = "email is already in use";
+        rc = E_EXISTS;
+        goto out;
+    }
+    int64_t id = id_next();
+    int64_t now = time_now_ms();
+    const char *base = core->base_url;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "INSERT INTO accounts (id, username, domain, acct_key, uri, url, inbox_url,"
+                    " shared_inbox_url, outbox_url, followers_url, following_url, public_key_pem,"
+                    " private_key_pem, created_at, updated_at)"
+                    " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, id);
+    db_bind_text(s, 2, username);
+    db_bind_text(s, 3, ukey);
+    db_bind_text(s, 4, arena_printf(a, "%s/users/%s", base, username));
+    db_bind_text(s, 5, arena_printf(a, "%s/@%s", base, username));
+    db_bind_text(s, 6, arena_printf(a, "%s/users/%s/inbox", base, username));
+    db_bind_text(s, 7, arena_printf(a, "%s/inbox", base));
+    db_bind_text(s, 8, arena_printf(a, "%s/users/%s/outbox", base, username));
+    db_bind_text(s, 9, arena_printf(a, "%s/users/%s/followers", base, username));
+    db_bind_text(s, 10, arena_printf(a, "%s/users/%s/following", base, username));
+    db_bind_text(s, 11, pub);
+    db_bind_text(s, 12, priv);
+    db_bind_i64(s, 13, now);
+    db_bind_i64(s, 14, now);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0) {
+        if (rc == E_EXISTS)
+            *why = "username is already taken";
+        goto out;
+    }
+    rc = db_prepare(c,
+                    "INSERT INTO users (account_id, email, email_key, password_hash, role,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, id);
+    db_bind_text(s, 2, email);
+    db_bind_text(s, 3, ekey);
+    db_bind_text(s, 4, hash);
+    db_bind_i64(s, 5, role);
+    db_bind_i64(s, 6, now);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0) {
+        if (rc == E_EXISTS)
+            *why = "email is already in use";
+        goto out;
+    }
+    rc = db_commit(c);
+    if (rc == 0) {
+        *account_id = id;
+        log_info("created local account %s (%s)", username, user_role_name(role));
+    }
+out:
+    if (c) {
+        if (rc)
+            db_rollback(c);
+        db_release(c);
+    }
+    if (priv) {
+        explicit_bzero(priv, strlen(priv));
+        free(priv);
+    }
+    free(pub);
+    arena_free(a);
+    return rc;
+}
+
+int user_set_password(const struct core *core, const char *username, const char *password,
+                      const char **why)
+{
+    char hash[PASSWORD_HASH_MAX];
+    int rc = password_hash(password, hash, why);
+    if (rc)
+        return rc;
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    rc = db_acquire(core->db, DB_WRITE, &c);
+    if (rc)
+        goto out_arena;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "UPDATE users SET password_hash = ? WHERE account_id ="
+                    " (SELECT id FROM accounts WHERE acct_key = ? AND domain IS NULL)",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, hash);
+    db_bind_text(s, 2, lower_dup(a, username));
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc >= 0)
+        rc = db_changes(c) == 1 ? 0 : E_NOTFOUND;
+out:
+    db_release(c);
+out_arena:
+    arena_free(a);
+    return rc;
+}
+
+int user_list(const struct core *core, struct arena *a, struct user_info **out, size_t *n)
+{
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    size_t count = 0, cap = 16;
+    struct user_info *list = arena_alloc(a, cap * sizeof(*list));
+    rc = db_prepare(c,
+                    "SELECT a.id, a.username, u.email, u.role, u.created_at FROM users u"
+                    " JOIN accounts a ON a.id = u.account_id ORDER BY a.id",
+                    &s);
+    if (rc)
+        goto out;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (count == cap) {
+            struct user_info *bigger = arena_alloc(a, cap * 2 * sizeof(*list));
+            memcpy(bigger, list, cap * sizeof(*list));
+            list = bigger;
+            cap *= 2;
+        }
+        list[count].account_id = db_col_i64(s, 0);
+        list[count].username = col_dup(a, s, 1);
+        list[count].email = col_dup(a, s, 2);
+        list[count].role = (enum user_role)db_col_i64(s, 3);
+        list[count].created_at = db_col_i64(s, 4);
+        count++;
+    }
+    db_stmt_done(s);
+    if (rc == DB_DONE) {
+        rc = 0;
+        *out = list;
+        *n = count;
+    }
+out:
+    db_release(c);
+    return rc;
+}
+
+int user_authenticate(const struct core *core, const char *login, const char *password,
+                      int64_t *account_id)
+{
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    char *hash = NULL;
+    int64_t id = 0;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "SELECT u.account_id, u.password_hash FROM users u JOIN accounts a"
+                    " ON a.id = u.account_id WHERE (u.email_key = ? OR a.acct_key = ?)"
+                    " AND u.disabled = 0 AND a.suspended_at IS NULL",
+                    &s);
+    if (rc == 0) {
+        const char *key = lower_dup(a, login);
+        db_bind_text(s, 1, key);
+        db_bind_text(s, 2, key);
+        if (db_step(s) == DB_ROW) {
+            id = db_col_i64(s, 0);
+            hash = arena_strdup(a, db_col_text(s, 1));
+        }
+        db_stmt_done(s);
+    }
+    db_release(c);
+    if (!hash) {
+        /* Spend the same time as a real check, so timing does not reveal unknown logins. */
+        static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                                    "Cq5nRZDqN0eYc9hBN1bAbWvZx3iuGJtMyBh2Nn0Kb1E";
+        password_verify(password, dummy);
+        rc = E_AUTH;
+        goto out;
+    }
+    rc = password_verify(password, hash);
+    if (rc == 0)
+        *account_id = id;
+out:
+    arena_free(a);
+    return rc;
+}
+
+int user_role(struct db_conn *c, int64_t account_id, enum user_role *role)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT role FROM users WHERE account_id = ?", &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *role = (enum user_role)db_col_i64(s, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int account_update_profile(struct db_conn *c, int64_t id, const char *display_name,
+                           const char *note, int locked, int bot, const char **why)
+{
+    struct arena *a = arena_new();
+    int rc = 0;
+    const char *note_html = NULL;
+    if (display_name) {
+        size_t n = strlen(display_name);
+        if (!utf8_valid(display_name, n)) {
+            *why = "display_name is not valid UTF-8";
+            rc = E_INVAL;
+            goto out;
+        }
+        if (utf8_count(display_name, n) > LIMIT_DISPLAY_NAME_CHARS) {
+            *why = "display_name is longer than 100 characters";
+            rc = E_INVAL;
+            goto out;
+        }
+    }
+    if (note) {
+        struct text_options opt = {.max_chars = LIMIT_NOTE_CHARS};
+        struct text_result res;
+        rc = text_format(a, note, strlen(note), &opt, &res);
+        if (rc) {
+            *why = rc == E_UTF8 ? "note is not valid UTF-8" : "note is longer than 500 characters";
+            rc = E_INVAL;
+            goto out;
+        }
+        note_html = res.html;
+    }
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "UPDATE accounts SET display_name = COALESCE(?, display_name),"
+                    " note_source = COALESCE(?, note_source), note = COALESCE(?, note),"
+                    " locked = CASE WHEN ? < 0 THEN locked ELSE ? END,"
+                    " bot = CASE WHEN ? < 0 THEN bot ELSE ? END, updated_at = ?"
+                    " WHERE id = ? AND domain IS NULL",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, display_name);
+    db_bind_text(s, 2, note);
+    db_bind_text(s, 3, note_html);
+    db_bind_i64(s, 4, locked);
+    db_bind_i64(s, 5, locked);
+    db_bind_i64(s, 6, bot);
+    db_bind_i64(s, 7, bot);
+    db_bind_i64(s, 8, time_now_ms());
+    db_bind_i64(s, 9, id);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc >= 0)
+        rc = db_changes(c) == 1 ? 0 : E_NOTFOUND;
+out:
+    arena_free(a);
+    return rc;
+}
+
+int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int64_t *id)
+{
+    if (!r->uri || !r->username || !r->domain || !*r->uri || !*r->username || !*r->domain)
+        return E_INVAL;
+    struct arena *a = arena_new();
+    int64_t now = time_now_ms();
+    int rc;
+    struct db_stmt *s;
+    const char *key = lower_dup(a, arena_printf(a, "%s@%s", r->username, r->domain));
+    rc = db_prepare(
+        c,
+        "INSERT INTO accounts (id, username, domain, acct_key, display_name, note, uri,"
+        " url, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url,"
+        " public_key_pem, actor_type, locked, bot, discoverable, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (uri) DO UPDATE SET username = excluded.username,"
+        " acct_key = excluded.acct_key, display_name = excluded.display_name,"
+        " note = excluded.note, url = excluded.url, inbox_url = excluded.inbox_url,"
+        " shared_inbox_url = excluded.shared_inbox_url,"
+        " outbox_url = excluded.outbox_url, followers_url = excluded.followers_url,"
+        " following_url = excluded.following_url,"
+        " public_key_pem = excluded.public_key_pem, actor_type = excluded.actor_type,"
+        " locked = excluded.locked, bot = excluded.bot,"
+        " discoverable = excluded.discoverable, updated_at = excluded.updated_at",
+        &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, id_next());
+    db_bind_text(s, 2, r->username);
+    db_bind_text(s, 3, lower_dup(a, r->domain));
+    db_bind_text(s, 4, key);
+    db_bind_text(s, 5, r->display_name ? r->display_name : "");
+    db_bind_text(s, 6, r->note ? r->note : "");
+    db_bind_text(s, 7, r->uri);
+    db_bind_text(s, 8, r->url);
+    db_bind_text(s, 9, r->inbox_url);
+    db_bind_text(s, 10, r->shared_inbox_url);
+    db_bind_text(s, 11, r->outbox_url);
+    db_bind_text(s, 12, r->followers_url);
+    db_bind_text(s, 13, r->following_url);
+    db_bind_text(s, 14, r->public_key_pem);
+    db_bind_text(s, 15, r->actor_type ? r->actor_type : "Person");
+    db_bind_i64(s, 16, r->locked);
+    db_bind_i64(s, 17, r->bot);
+    db_bind_i64(s, 18, r->discoverable);
+    db_bind_i64(s, 19, now);
+    db_bind_i64(s, 20, now);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0)
+        goto out;
+    rc = db_prepare(c, "SELECT id FROM accounts WHERE uri = ?", &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, r->uri);
+    rc = db_step(s) == DB_ROW ? 0 : E_DB;
+    if (rc == 0)
+        *id = db_col_i64(s, 0);
+    db_stmt_done(s);
+out:
+    arena_free(a);
+    return rc;
+}

@@ -1,0 +1,141 @@
+/*
+ * account: accounts (local and remote) and local users.
+ *
+ * An account is anyone who can post: a member here (domain NULL) or an
+ * actor on another server. A user is the login of a local account: email,
+ * password hash, role. Structs returned are allocated from the caller's
+ * arena. Functions taking a struct db_conn run inside the caller's
+ * connection (and transaction); those taking only the struct core open
+ * their own.
+ */
+#ifndef HEARTH_CORE_ACCOUNT_H
+#define HEARTH_CORE_ACCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct core;
+struct db_conn;
+
+enum user_role {
+    USER_ROLE_MEMBER = 0,
+    USER_ROLE_MODERATOR = 1,
+    USER_ROLE_ADMIN = 2,
+    USER_ROLE_OWNER = 3,
+};
+
+struct account {
+    int64_t id;
+    const char *username;
+    const char *domain; /* NULL for a local account */
+    const char *acct;   /* "alice" or "bob@social.example" */
+    const char *display_name;
+    const char *note;   /* HTML */
+    const char *fields; /* JSON array text */
+    const char *uri;
+    const char *url;
+    const char *inbox_url;
+    const char *shared_inbox_url;
+    const char *public_key_pem;
+    const char *actor_type;
+    int locked;
+    int bot;
+    int discoverable;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t suspended_at; /* 0 when not suspended */
+};
+
+struct user_info {
+    int64_t account_id;
+    const char *username;
+    const char *email;
+    enum user_role role;
+    int64_t created_at;
+};
+
+/* "member", "moderator", "admin" or "owner". */
+const char *user_role_name(enum user_role role);
+
+/* By id. 0 or E_NOTFOUND, E_DB. */
+int account_get(struct db_conn *c, struct arena *a, int64_t id, struct account **out);
+/* A local account by username (case-insensitive). */
+int account_find_local(struct db_conn *c, struct arena *a, const char *username,
+                       struct account **out);
+/*
+ * An account by username and domain (NULL or our own domain for local;
+ * case-insensitive). local_domain is the server's domain.
+ */
+int account_find(struct db_conn *c, struct arena *a, const char *username, const char *domain,
+                 const char *local_domain, struct account **out);
+/* By actor URI. */
+int account_find_by_uri(struct db_conn *c, struct arena *a, const char *uri, struct account **out);
+
+/*
+ * Checks a username for a new local account: [a-z0-9_], 1 to
+ * LIMIT_USERNAME_CHARS, not reserved. 0 or E_INVAL with *why.
+ */
+int account_check_username(const char *username, const char **why);
+
+/*
+ * Creates a local account and its user in one transaction: validates the
+ * username, the email (syntax, case-insensitively unique) and the password,
+ * hashes it, makes the RSA key pair. Returns 0 and the account id, or
+ * E_INVAL / E_EXISTS with *why naming the field ("username is already
+ * taken"), E_DB.
+ */
+int user_create(const struct core *core, const char *username, const char *email,
+                const char *password, enum user_role role, int64_t *account_id, const char **why);
+/* Sets a local user's password. 0, E_NOTFOUND, E_INVAL (with *why), E_DB. */
+int user_set_password(const struct core *core, const char *username, const char *password,
+                      const char **why);
+/* Every local user, oldest first. */
+int user_list(const struct core *core, struct arena *a, struct user_info **out, size_t *n);
+/*
+ * Checks a login: login is a username or an email. 0 and the account id
+ * when the password matches an enabled user, E_AUTH otherwise (the same
+ * answer for an unknown login, to not reveal which exist).
+ */
+int user_authenticate(const struct core *core, const char *login, const char *password,
+                      int64_t *account_id);
+/* The role of a local account's user; E_NOTFOUND for remote accounts. */
+int user_role(struct db_conn *c, int64_t account_id, enum user_role *role);
+
+/*
+ * Updates a local account's profile. NULL leaves a field unchanged; the
+ * note is plain text, stored as given and as escaped HTML. locked and bot
+ * are -1 to leave them. 0, E_INVAL (too long, bad UTF-8, with *why),
+ * E_NOTFOUND, E_DB.
+ */
+int account_update_profile(struct db_conn *c, int64_t id, const char *display_name,
+                           const char *note, int locked, int bot, const char **why);
+
+/* What federation knows of a remote actor. */
+struct account_remote {
+    const char *uri;
+    const char *username;
+    const char *domain;
+    const char *display_name;
+    const char *note; /* sanitized HTML */
+    const char *url;
+    const char *inbox_url;
+    const char *shared_inbox_url;
+    const char *outbox_url;
+    const char *followers_url;
+    const char *following_url;
+    const char *public_key_pem;
+    const char *actor_type;
+    int locked;
+    int bot;
+    int discoverable;
+};
+
+/*
+ * Inserts or updates a remote account, keyed by its URI. Returns 0 and the
+ * account id; E_INVAL when a required field (uri, username, domain) is
+ * missing; E_EXISTS when another actor holds username@domain.
+ */
+int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int64_t *id);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * keys: key pairs for local actors (HTTP signatures).
+ */
+#ifndef HEARTH_CORE_KEYS_H
+#define HEARTH_CORE_KEYS_H
+
+/*
+ * Makes an RSA-2048 key pair. *private_pem (PKCS#8) and *public_pem (SPKI)
+ * are owned by the caller (free()). Returns 0 or E_INTERNAL (logged).
+ */
+int keys_generate_rsa(char **private_pem, char **public_pem);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * http/server: libmicrohttpd glue.
+ *
+ * Per-request state (struct hreq) is created by the URI log callback, the
+ * first thing libmicrohttpd calls for a request, and freed by the
+ * completion callback; its arena holds everything the handler allocates,
+ * including the response body, which libmicrohttpd sends from that memory
+ * before the completion callback runs. The response is queued on the
+ * access-handler call that follows the body, never on the first call, or
+ * libmicrohttpd would close kept-alive connections; the exception is a
+ * refusal before the body (413), where closing is what we want.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/limits.h"
+#define LOG_MODULE "http"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+/* An oversized body is read and dropped up to this much, then the connection is cut. */
+#define DISCARD_MAX (4 * LIMIT_HTTP_BODY_BYTES)
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    int fd;
+    int port;
+    const struct route *routes;
+    size_t n_routes;
+    void *app;
+    atomic_int in_flight;
+};
+
+struct hreq {
+    struct req req;
+    struct resp resp;
+    struct buf body;
+    size_t discarded;
+    int too_large;
+    int responded;
+    int64_t start_us;
+    char id[12];
+    struct http_server *srv;
+};
+
+static const char *header_lookup(void *conn, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)conn, MHD_HEADER_KIND, name);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct http_server *s = cls;
+    (void)conn;
+    struct hreq *h = xcalloc(1, sizeof(*h));
+    h->srv = s;
+    h->start_us = time_mono_us();
+    h->req.arena = arena_new();
+    buf_init(&h->body, LIMIT_HTTP_BODY_BYTES);
+    snprintf(h->id, sizeof(h->id), "%08x", randombytes_random());
+    h->req.id = h->id;
+    /* The raw URI: the path is percent-decoded here, the query kept raw. */
+    const char *q = strchr(uri, '?');
+    size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+    h->req.path = req_url_decode(h->req.arena, uri, plen, 0);
+    h->req.query = q ? arena_strdup(h->req.arena, q + 1) : "";
+    h->req.app = s->app;
+    atomic_fetch_add(&s->in_flight, 1);
+    return h;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *s = cls;
+    (void)conn;
+    struct hreq *h = *con_cls;
+    if (!h)
+        return;
+    int64_t us = time_mono_us() - h->start_us;
+    const char *method = h->req.method ? h->req.method : "-";
+    if (h->resp.status) {
+        log_set_request_id(h->id);
+        log_fields(LOG_LEVEL_INFO, LOG_MODULE,
+                   "method=%s path=\"%s\" status=%d bytes=%zu us=%lld%s", method, h->req.path,
+                   h->resp.status, h->resp.body_len, (long long)us,
+                   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+        log_set_request_id(NULL);
+    }
+    arena_free(h->req.arena);
+    buf_fini(&h->body);
+    free(h);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_warn("libmicrohttpd: %s", msg);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h)
+{
+    struct resp *p = &h->resp;
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        p->body_len, (void *)(p->body ? p->body : ""), MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type",
+                            p->content_type ? p->content_type : "application/json; charset=utf-8");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Request-Id", h->id);
+    for (struct resp_header *hd = p->headers; hd; hd = hd->next)
+        MHD_add_response_header(r, hd->name, hd->value);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned int)p->status, r);
+    MHD_destroy_response(r);
+    h->responded = 1;
+    return ret;
+}
+
+static void dispatch(struct http_server *s, struct hreq *h)
+{
+    struct req *req = &h->req;
+    struct resp *resp = &h->resp;
+    req->body = buf_cstr(&h->body);
+    req->body_len = h->body.len;
+    const struct route *rt = NULL;
+    char allow[128];
+    enum route_result m = route_match(s->routes, s->n_routes, req, &rt, allow, sizeof(allow));
+    if (m == ROUTE_NOT_FOUND) {
+        resp_error(req, resp, 404, "Record not found");
+        return;
+    }
+    if (m == ROUTE_BAD_METHOD) {
+        resp_error(req, resp, 405, "Method not allowed");
+        resp_header_add(req, resp, "Allow", allow);
+        return;
+    }
+    log_set_request_id(h->id);
+    int rc = rt->handler(req, resp);
+    if (rc < 0 && resp->status == 0) {
+        int status = resp_status_for_err(rc);
+        if (status >= 500)
+            log_error("%s %s failed: %s", req->method, req->path, err_str(rc));
+        resp_error(req, resp, status, status >= 500 ? "internal error" : err_str(rc));
+    } else if (resp->status == 0) {
+        log_error("%s %s: handler set no response", req->method, req->path);
+        resp_error(req, resp, 500, "internal error");
+    }
+    log_set_request_id(NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *s = cls;
+    struct hreq *h = *con_cls;
+    (void)url;
+    (void)version;
+    if (!h)
+        return MHD_NO; /* the URI callback always runs first */
+    if (!h->req.method) {
+        /* First call: headers are in, the body is not. */
+        h->req.method = arena_strdup(h->req.arena, method);
+        h->req.is_head = !strcmp(method, "HEAD");
+        h->req.header_fn = header_lookup;
+        h->req.conn = conn;
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char addr[INET6_ADDRSTRLEN] = "-";
+        if (ci && ci->client_addr) {
+            if (ci->client_addr->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, addr,
+                          sizeof(addr));
+            else if (ci->client_addr->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr,
+                          sizeof(addr));
+        }
+        h->req.remote = arena_strdup(h->req.arena, addr);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || end == cl || n > LIMIT_HTTP_BODY_BYTES) {
+                /* Refuse before reading: libmicrohttpd closes the connection after. */
+                resp_error(&h->req, &h->resp, 413, "Request body too large");
+                return send_resp(conn, h);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (h->too_large || buf_append(&h->body, upload_data, n) != 0) {
+            /* A chunked body that outgrew the cap: drop it, answer 413 at the end. */
+            h->too_large = 1;
+            h->discarded += n;
+            if (h->discarded > DISCARD_MAX) {
+                log_warn("dropping connection: body far over the limit");
+                return MHD_NO;
+            }
+        }
+        return MHD_YES;
+    }
+    if (h->responded)
+        return MHD_YES;
+    if (h->too_large)
+        resp_error(&h->req, &h->resp, 413, "Request body too large");
+    else
+        dispatch(s, h);
+    return send_resp(conn, h);
+}
+
+/* Parses "HOST:PORT" or "[V6]:PORT" into a socket address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+    char host[128];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen)
+        return E_INVAL;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || port < 0 || port > 65535)
+        return E_INVAL;
+    size_t hlen = (size_t)(colon - listen);
+    const char *hp = listen;
+    if (listen[0] == '[') {
+        if (hlen < 2 || colon[-1] != ']')
+            return E_INVAL;
+        hp++;
+        hlen -= 2;
+    }
+    if (hlen >= sizeof(host))
+        return E_INVAL;
+    memcpy(host, hp, hlen);
+    host[hlen] = '\0';
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (!strcmp(host, "localhost"))
+        memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *len = sizeof(*v4);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *len = sizeof(*v6);
+        return 0;
+    }
+    return E_INVAL;
+}
+
+int http_server_start(const struct http_options *opt, const struct route *routes, size_t n,
+                      void *app, struct http_server **out)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    if (parse_listen(opt->listen, &ss, &sslen))
+        return E_INVAL;
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        log_error("socket: %s", strerror(errno));
+        return E_IO;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ss.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&ss, sslen) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EADDRINUSE)
+            return E_BUSY;
+        log_error("cannot bind %s: %s", opt->listen, strerror(e));
+        return E_IO;
+    }
+    if (listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EADDRINUSE)
+            return E_BUSY;
+        log_error("cannot listen on %s: %s", opt->listen, strerror(e));
+        return E_IO;
+    }
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof(bound);
+    getsockname(fd, (struct sockaddr *)&bound, &blen);
+    struct http_server *s = xcalloc(1, sizeof(*s));
+    s->fd = fd;
+    s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                                : ((struct sockaddr_in *)&bound)->sin_port);
+    s->routes = routes;
+    s->n_routes = n;
+    s->app = app;
+    atomic_init(&s->in_flight, 0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned int threads =
+        opt->threads > 0 ? (unsigned int)opt->threads : (unsigned int)(cores > 0 ? cores : 2);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_request,
+        s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)LIMIT_HTTP_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)LIMIT_HTTP_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(LIMIT_HTTP_HEADER_BYTES + 16 * 1024),
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_END);
+    if (!s->daemon) {
+        log_error("libmicrohttpd did not start on %s", opt->listen);
+        close(fd);
+        free(s);
+        return E_INTERNAL;
+    }
+    *out = s;
+    return 0;
+}
+
+int http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    /* In-flight requests get up to ten seconds to finish. */
+    for (int i = 0; i < 1000 && atomic_load(&s->in_flight) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (atomic_load(&s->in_flight) > 0)
+        log_warn("stopping with %d requests still in flight", atomic_load(&s->in_flight));
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,105 @@
+/*
+ * req: the request and response that every handler sees.
+ *
+ * These types are independent of libmicrohttpd so that handlers in api/,
+ * ap/ and web/ never include it: src/http/ fills a struct req from the
+ * connection, calls the route's handler, and sends the struct resp.
+ *
+ * Lifetime: a request and everything hanging off it (strings, the parsed
+ * JSON body, the response body) belong to req->arena, which lives from the
+ * request's first callback to its completion. Handlers never free.
+ */
+#ifndef HEARTH_UTIL_REQ_H
+#define HEARTH_UTIL_REQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct arena;
+
+#define REQ_MAX_PARAMS 8 /* path parameters per route */
+
+/* A request header or query/form pair. */
+struct req_pair {
+    const char *name;
+    const char *value;
+};
+
+/* Looks up a request header; provided by the server layer. */
+typedef const char *(*req_header_fn)(void *conn, const char *name);
+
+struct req {
+    struct arena *arena;
+    const char *method; /* "GET", ... (HEAD is served as GET with no body) */
+    const char *path;   /* decoded path, no query string */
+    const char *query;  /* raw query string without '?', "" when none */
+    const char *id;     /* short request id, also in every log line */
+    const char *remote; /* peer address as text */
+    const char *body;   /* NUL-terminated copy of the body ("" when none) */
+    size_t body_len;
+    int is_head;
+    /* Path parameters from the route pattern (":id"). */
+    struct req_pair params[REQ_MAX_PARAMS];
+    int n_params;
+    /* Query and form parameters, decoded, in order. */
+    struct req_pair *args;
+    size_t n_args;
+    int args_parsed;
+    json_t *json; /* the parsed JSON body, or NULL */
+    int json_parsed;
+    int json_error; /* the body claimed JSON but did not parse */
+    void *app;      /* the server's application context (struct core *) */
+    void *auth;     /* filled by an authentication step, later */
+    req_header_fn header_fn;
+    void *conn;
+};
+
+struct resp_header {
+    struct resp_header *next;
+    const char *name;
+    const char *value;
+};
+
+struct resp {
+    int status;               /* 0 until a handler sets one */
+    const char *content_type; /* default application/json */
+    const char *body;         /* arena memory */
+    size_t body_len;
+    struct resp_header *headers;
+};
+
+/* A request header (case-insensitive name), or NULL. Borrowed. */
+const char *req_header(struct req *r, const char *name);
+/* A path parameter of the matched route, or NULL. */
+const char *req_param(struct req *r, const char *name);
+/*
+ * A query, form (application/x-www-form-urlencoded) or JSON body
+ * parameter, in that order of precedence: body over query. JSON scalars are
+ * returned as text ("true", "12"); NULL when absent. Borrowed from the arena.
+ */
+const char *req_arg(struct req *r, const char *name);
+/* The JSON body when Content-Type is JSON; NULL when absent or invalid. */
+json_t *req_json(struct req *r);
+
+/* Decodes application/x-www-form-urlencoded text into pairs in the arena. */
+void req_parse_urlencoded(struct arena *a, const char *text, size_t len, struct req_pair **pairs,
+                          size_t *n);
+/* Percent-decodes s[0..len) into the arena ('+' is a space when form is set). */
+char *req_url_decode(struct arena *a, const char *s, size_t len, int form);
+
+/* Adds a response header (name and value copied into the request's arena). */
+void resp_header_add(struct req *r, struct resp *p, const char *name, const char *value);
+/* JSON response; steals the reference to body. */
+void resp_json(struct req *r, struct resp *p, int status, json_t *body);
+/* Mastodon's error shape: {"error": message}. */
+void resp_error(struct req *r, struct resp *p, int status, const char *message);
+/* A body of any type, copied into the arena. */
+void resp_body(struct req *r, struct resp *p, int status, const char *content_type,
+               const char *body, size_t len);
+
+/* Maps an enum err to the HTTP status a client should see. */
+int resp_status_for_err(int err);
+
+#endif
