@@ -1,0 +1,122 @@
+/*
+ * status: posts and what members do with them.
+ *
+ * Creating formats the text (core/text.h), stores mentions and hashtags,
+ * threads replies, and notifies mentioned members who may see the post.
+ * Edits keep the earlier versions; boosts are statuses that point to the
+ * boosted one; favourites and bookmarks are rows of their own. Every
+ * function that changes something runs in its own write transaction;
+ * readers take the caller's connection. Structs come from the caller's
+ * arena.
+ */
+#ifndef HEARTH_CORE_STATUS_H
+#define HEARTH_CORE_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/visibility.h"
+
+struct arena;
+struct core;
+struct db_conn;
+
+struct status {
+    int64_t id;
+    int64_t account_id;
+    const char *uri;
+    const char *url;
+    int local;
+    enum status_visibility visibility;
+    const char *text;    /* source text (local posts) */
+    const char *content; /* HTML */
+    const char *spoiler_text;
+    int sensitive;
+    const char *language; /* NULL when unknown */
+    int64_t in_reply_to_id;
+    int64_t in_reply_to_account_id;
+    int64_t thread_root_id;
+    int64_t reblog_of_id;
+    int64_t created_at;
+    int64_t edited_at; /* 0 when never edited */
+};
+
+struct status_new {
+    const char *text;
+    const char *spoiler_text; /* NULL: none */
+    int sensitive;
+    const char *language; /* NULL: unknown */
+    enum status_visibility visibility;
+    int64_t in_reply_to_id; /* 0: not a reply */
+};
+
+/*
+ * author (a local account) posts. Returns 0 and the new id; E_INVAL or
+ * E_LIMIT with *why (empty text, too long, invalid UTF-8, bad language);
+ * E_NOTFOUND when replying to a status the author may not see. A reply to
+ * a local-only post is local-only.
+ */
+int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
+                  const char **why);
+/* Reads one status (deleted ones are E_NOTFOUND). */
+int status_get(struct db_conn *c, struct arena *a, int64_t id, struct status **out);
+/* Deletes the author's status and its boosts. E_NOTFOUND when not theirs. */
+int status_delete(const struct core *core, int64_t actor, int64_t id);
+/*
+ * The author edits text, content warning and sensitivity; the previous
+ * version is kept (status_history), edited_at set, and members who boosted
+ * it are notified ("update"). Mentions and tags follow the new text.
+ */
+int status_edit(const struct core *core, int64_t actor, int64_t id, const struct status_new *p,
+                const char **why);
+
+struct status_version {
+    const char *text;
+    const char *content;
+    const char *spoiler_text;
+    int sensitive;
+    int64_t created_at;
+};
+
+/* Every version, oldest first, the current one last. */
+int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status_version **out,
+                   size_t *n);
+
+/*
+ * actor boosts the status. Public and unlisted posts can be boosted, and
+ * the author's own followers-only posts; a boost of a local-only or
+ * neighborhood post keeps its level. Returns the boost's id (the existing
+ * one when boosted already); E_NOTFOUND when invisible, E_FORBIDDEN when
+ * the level does not allow it.
+ */
+int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *reblog_id);
+int status_unreblog(const struct core *core, int64_t actor, int64_t id);
+/* Favourite and bookmark: idempotent; E_NOTFOUND when invisible to the actor. */
+int status_favourite(const struct core *core, int64_t actor, int64_t id);
+int status_unfavourite(const struct core *core, int64_t actor, int64_t id);
+int status_bookmark(const struct core *core, int64_t actor, int64_t id);
+int status_unbookmark(const struct core *core, int64_t actor, int64_t id);
+
+/* Per-viewer facts for one status (for the API's favourited, reblogged...). */
+struct status_counts {
+    int64_t replies;
+    int64_t reblogs;
+    int64_t favourites;
+    int favourited;
+    int reblogged;
+    int bookmarked;
+};
+int status_counts(struct db_conn *c, int64_t id, int64_t viewer, struct status_counts *out);
+
+/*
+ * The thread around a status as the viewer may see it: ancestors from the
+ * root down, descendants in reply order (depth first, oldest first).
+ */
+int status_context(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t id,
+                   int64_t **ancestors, size_t *n_anc, int64_t **descendants, size_t *n_desc);
+
+/* Mentioned account ids and tag names of a status. */
+int status_mentions(struct db_conn *c, struct arena *a, int64_t id, int64_t **ids, size_t *n);
+int status_tags(struct db_conn *c, struct arena *a, int64_t id, const char ***names, size_t *n);
+
+#endif
