@@ -17,46 +17,46 @@ static const char *t_cur_name;
 
 #define TEST(name) static void test_##name(void)
 
-#define RUN(name)                                                                                 \
-    do {                                                                                          \
-        t_cur_name = #name;                                                                       \
-        t_cur_failed = 0;                                                                         \
-        test_##name();                                                                            \
-        if (t_cur_failed) {                                                                       \
-            t_failed++;                                                                           \
-            fprintf(stderr, "FAIL %s\n", #name);                                                  \
-        } else {                                                                                  \
-            t_passed++;                                                                           \
-        }                                                                                         \
+#define RUN(name)                                                                                  \
+    do {                                                                                           \
+        t_cur_name = #name;                                                                        \
+        t_cur_failed = 0;                                                                          \
+        test_##name();                                                                             \
+        if (t_cur_failed) {                                                                        \
+            t_failed++;                                                                            \
+            fprintf(stderr, "FAIL %s\n", #name);                                                   \
+        } else {                                                                                   \
+            t_passed++;                                                                            \
+        }                                                                                          \
     } while (0)
 
-#define CHECK(cond)                                                                               \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, t_cur_name,      \
-                    #cond);                                                                       \
-            t_cur_failed = 1;                                                                     \
-        }                                                                                         \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, t_cur_name,       \
+                    #cond);                                                                        \
+            t_cur_failed = 1;                                                                      \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                           \
-    do {                                                                                          \
-        long long t_a_ = (long long)(a), t_b_ = (long long)(b);                                   \
-        if (t_a_ != t_b_) {                                                                       \
-            fprintf(stderr, "%s:%d: %s: %s == %lld, expected %lld\n", __FILE__, __LINE__,         \
-                    t_cur_name, #a, t_a_, t_b_);                                                  \
-            t_cur_failed = 1;                                                                     \
-        }                                                                                         \
+#define CHECK_INT(a, b)                                                                            \
+    do {                                                                                           \
+        long long t_a_ = (long long)(a), t_b_ = (long long)(b);                                    \
+        if (t_a_ != t_b_) {                                                                        \
+            fprintf(stderr, "%s:%d: %s: %s == %lld, expected %lld\n", __FILE__, __LINE__,          \
+                    t_cur_name, #a, t_a_, t_b_);                                                   \
+            t_cur_failed = 1;                                                                      \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                           \
-    do {                                                                                          \
-        const char *t_a_ = (a), *t_b_ = (b);                                                      \
-        if (!t_a_ || !t_b_ || strcmp(t_a_, t_b_) != 0) {                                          \
-            fprintf(stderr, "%s:%d: %s: %s ==\n  \"%s\"\nexpected\n  \"%s\"\n", __FILE__,         \
-                    __LINE__, t_cur_name, #a, t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)");    \
-            t_cur_failed = 1;                                                                     \
-        }                                                                                         \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *t_a_ = (a), *t_b_ = (b);                                                       \
+        if (!t_a_ || !t_b_ || strcmp(t_a_, t_b_) != 0) {                                           \
+            fprintf(stderr, "%s:%d: %s: %s ==\n  \"%s\"\nexpected\n  \"%s\"\n", __FILE__,          \
+                    __LINE__, t_cur_name, #a, t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)");     \
+            t_cur_failed = 1;                                                                      \
+        }                                                                                          \
     } while (0)
 
 static inline int t_done(void)

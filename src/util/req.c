@@ -100,6 +100,29 @@ static int content_type_is(struct req *r, const char *type)
     return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* Nesting depth of JSON text, counting brackets outside strings. */
+static int json_depth_ok(const char *s, size_t n)
+{
+    int depth = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > LIMIT_JSON_DEPTH)
+                return 0;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 1;
+}
+
 json_t *req_json(struct req *r)
 {
     if (r->json_parsed)
@@ -107,6 +130,10 @@ json_t *req_json(struct req *r)
     r->json_parsed = 1;
     if (r->body_len == 0 || !content_type_is(r, "application/json"))
         return NULL;
+    if (!json_depth_ok(r->body, r->body_len)) {
+        r->json_error = 1;
+        return NULL;
+    }
     json_error_t err;
     json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {

@@ -1,1 +1,0 @@
-build/release/src/main.o: src/main.c

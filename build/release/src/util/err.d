@@ -1,2 +1,0 @@
-build/release/src/util/err.o: src/util/err.c src/util/err.h
-src/util/err.h:

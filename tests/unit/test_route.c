@@ -1,0 +1,156 @@
+/*
+ * Unit tests for util/route and util/req: matching, parameters, trailing
+ * slashes, 404 against 405, HEAD, and argument parsing.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "t.h"
+#include "util/arena.h"
+#include "util/req.h"
+#include "util/route.h"
+
+static int h_ok(struct req *req, struct resp *resp)
+{
+    (void)req;
+    (void)resp;
+    return 0;
+}
+
+static const struct route routes[] = {
+    {"GET", "/health", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/api/v1/statuses/:id", h_ok, ROUTE_AUTH_OPTIONAL, "read:statuses"},
+    {"DELETE", "/api/v1/statuses/:id", h_ok, ROUTE_AUTH_REQUIRED, "write:statuses"},
+    {"GET", "/api/v1/statuses/:id/context", h_ok, ROUTE_AUTH_OPTIONAL, NULL},
+    {"POST", "/api/v1/accounts/:id/follow", h_ok, ROUTE_AUTH_REQUIRED, NULL},
+    {"GET", "/", h_ok, ROUTE_AUTH_NONE, NULL},
+};
+static const size_t n_routes = sizeof(routes) / sizeof(routes[0]);
+
+static enum route_result match(struct arena *a, const char *method, const char *path,
+                               struct req *req, const struct route **rt, char *allow)
+{
+    memset(req, 0, sizeof(*req));
+    req->arena = a;
+    req->method = method;
+    req->path = path;
+    req->query = "";
+    return route_match(routes, n_routes, req, rt, allow, 64);
+}
+
+TEST(matching)
+{
+    struct arena *a = arena_new();
+    struct req req;
+    const struct route *rt = NULL;
+    char allow[64];
+    CHECK_INT(match(a, "GET", "/health", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[0]);
+    CHECK_INT(match(a, "GET", "/health/", &req, &rt, allow), ROUTE_FOUND);
+    CHECK_INT(match(a, "GET", "/health//", &req, &rt, allow), ROUTE_NOT_FOUND);
+    CHECK_INT(match(a, "HEAD", "/health", &req, &rt, allow), ROUTE_FOUND);
+    CHECK_INT(match(a, "GET", "/api/v1/statuses/123", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[1]);
+    CHECK_STR(req_param(&req, "id"), "123");
+    CHECK(req_param(&req, "nope") == NULL);
+    CHECK_INT(match(a, "GET", "/api/v1/statuses/9/context", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[3]);
+    CHECK_STR(req_param(&req, "id"), "9");
+    CHECK_INT(match(a, "DELETE", "/api/v1/statuses/9", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[2]);
+    CHECK_INT(match(a, "GET", "/api/v1/statuses/", &req, &rt, allow), ROUTE_NOT_FOUND);
+    CHECK_INT(match(a, "GET", "/api/v1/statuses", &req, &rt, allow), ROUTE_NOT_FOUND);
+    CHECK_INT(match(a, "GET", "/api/v1/statuses/1/context/x", &req, &rt, allow), ROUTE_NOT_FOUND);
+    CHECK_INT(match(a, "GET", "/", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[5]);
+    CHECK_INT(match(a, "PUT", "/api/v1/statuses/9", &req, &rt, allow), ROUTE_BAD_METHOD);
+    CHECK_STR(allow, "GET, DELETE, HEAD");
+    CHECK_INT(match(a, "GET", "/api/v1/accounts/1/follow", &req, &rt, allow), ROUTE_BAD_METHOD);
+    CHECK_STR(allow, "POST");
+    arena_free(a);
+}
+
+static const char *form_header(void *conn, const char *name)
+{
+    (void)conn;
+    if (!strcasecmp(name, "Content-Type"))
+        return "application/x-www-form-urlencoded";
+    return NULL;
+}
+
+static const char *json_header(void *conn, const char *name)
+{
+    (void)conn;
+    if (!strcasecmp(name, "content-type"))
+        return "application/json; charset=utf-8";
+    return NULL;
+}
+
+TEST(arguments)
+{
+    struct arena *a = arena_new();
+    struct req req;
+    memset(&req, 0, sizeof(req));
+    req.arena = a;
+    req.query = "limit=20&q=caf%C3%A9+au+lait&empty=&flag";
+    req.body = "status=hello+world%21&limit=5";
+    req.body_len = strlen(req.body);
+    req.header_fn = form_header;
+    CHECK_STR(req_arg(&req, "status"), "hello world!");
+    CHECK_STR(req_arg(&req, "limit"), "5"); /* the body wins over the query */
+    CHECK_STR(req_arg(&req, "q"), "café au lait");
+    CHECK_STR(req_arg(&req, "empty"), "");
+    CHECK_STR(req_arg(&req, "flag"), "");
+    CHECK(req_arg(&req, "missing") == NULL);
+
+    struct req j;
+    memset(&j, 0, sizeof(j));
+    j.arena = a;
+    j.query = "";
+    j.body = "{\"status\":\"hi\",\"sensitive\":true,\"limit\":7}";
+    j.body_len = strlen(j.body);
+    j.header_fn = json_header;
+    CHECK_STR(req_arg(&j, "status"), "hi");
+    CHECK_STR(req_arg(&j, "sensitive"), "true");
+    CHECK_STR(req_arg(&j, "limit"), "7");
+    CHECK(req_json(&j) != NULL);
+
+    struct req bad;
+    memset(&bad, 0, sizeof(bad));
+    bad.arena = a;
+    bad.query = "";
+    bad.body = "{\"a\":1,\"a\":2}";
+    bad.body_len = strlen(bad.body);
+    bad.header_fn = json_header;
+    CHECK(req_json(&bad) == NULL); /* duplicate keys are refused */
+    CHECK_INT(bad.json_error, 1);
+    CHECK_STR(req_url_decode(a, "%zz%4", 5, 0), "%zz%4");
+
+    /* Nesting deeper than LIMIT_JSON_DEPTH is refused before parsing. */
+    char deep[200];
+    memset(deep, '[', 40);
+    memset(deep + 40, ']', 40);
+    deep[80] = '\0';
+    struct req d;
+    memset(&d, 0, sizeof(d));
+    d.arena = a;
+    d.query = "";
+    d.body = deep;
+    d.body_len = 80;
+    d.header_fn = json_header;
+    CHECK(req_json(&d) == NULL);
+    CHECK_INT(d.json_error, 1);
+    d.body = "[[[\"]]]]]]]]]]\"]]]";
+    d.body_len = strlen(d.body);
+    d.json_parsed = 0;
+    d.json_error = 0;
+    CHECK(req_json(&d) != NULL);
+    arena_free(a);
+}
+
+int main(void)
+{
+    RUN(matching);
+    RUN(arguments);
+    return t_done();
+}
