@@ -24,11 +24,13 @@ if [ -z "${INTEG_ONLY:-}" ]; then
         [ -x "$t" ] || continue
         case "$t" in *.d) continue ;; esac
         name=$(basename "$t")
-        if "$t" >"$log" 2>&1; then
+        "$t" >"$log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ]; then
             echo "unit $name: $(tail -n 1 "$log")"
         else
             cat "$log"
-            echo "unit $name: FAILED (exit $?)"
+            echo "unit $name: FAILED (exit $rc)"
             grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed=$((failed + 1))
         fi
         count

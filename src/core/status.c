@@ -195,8 +195,7 @@ static int format_text(const struct core *core, struct db_conn *c, struct arena 
     if (rc)
         return rc;
     if (core->max_status_chars > 0 && out->chars + spoiler_chars > (size_t)core->max_status_chars) {
-        *why = arena_printf(a, "text is too long (%zu characters, the limit is %d)",
-                            out->chars + spoiler_chars, core->max_status_chars);
+        *why = "text is too long: it exceeds the character limit";
         return E_LIMIT;
     }
     return 0;
