@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "api/api.h"
 #include "core/account.h"
 #include "core/core.h"
 #include "core/password.h"
@@ -480,8 +481,11 @@ static int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct http_options hopt = {.listen = in.cfg.listen};
-    rc = http_server_start(&hopt, http_routes, http_routes_count, &in.core, &srv);
+    struct http_options hopt = {.listen = in.cfg.listen, .authenticate = api_authenticate};
+    const struct route *routes;
+    size_t n_routes;
+    http_routes_all(&routes, &n_routes);
+    rc = http_server_start(&hopt, routes, n_routes, &in.core, &srv);
     if (rc == E_BUSY) {
         code = fail("cannot listen on %s: address already in use", in.cfg.listen);
         goto out;

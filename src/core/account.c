@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "core/core.h"
 #include "core/keys.h"
 #include "core/password.h"
@@ -27,11 +29,18 @@
     " public_key_pem, actor_type, locked, bot, discoverable, created_at, updated_at,"              \
     " COALESCE(suspended_at, 0)"
 
-/* Names the web pages and federation will use as paths. */
+/*
+ * Names that paths of the web pages, the API and federation use, and
+ * names people would mistake for the server speaking. "admin" is allowed:
+ * the first admin is usually called that.
+ */
 static const char *reserved_names[] = {
-    "about",    "actor",      "api",    "auth",  "inbox",      "instance",  "media",
-    "nodeinfo", "oauth",      "outbox", "relay", "settings",   "static",    "tags",
-    "users",    "well_known", "hearth", "root",  "postmaster", "webmaster", "abuse",
+    "about",       "abuse",   "accounts", "actor",     "api",        "auth",   "explore",
+    "feeds",       "hearth",  "home",     "inbox",     "instance",   "local",  "login",
+    "logout",      "media",   "neighborhood", "nodeinfo", "notifications", "oauth", "outbox",
+    "postmaster",  "public",  "relay",    "root",      "search",     "settings", "share",
+    "signup",      "static",  "statuses", "system",    "tags",       "users",  "webfinger",
+    "webmaster",   "well_known",
 };
 
 const char *user_role_name(enum user_role role)
@@ -179,16 +188,34 @@ static int check_email(const char *email, const char **why)
     return 0;
 }
 
-/* 1 when the key exists in the table's unique column. */
+/* 1 when the key exists in the table's unique column, 0 when not, or a negative error. */
 static int exists(struct db_conn *c, const char *sql, const char *key)
 {
     struct db_stmt *s;
-    if (db_prepare(c, sql, &s))
-        return 0;
+    int rc = db_prepare(c, sql, &s);
+    if (rc)
+        return rc;
     db_bind_text(s, 1, key);
-    int found = db_step(s) == DB_ROW;
+    rc = db_step(s);
     db_stmt_done(s);
-    return found;
+    return rc < 0 ? rc : rc == DB_ROW;
+}
+
+/* E_EXISTS with *why when the username or the email (lowercased keys) is taken. */
+static int check_taken(struct db_conn *c, const char *ukey, const char *ekey, const char **why)
+{
+    int rc = exists(c, "SELECT 1 FROM accounts WHERE acct_key = ?", ukey);
+    if (rc > 0) {
+        *why = "username is already taken";
+        return E_EXISTS;
+    }
+    if (rc == 0)
+        rc = exists(c, "SELECT 1 FROM users WHERE email_key = ?", ekey);
+    if (rc > 0) {
+        *why = "email is already in use";
+        return E_EXISTS;
+    }
+    return rc;
 }
 
 int user_create(const struct core *core, const char *username, const char *email,
@@ -198,10 +225,25 @@ int user_create(const struct core *core, const char *username, const char *email
     char *priv = NULL, *pub = NULL;
     struct db_conn *c = NULL;
     struct arena *a = arena_new();
+    *why = NULL;
     int rc = account_check_username(username, why);
     if (rc)
         goto out;
     rc = check_email(email, why);
+    if (rc)
+        goto out;
+    rc = password_check(password, why);
+    if (rc)
+        goto out;
+    const char *ukey = lower_dup(a, username);
+    const char *ekey = lower_dup(a, email);
+    /* Refuse a taken name before the slow part (hash, keys); checked again below. */
+    rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        goto out;
+    rc = check_taken(c, ukey, ekey, why);
+    db_release(c);
+    c = NULL;
     if (rc)
         goto out;
     rc = password_hash(password, hash, why);
@@ -212,24 +254,20 @@ int user_create(const struct core *core, const char *username, const char *email
         *why = "could not make a key pair";
         goto out;
     }
-    const char *ukey = lower_dup(a, username);
-    const char *ekey = lower_dup(a, email);
     rc = db_acquire(core->db, DB_WRITE, &c);
-    if (rc)
+    if (rc) {
+        c = NULL;
         goto out;
+    }
     rc = db_begin(c);
+    if (rc) {
+        db_release(c);
+        c = NULL;
+        goto out;
+    }
+    rc = check_taken(c, ukey, ekey, why);
     if (rc)
         goto out;
-    if (exists(c, "SELECT 1 FROM accounts WHERE acct_key = ?", ukey)) {
-        *why = "username is already taken";
-        rc = E_EXISTS;
-        goto out;
-    }
-    if (exists(c, "SELECT 1 FROM users WHERE email_key = ?", ekey)) {
-        *why = "email is already in use";
-        rc = E_EXISTS;
-        goto out;
-    }
     int64_t id = id_next();
     int64_t now = time_now_ms();
     const char *base = core->base_url;
@@ -306,14 +344,17 @@ int user_set_password(const struct core *core, const char *username, const char 
                       const char **why)
 {
     char hash[PASSWORD_HASH_MAX];
+    struct arena *a = arena_new();
+    struct db_conn *c = NULL;
+    *why = NULL;
     int rc = password_hash(password, hash, why);
     if (rc)
-        return rc;
-    struct arena *a = arena_new();
-    struct db_conn *c;
+        goto out;
     rc = db_acquire(core->db, DB_WRITE, &c);
-    if (rc)
-        goto out_arena;
+    if (rc) {
+        c = NULL;
+        goto out;
+    }
     struct db_stmt *s;
     rc = db_prepare(c,
                     "UPDATE users SET password_hash = ? WHERE account_id ="
@@ -328,8 +369,9 @@ int user_set_password(const struct core *core, const char *username, const char 
     if (rc >= 0)
         rc = db_changes(c) == 1 ? 0 : E_NOTFOUND;
 out:
-    db_release(c);
-out_arena:
+    if (c)
+        db_release(c);
+    sodium_memzero(hash, sizeof(hash));
     arena_free(a);
     return rc;
 }
@@ -430,6 +472,73 @@ int user_role(struct db_conn *c, int64_t account_id, enum user_role *role)
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int user_get(struct db_conn *c, struct arena *a, int64_t account_id, struct user **out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT u.account_id, a.username, u.email, u.role, u.approved, u.confirmed,"
+                        " u.disabled, u.locale, u.default_visibility, u.default_sensitive,"
+                        " u.default_language, u.created_at, COALESCE(u.last_login_at, 0)"
+                        " FROM users u JOIN accounts a ON a.id = u.account_id"
+                        " WHERE u.account_id = ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        struct user *u = arena_zalloc(a, sizeof(*u));
+        u->account_id = db_col_i64(s, 0);
+        u->username = col_dup(a, s, 1);
+        u->email = col_dup(a, s, 2);
+        u->role = (enum user_role)db_col_i64(s, 3);
+        u->approved = (int)db_col_i64(s, 4);
+        u->confirmed = (int)db_col_i64(s, 5);
+        u->disabled = (int)db_col_i64(s, 6);
+        u->locale = col_dup(a, s, 7);
+        u->default_visibility = (int)db_col_i64(s, 8);
+        u->default_sensitive = (int)db_col_i64(s, 9);
+        u->default_language = col_dup(a, s, 10);
+        u->created_at = db_col_i64(s, 11);
+        u->last_login_at = db_col_i64(s, 12);
+        *out = u;
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int account_counts(struct db_conn *c, int64_t id, struct account_counts *out)
+{
+    struct db_stmt *s;
+    *out = (struct account_counts){0};
+    int rc = db_prepare(c,
+                        "SELECT (SELECT count(*) FROM statuses WHERE account_id = ?"
+                        " AND deleted_at IS NULL),"
+                        " (SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 1),"
+                        " (SELECT count(*) FROM follows WHERE account_id = ? AND accepted = 1),"
+                        " (SELECT COALESCE(last_status_at, 0) FROM accounts WHERE id = ?)",
+                        &s);
+    if (rc)
+        return rc;
+    for (int i = 1; i <= 4; i++)
+        db_bind_i64(s, i, id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->statuses = db_col_i64(s, 0);
+        out->followers = db_col_i64(s, 1);
+        out->following = db_col_i64(s, 2);
+        out->last_status_at = db_col_i64(s, 3);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_DB;
     }
     db_stmt_done(s);
     return rc;

@@ -55,6 +55,31 @@ struct user_info {
     int64_t created_at;
 };
 
+/* A local user's login and preferences. */
+struct user {
+    int64_t account_id;
+    const char *username;
+    const char *email;
+    enum user_role role;
+    int approved;
+    int confirmed;
+    int disabled;
+    const char *locale;
+    int default_visibility; /* enum status_visibility */
+    int default_sensitive;
+    const char *default_language; /* NULL when unset */
+    int64_t created_at;
+    int64_t last_login_at; /* 0 when never */
+};
+
+/* Counts shown on a profile. */
+struct account_counts {
+    int64_t statuses; /* including boosts, as Mastodon counts */
+    int64_t followers;
+    int64_t following;
+    int64_t last_status_at; /* ms; 0 when it never posted */
+};
+
 /* "member", "moderator", "admin" or "owner". */
 const char *user_role_name(enum user_role role);
 
@@ -73,17 +98,20 @@ int account_find(struct db_conn *c, struct arena *a, const char *username, const
 int account_find_by_uri(struct db_conn *c, struct arena *a, const char *uri, struct account **out);
 
 /*
- * Checks a username for a new local account: [a-z0-9_], 1 to
+ * Checks a username for a new local account: ASCII letters, digits and
+ * "_", 1 to
  * LIMIT_USERNAME_CHARS, not reserved. 0 or E_INVAL with *why.
  */
 int account_check_username(const char *username, const char **why);
 
 /*
  * Creates a local account and its user in one transaction: validates the
- * username, the email (syntax, case-insensitively unique) and the password,
- * hashes it, makes the RSA key pair. Returns 0 and the account id, or
- * E_INVAL / E_EXISTS with *why naming the field ("username is already
- * taken"), E_DB.
+ * username, the email (syntax, case-insensitively unique) and the password
+ * (LIMIT_PASSWORD_MIN..MAX bytes), hashes it (argon2id), makes the RSA key
+ * pair, and sets uri BASE/users/NAME and url BASE/@NAME. Returns 0 and the
+ * account id, or E_INVAL / E_EXISTS with *why (static text) naming the
+ * field ("username is already taken"), E_DB (*why NULL then). The
+ * username keeps the case it was given; uniqueness ignores case.
  */
 int user_create(const struct core *core, const char *username, const char *email,
                 const char *password, enum user_role role, int64_t *account_id, const char **why);
@@ -101,6 +129,10 @@ int user_authenticate(const struct core *core, const char *login, const char *pa
                       int64_t *account_id);
 /* The role of a local account's user; E_NOTFOUND for remote accounts. */
 int user_role(struct db_conn *c, int64_t account_id, enum user_role *role);
+/* The user of a local account; E_NOTFOUND for remote accounts. */
+int user_get(struct db_conn *c, struct arena *a, int64_t account_id, struct user **out);
+/* Statuses, followers and following of an account (accepted follows only). */
+int account_counts(struct db_conn *c, int64_t id, struct account_counts *out);
 
 /*
  * Updates a local account's profile. NULL leaves a field unchanged; the

@@ -1,5 +1,10 @@
 /*
- * follow: follows, requests and blocks over the database.
+ * follow: follows, requests, blocks and mutes over the database.
+ *
+ * Every change runs in one write transaction (tx_start/tx_end) so that a
+ * follow and its notification, or a block and the follows it removes, are
+ * stored together or not at all. Nothing here allocates beyond the
+ * caller's arena.
  */
 #include "core/follow.h"
 
@@ -13,6 +18,9 @@
 #include "util/id.h"
 #include "util/timeutil.h"
 
+#define FOLLOW_LIMIT_DEFAULT 40
+#define FOLLOW_LIMIT_MAX 80
+
 /* Runs one statement with two id parameters; returns db_step's result. */
 static int exec2(struct db_conn *c, const char *sql, int64_t a, int64_t b)
 {
@@ -24,6 +32,36 @@ static int exec2(struct db_conn *c, const char *sql, int64_t a, int64_t b)
     db_bind_i64(s, 2, b);
     rc = db_step(s);
     db_stmt_done(s);
+    return rc;
+}
+
+/* Opens a write transaction; on success the caller must finish with tx_end. */
+static int tx_start(const struct core *core, struct db_conn **c)
+{
+    *c = NULL;
+    int rc = db_acquire(core->db, DB_WRITE, c);
+    if (rc) {
+        *c = NULL;
+        return rc;
+    }
+    rc = db_begin(*c);
+    if (rc) {
+        db_release(*c);
+        *c = NULL;
+    }
+    return rc;
+}
+
+/* Commits when rc is 0 (rolls back otherwise) and releases; a NULL c passes rc through. */
+static int tx_end(struct db_conn *c, int rc)
+{
+    if (!c)
+        return rc;
+    if (rc == 0)
+        rc = db_commit(c);
+    if (rc)
+        db_rollback(c);
+    db_release(c);
     return rc;
 }
 
@@ -51,16 +89,18 @@ int follow_state(struct db_conn *c, int64_t follower, int64_t target, enum follo
     return rc < 0 ? rc : 0;
 }
 
-static int account_locked(struct db_conn *c, int64_t id, int *locked)
+/* Whether an account exists, is locked, and is local. E_NOTFOUND when missing. */
+static int account_facts(struct db_conn *c, int64_t id, int *locked, int *local)
 {
     struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT locked FROM accounts WHERE id = ?", &s);
+    int rc = db_prepare(c, "SELECT locked, domain IS NULL FROM accounts WHERE id = ?", &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, id);
     rc = db_step(s);
     if (rc == DB_ROW) {
         *locked = (int)db_col_i64(s, 0);
+        *local = (int)db_col_i64(s, 1);
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = E_NOTFOUND;
@@ -69,43 +109,31 @@ static int account_locked(struct db_conn *c, int64_t id, int *locked)
     return rc;
 }
 
-/* Opens a write transaction; on success the caller must finish with tx_end. */
-static int tx_start(const struct core *core, struct db_conn **c)
+/* E_NOTFOUND unless both accounts exist. */
+static int both_exist(struct db_conn *c, int64_t a, int64_t b)
 {
-    int rc = db_acquire(core->db, DB_WRITE, c);
-    if (rc)
-        return rc;
-    rc = db_begin(*c);
-    if (rc) {
-        db_release(*c);
-        *c = NULL;
-    }
-    return rc;
-}
-
-static int tx_end(struct db_conn *c, int rc)
-{
-    if (rc == 0)
-        rc = db_commit(c);
-    if (rc)
-        db_rollback(c);
-    db_release(c);
-    return rc;
+    int locked, local;
+    int rc = account_facts(c, a, &locked, &local);
+    return rc ? rc : account_facts(c, b, &locked, &local);
 }
 
 int follow_create(const struct core *core, int64_t follower, int64_t target,
                   const struct follow_options *opt, enum follow_state *state)
 {
+    static const struct follow_options defaults = {0};
+    struct db_conn *c = NULL;
+    int locked = 0, target_local = 0, ignored = 0;
+    int rc = E_INVAL;
     if (follower == target)
-        return E_INVAL;
-    struct db_conn *c;
-    int rc = tx_start(core, &c);
+        goto out;
+    if (!opt)
+        opt = &defaults;
+    rc = tx_start(core, &c);
     if (rc)
-        return rc;
-    int locked = 0, ignored = 0;
-    rc = account_locked(c, follower, &ignored);
+        goto out;
+    rc = account_facts(c, follower, &ignored, &ignored);
     if (rc == 0)
-        rc = account_locked(c, target, &locked);
+        rc = account_facts(c, target, &locked, &target_local);
     if (rc)
         goto out;
     int b1 = block_exists(c, target, follower), b2 = block_exists(c, follower, target);
@@ -117,8 +145,6 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
         rc = E_FORBIDDEN;
         goto out;
     }
-    int show_reblogs = opt ? opt->show_reblogs : 1;
-    int notify = opt ? opt->notify : 0;
     enum follow_state existing;
     rc = follow_state(c, follower, target, &existing);
     if (rc)
@@ -126,163 +152,252 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
     struct db_stmt *s;
     if (existing != FOLLOW_NONE) {
         rc = db_prepare(c,
-                        "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ?"
-                        " AND target_account_id = ?",
+                        "UPDATE follows SET show_reblogs = ?, notify = ?, uri = COALESCE(?, uri)"
+                        " WHERE account_id = ? AND target_account_id = ?",
                         &s);
         if (rc)
             goto out;
-        db_bind_i64(s, 1, show_reblogs);
-        db_bind_i64(s, 2, notify);
-        db_bind_i64(s, 3, follower);
-        db_bind_i64(s, 4, target);
+        db_bind_i64(s, 1, !opt->hide_reblogs);
+        db_bind_i64(s, 2, opt->notify != 0);
+        db_bind_text(s, 3, opt->uri);
+        db_bind_i64(s, 4, follower);
+        db_bind_i64(s, 5, target);
         rc = db_step(s);
         db_stmt_done(s);
         rc = rc < 0 ? rc : 0;
         *state = existing;
         goto out;
     }
+    /* A remote account's server decides; its Accept arrives later. */
+    int pending = locked || !target_local;
     rc = db_prepare(c,
                     "INSERT INTO follows (id, account_id, target_account_id, accepted,"
-                    " show_reblogs, notify, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " show_reblogs, notify, uri, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
     db_bind_i64(s, 1, id_next());
     db_bind_i64(s, 2, follower);
     db_bind_i64(s, 3, target);
-    db_bind_i64(s, 4, !locked);
-    db_bind_i64(s, 5, show_reblogs);
-    db_bind_i64(s, 6, notify);
-    db_bind_i64(s, 7, time_now_ms());
+    db_bind_i64(s, 4, !pending);
+    db_bind_i64(s, 5, !opt->hide_reblogs);
+    db_bind_i64(s, 6, opt->notify != 0);
+    db_bind_text(s, 7, opt->uri);
+    db_bind_i64(s, 8, time_now_ms());
     rc = db_step(s);
     db_stmt_done(s);
     if (rc < 0)
         goto out;
-    *state = locked ? FOLLOW_PENDING : FOLLOW_ACCEPTED;
-    rc = notification_add(c, target, follower, locked ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
+    *state = pending ? FOLLOW_PENDING : FOLLOW_ACCEPTED;
+    rc = notification_add(c, target, follower, pending ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
                           NULL);
 out:
     return tx_end(c, rc);
 }
 
+/* Drops the follow_request notification target had from follower. */
+static int drop_request_notification(struct db_conn *c, int64_t target, int64_t follower)
+{
+    int rc = exec2(c,
+                   "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?"
+                   " AND type = 'follow_request'",
+                   target, follower);
+    return rc < 0 ? rc : 0;
+}
+
 int follow_accept(const struct core *core, int64_t target, int64_t follower)
 {
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        return rc;
+        goto out;
     rc = exec2(c,
                "UPDATE follows SET accepted = 1 WHERE target_account_id = ? AND account_id = ?"
                " AND accepted = 0",
                target, follower);
-    if (rc >= 0)
-        rc = db_changes(c) ? 0 : E_NOTFOUND;
-    if (rc == 0)
-        rc = exec2(c,
-                   "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?"
-                   " AND type = 'follow_request'",
-                   target, follower);
-    if (rc >= 0)
-        rc = notification_add(c, target, follower, NOTIFY_FOLLOW, 0, NULL);
-    return tx_end(c, rc < 0 ? rc : 0);
+    if (rc < 0)
+        goto out;
+    rc = db_changes(c) ? drop_request_notification(c, target, follower) : E_NOTFOUND;
+out:
+    return tx_end(c, rc);
 }
 
 int follow_reject(const struct core *core, int64_t target, int64_t follower)
 {
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        return rc;
+        goto out;
     rc = exec2(c,
                "DELETE FROM follows WHERE target_account_id = ? AND account_id = ?"
                " AND accepted = 0",
                target, follower);
-    if (rc >= 0)
-        rc = db_changes(c) ? 0 : E_NOTFOUND;
-    if (rc == 0)
-        rc = exec2(c,
-                   "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?"
-                   " AND type = 'follow_request'",
-                   target, follower);
-    return tx_end(c, rc < 0 ? rc : 0);
+    if (rc < 0)
+        goto out;
+    rc = db_changes(c) ? drop_request_notification(c, target, follower) : E_NOTFOUND;
+out:
+    return tx_end(c, rc);
 }
 
 int follow_remove(const struct core *core, int64_t follower, int64_t target)
 {
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        return rc;
+        goto out;
     rc = exec2(c, "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", follower,
                target);
-    if (rc >= 0)
-        rc = exec2(c,
-                   "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?"
-                   " AND type = 'follow_request'",
-                   target, follower);
-    return tx_end(c, rc < 0 ? rc : 0);
+    if (rc < 0)
+        goto out;
+    rc = drop_request_notification(c, target, follower);
+out:
+    return tx_end(c, rc);
 }
 
-static int list_ids(struct db_conn *c, struct arena *a, const char *sql, int64_t account_id,
-                    int64_t max_id, int limit, int64_t **ids, size_t *n)
+int follow_remove_follower(const struct core *core, int64_t account, int64_t follower)
 {
-    if (limit <= 0 || limit > 80)
-        limit = 40;
+    return follow_remove(core, follower, account);
+}
+
+/*
+ * Runs one of the listing queries: sql[0] pages newest first (max_id,
+ * since_id), sql[1] oldest first after min_id; the result is always newest
+ * first.
+ */
+static int list_follows(struct db_conn *c, struct arena *a, const char *const sql[2],
+                        int64_t account_id, const struct follow_page *p, struct follow_item **out,
+                        size_t *n)
+{
+    static const struct follow_page none = {0};
+    if (!p)
+        p = &none;
+    int limit = p->limit <= 0 ? FOLLOW_LIMIT_DEFAULT
+                : p->limit > FOLLOW_LIMIT_MAX ? FOLLOW_LIMIT_MAX
+                                              : p->limit;
+    int asc = p->min_id != 0;
     struct db_stmt *s;
-    int rc = db_prepare(c, sql, &s);
+    int rc = db_prepare(c, sql[asc], &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, account_id);
-    db_bind_i64(s, 2, max_id ? max_id : INT64_MAX);
-    db_bind_i64(s, 3, limit);
-    int64_t *list = arena_alloc(a, (size_t)limit * 2 * sizeof(*list));
+    db_bind_i64(s, 2, p->max_id ? p->max_id : INT64_MAX);
+    db_bind_i64(s, 3, asc ? p->min_id : p->since_id);
+    db_bind_i64(s, 4, limit);
+    struct follow_item *list = arena_alloc(a, (size_t)limit * sizeof(*list));
     size_t count = 0;
-    while ((rc = db_step(s)) == DB_ROW && count < (size_t)limit) {
-        list[count++] = db_col_i64(s, 0);
+    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW) {
+        list[count].follow_id = db_col_i64(s, 0);
+        list[count].account_id = db_col_i64(s, 1);
+        count++;
     }
     db_stmt_done(s);
     if (rc < 0)
         return rc;
-    *ids = list;
+    for (size_t i = 0; asc && i < count / 2; i++) {
+        struct follow_item t = list[i];
+        list[i] = list[count - 1 - i];
+        list[count - 1 - i] = t;
+    }
+    *out = list;
     *n = count;
     return 0;
 }
 
-int follow_list_followers(struct db_conn *c, struct arena *a, int64_t account_id, int64_t max_id,
-                          int limit, int64_t **ids, size_t *n)
+int follow_list_followers(struct db_conn *c, struct arena *a, int64_t account_id,
+                          const struct follow_page *p, struct follow_item **out, size_t *n)
 {
-    return list_ids(c, a,
-                    "SELECT account_id FROM follows WHERE target_account_id = ? AND accepted = 1"
-                    " AND id < ? ORDER BY id DESC LIMIT ?",
-                    account_id, max_id, limit, ids, n);
+    static const char *const sql[2] = {
+        "SELECT id, account_id FROM follows WHERE target_account_id = ? AND accepted = 1"
+        " AND id < ? AND id > ? ORDER BY id DESC LIMIT ?",
+        "SELECT id, account_id FROM follows WHERE target_account_id = ? AND accepted = 1"
+        " AND id < ? AND id > ? ORDER BY id ASC LIMIT ?",
+    };
+    return list_follows(c, a, sql, account_id, p, out, n);
 }
 
-int follow_list_following(struct db_conn *c, struct arena *a, int64_t account_id, int64_t max_id,
-                          int limit, int64_t **ids, size_t *n)
+int follow_list_following(struct db_conn *c, struct arena *a, int64_t account_id,
+                          const struct follow_page *p, struct follow_item **out, size_t *n)
 {
-    return list_ids(c, a,
-                    "SELECT target_account_id FROM follows WHERE account_id = ? AND accepted = 1"
-                    " AND id < ? ORDER BY id DESC LIMIT ?",
-                    account_id, max_id, limit, ids, n);
+    static const char *const sql[2] = {
+        "SELECT id, target_account_id FROM follows WHERE account_id = ? AND accepted = 1"
+        " AND id < ? AND id > ? ORDER BY id DESC LIMIT ?",
+        "SELECT id, target_account_id FROM follows WHERE account_id = ? AND accepted = 1"
+        " AND id < ? AND id > ? ORDER BY id ASC LIMIT ?",
+    };
+    return list_follows(c, a, sql, account_id, p, out, n);
 }
 
-int follow_list_requests(struct db_conn *c, struct arena *a, int64_t account_id, int64_t **ids,
-                         size_t *n)
+int follow_list_requests(struct db_conn *c, struct arena *a, int64_t account_id,
+                         const struct follow_page *p, struct follow_item **out, size_t *n)
 {
-    return list_ids(c, a,
-                    "SELECT account_id FROM follows WHERE target_account_id = ? AND accepted = 0"
-                    " AND id < ? ORDER BY id DESC LIMIT ?",
-                    account_id, 0, 80, ids, n);
+    static const char *const sql[2] = {
+        "SELECT id, account_id FROM follows WHERE target_account_id = ? AND accepted = 0"
+        " AND id < ? AND id > ? ORDER BY id DESC LIMIT ?",
+        "SELECT id, account_id FROM follows WHERE target_account_id = ? AND accepted = 0"
+        " AND id < ? AND id > ? ORDER BY id ASC LIMIT ?",
+    };
+    return list_follows(c, a, sql, account_id, p, out, n);
+}
+
+int follow_relationship(struct db_conn *c, int64_t me, int64_t other, struct relationship *out)
+{
+    struct db_stmt *s;
+    *out = (struct relationship){0};
+    /* One row: me's follow of other, other's follow of me, blocks and the mute. */
+    int rc = db_prepare(
+        c,
+        "SELECT (SELECT accepted FROM follows WHERE account_id = ? AND target_account_id = ?),"
+        " (SELECT show_reblogs FROM follows WHERE account_id = ? AND target_account_id = ?),"
+        " (SELECT notify FROM follows WHERE account_id = ? AND target_account_id = ?),"
+        " (SELECT accepted FROM follows WHERE account_id = ? AND target_account_id = ?),"
+        " EXISTS (SELECT 1 FROM blocks WHERE account_id = ? AND target_account_id = ?),"
+        " EXISTS (SELECT 1 FROM blocks WHERE account_id = ? AND target_account_id = ?),"
+        " (SELECT notifications FROM mutes WHERE account_id = ? AND target_account_id = ?"
+        " AND (expires_at IS NULL OR expires_at > ?))",
+        &s);
+    if (rc)
+        return rc;
+    int64_t pairs[7][2] = {{me, other}, {me, other}, {me, other}, {other, me},
+                           {me, other}, {other, me}, {me, other}};
+    int i = 1;
+    for (int k = 0; k < 7; k++) {
+        db_bind_i64(s, i++, pairs[k][0]);
+        db_bind_i64(s, i++, pairs[k][1]);
+    }
+    db_bind_i64(s, i, time_now_ms());
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        int mine = !db_col_is_null(s, 0), theirs = !db_col_is_null(s, 3);
+        out->following = mine && db_col_i64(s, 0);
+        out->requested = mine && !db_col_i64(s, 0);
+        out->showing_reblogs = mine && db_col_i64(s, 1);
+        out->notifying = mine && db_col_i64(s, 2);
+        out->followed_by = theirs && db_col_i64(s, 3);
+        out->requested_by = theirs && !db_col_i64(s, 3);
+        out->blocking = (int)db_col_i64(s, 4);
+        out->blocked_by = (int)db_col_i64(s, 5);
+        out->muting = !db_col_is_null(s, 6);
+        out->muting_notifications = out->muting && db_col_i64(s, 6);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_DB;
+    }
+    db_stmt_done(s);
+    return rc;
 }
 
 int block_create(const struct core *core, int64_t blocker, int64_t target)
 {
+    struct db_conn *c = NULL;
+    int rc = E_INVAL;
     if (blocker == target)
-        return E_INVAL;
-    struct db_conn *c;
-    int rc = tx_start(core, &c);
+        goto out;
+    rc = tx_start(core, &c);
     if (rc)
-        return rc;
+        goto out;
+    rc = both_exist(c, blocker, target);
+    if (rc)
+        goto out;
     struct db_stmt *s;
     rc = db_prepare(c,
                     "INSERT INTO blocks (id, account_id, target_account_id, created_at)"
@@ -305,17 +420,91 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
     if (rc >= 0)
         rc = exec2(c, "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?",
                    blocker, target);
+    rc = rc < 0 ? rc : 0;
 out:
-    return tx_end(c, rc < 0 ? rc : 0);
+    return tx_end(c, rc);
 }
 
 int block_remove(const struct core *core, int64_t blocker, int64_t target)
 {
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        return rc;
+        goto out;
     rc = exec2(c, "DELETE FROM blocks WHERE account_id = ? AND target_account_id = ?", blocker,
                target);
-    return tx_end(c, rc < 0 ? rc : 0);
+    rc = rc < 0 ? rc : 0;
+out:
+    return tx_end(c, rc);
+}
+
+int mute_create(const struct core *core, int64_t account, int64_t target, int notifications,
+                int64_t expires_at)
+{
+    struct db_conn *c = NULL;
+    int rc = E_INVAL;
+    if (account == target)
+        goto out;
+    rc = tx_start(core, &c);
+    if (rc)
+        goto out;
+    rc = both_exist(c, account, target);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "INSERT INTO mutes (id, account_id, target_account_id, notifications,"
+                    " expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (account_id, target_account_id) DO UPDATE SET"
+                    " notifications = excluded.notifications, expires_at = excluded.expires_at",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, id_next());
+    db_bind_i64(s, 2, account);
+    db_bind_i64(s, 3, target);
+    db_bind_i64(s, 4, notifications != 0);
+    if (expires_at > 0)
+        db_bind_i64(s, 5, expires_at);
+    else
+        db_bind_null(s, 5);
+    db_bind_i64(s, 6, time_now_ms());
+    rc = db_step(s);
+    db_stmt_done(s);
+    rc = rc < 0 ? rc : 0;
+out:
+    return tx_end(c, rc);
+}
+
+int mute_remove(const struct core *core, int64_t account, int64_t target)
+{
+    struct db_conn *c = NULL;
+    int rc = tx_start(core, &c);
+    if (rc)
+        goto out;
+    rc = exec2(c, "DELETE FROM mutes WHERE account_id = ? AND target_account_id = ?", account,
+               target);
+    rc = rc < 0 ? rc : 0;
+out:
+    return tx_end(c, rc);
+}
+
+int mute_exists(struct db_conn *c, int64_t account, int64_t target, int *notifications)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT notifications FROM mutes WHERE account_id = ? AND"
+                        " target_account_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account);
+    db_bind_i64(s, 2, target);
+    db_bind_i64(s, 3, time_now_ms());
+    rc = db_step(s);
+    int found = rc == DB_ROW;
+    if (notifications)
+        *notifications = found && db_col_i64(s, 0);
+    db_stmt_done(s);
+    return rc < 0 ? rc : found;
 }

@@ -1,5 +1,9 @@
 /*
  * notification: storage and listing of notifications.
+ *
+ * Every function works inside the caller's connection, so a notification
+ * is stored in the same transaction as the act it reports. Lists come
+ * from the caller's arena.
  */
 #include "core/notification.h"
 
@@ -55,16 +59,33 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     if (to == from)
         return 0;
     int local = 0;
+    struct db_stmt *s;
     int rc = is_local_account(c, to, &local);
     if (rc || !local)
         return rc;
+    /* Nothing from an account the recipient blocks, or mutes with its notifications. */
+    rc = db_prepare(c,
+                    "SELECT 1 FROM blocks WHERE account_id = ? AND target_account_id = ?"
+                    " UNION ALL SELECT 1 FROM mutes WHERE account_id = ? AND target_account_id = ?"
+                    " AND notifications = 1 AND (expires_at IS NULL OR expires_at > ?)",
+                    &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, to);
+    db_bind_i64(s, 2, from);
+    db_bind_i64(s, 3, to);
+    db_bind_i64(s, 4, from);
+    db_bind_i64(s, 5, time_now_ms());
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc != DB_DONE)
+        return rc < 0 ? rc : 0;
     if (status_id) {
         struct viewer v = {.kind = VIEWER_LOCAL, .account_id = to};
         rc = visibility_may_see(c, &v, status_id);
         if (rc <= 0)
             return rc;
     }
-    struct db_stmt *s;
     /* The UNIQUE constraint does not see NULL status ids as equal: check first. */
     rc = db_prepare(c,
                     "SELECT 1 FROM notifications WHERE account_id = ? AND from_account_id = ?"
@@ -108,18 +129,30 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     return 0;
 }
 
+#define NOTIFICATION_COLUMNS                                                                       \
+    "id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at"
+
+static void read_row(struct db_stmt *s, struct notification *nt)
+{
+    nt->id = db_col_i64(s, 0);
+    nt->account_id = db_col_i64(s, 1);
+    nt->from_account_id = db_col_i64(s, 2);
+    if (notification_type_parse(db_col_text(s, 3), &nt->type) != 0)
+        nt->type = NOTIFY_MENTION; /* written by this module: only known names */
+    nt->status_id = db_col_i64(s, 4);
+    nt->created_at = db_col_i64(s, 5);
+}
+
 int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
                       const struct notification_query *q, struct notification **out, size_t *n)
 {
     int limit = q->limit <= 0 ? 40 : q->limit > 80 ? 80 : q->limit;
     /* Fixed SQL (two variants) so the statement cache stays small: bounds and types are bound. */
     static const char *const sql[2] = {
-        "SELECT id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at"
-        " FROM notifications WHERE account_id = ? AND id < ? AND id > ?"
-        " AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id DESC LIMIT ?",
-        "SELECT id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at"
-        " FROM notifications WHERE account_id = ? AND id < ? AND id > ?"
-        " AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id ASC LIMIT ?",
+        "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE account_id = ? AND id < ?"
+        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id DESC LIMIT ?",
+        "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE account_id = ? AND id < ?"
+        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id ASC LIMIT ?",
     };
     char types[160] = "";
     if (q->types) {
@@ -130,34 +163,77 @@ int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
         }
         snprintf(types + used, sizeof(types) - used, ",");
     }
-    int64_t lower = q->min_id ? q->min_id : q->since_id;
+    int asc = q->min_id != 0;
     struct db_stmt *s;
-    int rc = db_prepare(c, sql[q->min_id ? 1 : 0], &s);
+    int rc = db_prepare(c, sql[asc], &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, account_id);
     db_bind_i64(s, 2, q->max_id ? q->max_id : INT64_MAX);
-    db_bind_i64(s, 3, lower);
+    db_bind_i64(s, 3, asc ? q->min_id : q->since_id);
     db_bind_text(s, 4, types);
     db_bind_text(s, 5, types);
     db_bind_i64(s, 6, limit);
     struct notification *list = arena_alloc(a, (size_t)limit * sizeof(*list));
     size_t count = 0;
-    while ((rc = db_step(s)) == DB_ROW) {
-        struct notification *nt = &list[count++];
-        nt->id = db_col_i64(s, 0);
-        nt->account_id = db_col_i64(s, 1);
-        nt->from_account_id = db_col_i64(s, 2);
-        notification_type_parse(db_col_text(s, 3), &nt->type);
-        nt->status_id = db_col_i64(s, 4);
-        nt->created_at = db_col_i64(s, 5);
-    }
+    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW)
+        read_row(s, &list[count++]);
     db_stmt_done(s);
     if (rc < 0)
         return rc;
+    /* A min_id page is read oldest first; lists are always newest first. */
+    for (size_t i = 0; asc && i < count / 2; i++) {
+        struct notification t = list[i];
+        list[i] = list[count - 1 - i];
+        list[count - 1 - i] = t;
+    }
     *out = list;
     *n = count;
     return 0;
+}
+
+int notification_get(struct db_conn *c, struct arena *a, int64_t account_id, int64_t id,
+                     struct notification **out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT " NOTIFICATION_COLUMNS
+                        " FROM notifications WHERE id = ? AND account_id = ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, id);
+    db_bind_i64(s, 2, account_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *out = arena_zalloc(a, sizeof(**out));
+        read_row(s, *out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int notification_count(struct db_conn *c, int64_t account_id, int64_t since_id, int64_t *count)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT count(*) FROM notifications WHERE account_id = ? AND id > ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    db_bind_i64(s, 2, since_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *count = db_col_i64(s, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_DB;
+    }
+    db_stmt_done(s);
+    return rc;
 }
 
 int notification_dismiss(struct db_conn *c, int64_t account_id, int64_t id)

@@ -44,8 +44,9 @@ int notification_type_parse(const char *s, enum notification_type *out);
 /*
  * Records a notification inside the caller's connection (and transaction).
  * Does nothing (returns 0) for a remote recipient, a self-notification, a
- * duplicate, or a status the recipient may not see. *created (may be NULL)
- * says whether one was made.
+ * duplicate, an actor the recipient blocks or mutes with notifications, or
+ * a status the recipient may not see. *created (may be NULL) says whether
+ * one was made.
  */
 int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
                      int64_t status_id, int *created);
@@ -58,9 +59,17 @@ struct notification_query {
     unsigned types;   /* bit mask of 1 << type to include; 0 means all */
 };
 
-/* Lists an account's notifications, newest first (oldest first with min_id). */
+/*
+ * Lists an account's notifications, newest first. With min_id, the page is
+ * the notifications right after min_id (still returned newest first).
+ */
 int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
                       const struct notification_query *q, struct notification **out, size_t *n);
+/* One notification of the account. 0, E_NOTFOUND (also another's), E_DB. */
+int notification_get(struct db_conn *c, struct arena *a, int64_t account_id, int64_t id,
+                     struct notification **out);
+/* How many notifications the account has with ids above since_id (a read marker; 0: all). */
+int notification_count(struct db_conn *c, int64_t account_id, int64_t since_id, int64_t *count);
 /* Removes one notification of the account. 0 or E_NOTFOUND. */
 int notification_dismiss(struct db_conn *c, int64_t account_id, int64_t id);
 /* Removes all of the account's notifications. */

@@ -30,12 +30,15 @@
 #define THREAD_DEPTH_MAX 256 /* ancestors followed upwards */
 #define THREAD_SIZE_MAX 4096 /* statuses of one thread considered for descendants */
 
-/* The write transaction every change runs in. */
+/* The write transaction every change runs in; *c is NULL when it could not start. */
 static int tx_start(const struct core *core, struct db_conn **c)
 {
+    *c = NULL;
     int rc = db_acquire(core->db, DB_WRITE, c);
-    if (rc)
+    if (rc) {
+        *c = NULL;
         return rc;
+    }
     rc = db_begin(*c);
     if (rc) {
         db_release(*c);
@@ -44,8 +47,11 @@ static int tx_start(const struct core *core, struct db_conn **c)
     return rc;
 }
 
+/* Commits when rc is 0 (rolls back otherwise) and releases; a NULL c passes rc through. */
 static int tx_end(struct db_conn *c, int rc)
 {
+    if (!c)
+        return rc;
     if (rc == 0)
         rc = db_commit(c);
     if (rc)
@@ -67,14 +73,18 @@ static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
     return t ? arena_strdup(a, t) : NULL;
 }
 
-int status_get(struct db_conn *c, struct arena *a, int64_t id, struct status **out)
+/* Runs a one-row status query whose single parameter is an id or (when text) a URI. */
+static int fetch_status(struct db_conn *c, struct arena *a, const char *sql, int64_t id,
+                        const char *text, struct status **out)
 {
     struct db_stmt *s;
-    int rc = db_prepare(
-        c, "SELECT " STATUS_COLUMNS " FROM statuses WHERE id = ? AND deleted_at IS NULL", &s);
+    int rc = db_prepare(c, sql, &s);
     if (rc)
         return rc;
-    db_bind_i64(s, 1, id);
+    if (text)
+        db_bind_text(s, 1, text);
+    else
+        db_bind_i64(s, 1, id);
     rc = db_step(s);
     if (rc == DB_ROW) {
         struct status *st = arena_zalloc(a, sizeof(*st));
@@ -102,6 +112,20 @@ int status_get(struct db_conn *c, struct arena *a, int64_t id, struct status **o
     }
     db_stmt_done(s);
     return rc;
+}
+
+int status_get(struct db_conn *c, struct arena *a, int64_t id, struct status **out)
+{
+    return fetch_status(
+        c, a, "SELECT " STATUS_COLUMNS " FROM statuses WHERE id = ? AND deleted_at IS NULL", id,
+        NULL, out);
+}
+
+int status_find_by_uri(struct db_conn *c, struct arena *a, const char *uri, struct status **out)
+{
+    return fetch_status(
+        c, a, "SELECT " STATUS_COLUMNS " FROM statuses WHERE uri = ? AND deleted_at IS NULL", 0,
+        uri, out);
 }
 
 /* Resolver for text_format: mentioned accounts known to this server. */
@@ -271,13 +295,13 @@ int status_create(const struct core *core, int64_t author, const struct status_n
                   const char **why)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     struct resolver *res = arena_zalloc(a, sizeof(*res));
     struct text_result fmt;
     *why = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct account *acc;
     rc = account_get(c, a, author, &acc);
     if (rc)
@@ -285,6 +309,11 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if (acc->domain) {
         *why = "only local accounts post here";
         rc = E_FORBIDDEN;
+        goto out;
+    }
+    if ((unsigned)p->visibility > VIS_NEIGHBORHOOD) {
+        *why = "visibility is not a known level";
+        rc = E_INVAL;
         goto out;
     }
     enum status_visibility vis = p->visibility;
@@ -310,7 +339,11 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         reply_to = parent->id;
         reply_account = parent->account_id;
         root = parent->thread_root_id ? parent->thread_root_id : parent->id;
-        /* A reply stays inside the ring of what it answers. */
+        /*
+         * A reply stays inside the ring of what it answers: there is no
+         * "followers and local" level, so a followers-only reply to a
+         * local-only post becomes local-only too (it must not leave).
+         */
         if (parent->visibility == VIS_LOCAL && vis != VIS_DIRECT)
             vis = VIS_LOCAL;
         else if (parent->visibility == VIS_NEIGHBORHOOD &&
@@ -371,7 +404,6 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     *id = sid;
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }
@@ -391,10 +423,10 @@ static int own_status(struct db_conn *c, struct arena *a, int64_t actor, int64_t
 int status_delete(const struct core *core, int64_t actor, int64_t id)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct status *st;
     rc = own_status(c, a, actor, id, &st);
     if (rc)
@@ -408,7 +440,6 @@ int status_delete(const struct core *core, int64_t actor, int64_t id)
     rc = step_done(s);
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }
@@ -417,13 +448,13 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
                 const char **why)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     struct resolver *res = arena_zalloc(a, sizeof(*res));
     struct text_result fmt;
     *why = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct status *st;
     rc = own_status(c, a, actor, id, &st);
     if (rc)
@@ -499,7 +530,6 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
         rc = notification_add(c, boosters[i], actor, NOTIFY_UPDATE, id, NULL);
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }
@@ -584,10 +614,10 @@ static int find_reblog(struct db_conn *c, int64_t actor, int64_t id, int64_t *ou
 int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *reblog_id)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct status *st;
     rc = target_status(c, a, actor, id, &st);
     if (rc)
@@ -636,7 +666,6 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
         *reblog_id = rid;
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }
@@ -646,10 +675,10 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
                     const char *notif_type)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct status *st;
     rc = status_get(c, a, id, &st);
     if (rc)
@@ -678,7 +707,6 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
     }
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }
@@ -694,10 +722,10 @@ static int do_act(const struct core *core, int64_t actor, int64_t id, const char
                   int notify)
 {
     struct arena *a = arena_new();
-    struct db_conn *c;
+    struct db_conn *c = NULL;
     int rc = tx_start(core, &c);
     if (rc)
-        goto out_arena;
+        goto out;
     struct status *st;
     rc = target_status(c, a, actor, id, &st);
     if (rc)
@@ -716,7 +744,6 @@ static int do_act(const struct core *core, int64_t actor, int64_t id, const char
         rc = notification_add(c, st->account_id, actor, NOTIFY_FAVOURITE, st->id, NULL);
 out:
     rc = tx_end(c, rc);
-out_arena:
     arena_free(a);
     return rc;
 }

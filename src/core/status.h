@@ -51,15 +51,29 @@ struct status_new {
 };
 
 /*
- * author (a local account) posts. Returns 0 and the new id; E_INVAL or
- * E_LIMIT with *why (empty text, too long, invalid UTF-8, bad language);
- * E_NOTFOUND when replying to a status the author may not see. A reply to
- * a local-only post is local-only.
+ * author (a local account) posts. The text is formatted with text_format
+ * (mentions resolved against known accounts, limit core->max_status_chars
+ * counting the content warning too); mentions and tags are stored; a reply
+ * records its parent, the parent's author and the thread's root; mentioned
+ * local members who may see the post are notified. Returns 0 and the new
+ * id; E_INVAL or E_LIMIT with *why (blank text, too long, invalid UTF-8,
+ * bad language or visibility); E_NOTFOUND when replying to a status the
+ * author may not see; E_FORBIDDEN for a remote author.
+ *
+ * A reply stays inside the ring of its parent: a reply to a local-only
+ * post is local-only unless it is direct (a followers-only reply included:
+ * there is no followers-and-local level); a public, unlisted or
+ * followers-only reply to a neighborhood post is neighborhood.
  */
 int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
                   const char **why);
-/* Reads one status (deleted ones are E_NOTFOUND). */
+/*
+ * Reads one status (deleted ones are E_NOTFOUND). No visibility check:
+ * callers showing it to someone ask visibility_may_see first.
+ */
 int status_get(struct db_conn *c, struct arena *a, int64_t id, struct status **out);
+/* The same by its ActivityPub id. */
+int status_find_by_uri(struct db_conn *c, struct arena *a, const char *uri, struct status **out);
 /* Deletes the author's status and its boosts. E_NOTFOUND when not theirs. */
 int status_delete(const struct core *core, int64_t actor, int64_t id);
 /*

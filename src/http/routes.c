@@ -2,12 +2,17 @@
  * http/routes: Hearth's route table, assembled from every module's
  * handlers. The table is static and lives for the process.
  */
+#include <pthread.h>
+
 #include <jansson.h>
+
+#include "api/api.h"
 
 #include "core/core.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "util/err.h"
+#include "util/mem.h"
 #define LOG_MODULE "http"
 #include "util/log.h"
 
@@ -34,8 +39,43 @@ static int health(struct req *req, struct resp *resp)
     return 0;
 }
 
-const struct route http_routes[] = {
+static const struct route http_own_routes[] = {
     {"GET", "/health", health, ROUTE_AUTH_NONE, NULL},
 };
 
-const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);
+/* Every module's table, in matching order (the first match wins). */
+static const struct {
+    const struct route *routes;
+    const size_t *n;
+} tables[] = {
+    {api_oauth_routes, &api_oauth_routes_count},
+    {api_instance_routes, &api_instance_routes_count},
+    {api_account_routes, &api_account_routes_count},
+    {api_status_routes, &api_status_routes_count},
+};
+
+static struct route *all;
+static size_t all_n;
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+    size_t n = sizeof(http_own_routes) / sizeof(http_own_routes[0]);
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+        n += *tables[i].n;
+    all = xcalloc(n, sizeof(*all));
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof(http_own_routes) / sizeof(http_own_routes[0]); i++)
+        all[k++] = http_own_routes[i];
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+        for (size_t j = 0; j < *tables[i].n; j++)
+            all[k++] = tables[i].routes[j];
+    all_n = k;
+}
+
+void http_routes_all(const struct route **routes, size_t *n)
+{
+    pthread_once(&all_once, build);
+    *routes = all;
+    *n = all_n;
+}

@@ -45,6 +45,7 @@ struct http_server {
     const struct route *routes;
     size_t n_routes;
     void *app;
+    route_auth_fn authenticate;
     atomic_int in_flight;
 };
 
@@ -141,6 +142,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h)
     return ret;
 }
 
+/* Paths that browsers' web clients call from other origins. */
+static int is_cors_path(const char *path)
+{
+    return !strncmp(path, "/api/", 5) || !strncmp(path, "/oauth/", 7) ||
+           !strncmp(path, "/.well-known/", 13) || !strncmp(path, "/nodeinfo/", 10);
+}
+
 static void dispatch(struct http_server *s, struct hreq *h)
 {
     struct req *req = &h->req;
@@ -149,6 +157,23 @@ static void dispatch(struct http_server *s, struct hreq *h)
     req->body_len = h->body.len;
     const struct route *rt = NULL;
     char allow[128];
+    int cors = is_cors_path(req->path);
+    if (cors)
+        resp_header_add(req, resp, "Access-Control-Allow-Origin", "*");
+    if (cors && !strcmp(req->method, "OPTIONS")) {
+        /* A CORS preflight: web clients ask before sending Authorization. */
+        resp_body(req, resp, 204, "text/plain", "", 0);
+        resp_header_add(req, resp, "Access-Control-Allow-Methods",
+                        "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        resp_header_add(req, resp, "Access-Control-Allow-Headers",
+                        "Authorization, Content-Type, Idempotency-Key, Accept");
+        resp_header_add(req, resp, "Access-Control-Max-Age", "86400");
+        return;
+    }
+    if (cors)
+        resp_header_add(req, resp, "Access-Control-Expose-Headers",
+                        "Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, "
+                        "X-Request-Id, Idempotency-Key");
     enum route_result m = route_match(s->routes, s->n_routes, req, &rt, allow, sizeof(allow));
     if (m == ROUTE_NOT_FOUND) {
         resp_error(req, resp, 404, "Record not found");
@@ -160,6 +185,11 @@ static void dispatch(struct http_server *s, struct hreq *h)
         return;
     }
     log_set_request_id(h->id);
+    if (s->authenticate && (rt->auth != ROUTE_AUTH_NONE || req_header(req, "Authorization")) &&
+        s->authenticate(req, rt, resp) != 0) {
+        log_set_request_id(NULL);
+        return;
+    }
     int rc = rt->handler(req, resp);
     if (rc < 0 && resp->status == 0) {
         int status = resp_status_for_err(rc);
@@ -322,6 +352,7 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->routes = routes;
     s->n_routes = n;
     s->app = app;
+    s->authenticate = opt->authenticate;
     atomic_init(&s->in_flight, 0);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned int threads =

@@ -23,6 +23,8 @@ struct http_server;
 struct http_options {
     const char *listen; /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
     int threads;        /* 0: one per core */
+    /* Runs before handlers of routes that take a token, or when one is sent; may be NULL. */
+    route_auth_fn authenticate;
 };
 
 /*
@@ -41,8 +43,10 @@ int http_server_port(const struct http_server *s);
  */
 void http_server_stop(struct http_server *s);
 
-/* Hearth's route table, assembled from every module (http/routes.c). */
-extern const struct route http_routes[];
-extern const size_t http_routes_count;
+/*
+ * Hearth's whole route table, assembled once from every module's tables
+ * (http/routes.c). The table lives for the process.
+ */
+void http_routes_all(const struct route **routes, size_t *n);
 
 #endif

@@ -33,6 +33,13 @@ struct route {
     const char *scope; /* OAuth scope the route needs, NULL for none */
 };
 
+/*
+ * Checks a request's credentials against a route before its handler runs
+ * (the API registers one). Returns 0 to go on, or fills resp (401, 403...)
+ * and returns non-zero.
+ */
+typedef int (*route_auth_fn)(struct req *req, const struct route *rt, struct resp *resp);
+
 enum route_result {
     ROUTE_FOUND = 0,
     ROUTE_NOT_FOUND = 1,  /* no pattern matches the path */

@@ -1,0 +1,32 @@
+/*
+ * api: the Mastodon client API (v1/v2), OAuth 2 and NodeInfo.
+ *
+ * Handlers take a struct req whose app is the struct core. Authentication
+ * happens before a handler runs (api_authenticate, registered with the
+ * HTTP server): it checks the bearer token and the route's scope and leaves
+ * the token in req->auth. Errors use Mastodon's shape {"error": "..."}
+ * and its statuses (401 bad token, 403 scope, 404 unknown or invisible,
+ * 422 validation).
+ */
+#ifndef HEARTH_API_API_H
+#define HEARTH_API_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/route.h"
+
+/* The API's route tables, one per handler file. */
+extern const struct route api_oauth_routes[];
+extern const size_t api_oauth_routes_count;
+extern const struct route api_instance_routes[];
+extern const size_t api_instance_routes_count;
+extern const struct route api_account_routes[];
+extern const size_t api_account_routes_count;
+extern const struct route api_status_routes[];
+extern const size_t api_status_routes_count;
+
+/* The route_auth_fn of the API. */
+int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);
+
+#endif

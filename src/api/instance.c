@@ -1,0 +1,320 @@
+/*
+ * api/instance: what the server says about itself: instance v1 and v2,
+ * rules, peers, activity, custom emojis, NodeInfo and host-meta.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/internal.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/limits.h"
+#include "util/timeutil.h"
+
+static int64_t scalar(struct db_conn *c, const char *sql)
+{
+    struct db_stmt *s;
+    int64_t n = 0;
+    if (db_prepare(c, sql, &s) != 0)
+        return 0;
+    if (db_step(s) == DB_ROW)
+        n = db_col_i64(s, 0);
+    db_stmt_done(s);
+    return n;
+}
+
+static const char *version_string(struct arena *a)
+{
+    /* Clients parse the leading X.Y.Z (Mastodon.py refuses older than 2.4.1). */
+    return arena_printf(a, "%s (compatible; Hearth %s)", API_MASTODON_VERSION, API_HEARTH_VERSION);
+}
+
+static json_t *contact_account(struct req *req, struct db_conn *c)
+{
+    int64_t id = scalar(c, "SELECT account_id FROM users WHERE role >= 2 ORDER BY role DESC,"
+                           " account_id LIMIT 1");
+    json_t *j = id ? api_account_json_id(req, c, id) : NULL;
+    return j ? j : json_null();
+}
+
+static json_t *stats(struct db_conn *c)
+{
+    return json_pack(
+        "{s:I, s:I, s:I}", "user_count",
+        (json_int_t)scalar(c, "SELECT count(*) FROM users WHERE disabled = 0"), "status_count",
+        (json_int_t)scalar(c, "SELECT count(*) FROM statuses WHERE local = 1 AND deleted_at IS"
+                              " NULL AND visibility IN (0, 1)"),
+        "domain_count",
+        (json_int_t)scalar(c, "SELECT count(DISTINCT domain) FROM accounts WHERE domain IS NOT"
+                              " NULL"));
+}
+
+static json_t *config_statuses(const struct core *core)
+{
+    return json_pack("{s:i, s:i, s:i}", "max_characters", core->max_status_chars,
+                     "max_media_attachments", 4, "characters_reserved_per_url", LIMIT_URL_CHARS);
+}
+
+static json_t *config_polls(void)
+{
+    return json_pack("{s:i, s:i, s:i, s:i}", "max_options", 4, "max_characters_per_option", 50,
+                     "min_expiration", 300, "max_expiration", 2629746);
+}
+
+static json_t *config_media(void)
+{
+    return json_pack("{s:[s,s,s,s], s:i, s:i, s:i, s:i, s:i}", "supported_mime_types", "image/jpeg",
+                     "image/png", "image/webp", "image/gif", "image_size_limit", 16 * 1024 * 1024,
+                     "image_matrix_limit", 33177600, "video_size_limit", LIMIT_HTTP_UPLOAD_BYTES,
+                     "video_frame_rate_limit", 60, "video_matrix_limit", 8294400);
+}
+
+/* GET /api/v1/instance */
+static int instance_v1(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    struct arena *a = req->arena;
+    const char *ws = core->base_url;
+    ws = !strncmp(ws, "https://", 8) ? arena_printf(a, "wss://%s", ws + 8)
+                                     : arena_printf(a, "ws://%s", ws + 7);
+    json_t *j = json_object();
+    json_object_set_new(j, "uri", json_string(core->domain));
+    json_object_set_new(j, "title", json_string("Hearth"));
+    json_object_set_new(j, "short_description",
+                        json_string("A small, friendly corner of the fediverse."));
+    json_object_set_new(j, "description", json_string(""));
+    json_object_set_new(j, "email", json_string(""));
+    json_object_set_new(j, "version", json_string(version_string(a)));
+    json_object_set_new(j, "urls", json_pack("{s:s}", "streaming_api", ws));
+    json_object_set_new(j, "stats", stats(c));
+    json_object_set_new(j, "thumbnail", json_null());
+    json_object_set_new(j, "languages", json_pack("[s]", "en"));
+    json_object_set_new(j, "registrations", json_false());
+    json_object_set_new(j, "approval_required", json_false());
+    json_object_set_new(j, "invites_enabled", json_false());
+    json_object_set_new(j, "configuration",
+                        json_pack("{s:{s:i}, s:o, s:o, s:o}", "accounts", "max_featured_tags", 10,
+                                  "statuses", config_statuses(core), "media_attachments",
+                                  config_media(), "polls", config_polls()));
+    json_object_set_new(j, "contact_account", contact_account(req, c));
+    json_object_set_new(j, "rules", json_array());
+    db_release(c);
+    resp_json(req, resp, 200, j);
+    return 0;
+}
+
+/* GET /api/v2/instance */
+static int instance_v2(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    struct arena *a = req->arena;
+    const char *ws = core->base_url;
+    ws = !strncmp(ws, "https://", 8) ? arena_printf(a, "wss://%s", ws + 8)
+                                     : arena_printf(a, "ws://%s", ws + 7);
+    int64_t month_ago = time_now_ms() - 30LL * 24 * 3600 * 1000;
+    struct db_stmt *s;
+    int64_t active = 0;
+    if (db_prepare(c,
+                   "SELECT count(*) FROM users u JOIN accounts a ON a.id = u.account_id WHERE"
+                   " a.last_status_at > ? OR u.last_login_at > ?",
+                   &s) == 0) {
+        db_bind_i64(s, 1, month_ago);
+        db_bind_i64(s, 2, month_ago);
+        if (db_step(s) == DB_ROW)
+            active = db_col_i64(s, 0);
+        db_stmt_done(s);
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "domain", json_string(core->domain));
+    json_object_set_new(j, "title", json_string("Hearth"));
+    json_object_set_new(j, "version", json_string(version_string(a)));
+    json_object_set_new(j, "description",
+                        json_string("A small, friendly corner of the fediverse."));
+    json_object_set_new(j, "usage",
+                        json_pack("{s:{s:I}}", "users", "active_month", (json_int_t)active));
+    json_object_set_new(
+        j, "thumbnail",
+        json_pack("{s:s}", "url",
+                  arena_printf(a, "%s/avatars/original/missing.png", core->base_url)));
+    json_object_set_new(j, "icon", json_array());
+    json_object_set_new(j, "languages", json_pack("[s]", "en"));
+    json_t *conf = json_object();
+    json_object_set_new(conf, "urls", json_pack("{s:s}", "streaming", ws));
+    json_object_set_new(conf, "vapid", json_pack("{s:s}", "public_key", ""));
+    json_object_set_new(conf, "accounts",
+                        json_pack("{s:i, s:i}", "max_featured_tags", 10, "max_pinned_statuses", 5));
+    json_object_set_new(conf, "statuses", config_statuses(core));
+    json_object_set_new(conf, "media_attachments", config_media());
+    json_object_set_new(conf, "polls", config_polls());
+    json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
+    json_object_set_new(j, "configuration", conf);
+    json_object_set_new(
+        j, "registrations",
+        json_pack("{s:b, s:b, s:n, s:n}", "enabled", 0, "approval_required", 0, "message", "url"));
+    json_object_set_new(j, "api_versions", json_pack("{s:i}", "mastodon", 2));
+    json_object_set_new(j, "contact",
+                        json_pack("{s:s, s:o}", "email", "", "account", contact_account(req, c)));
+    json_object_set_new(j, "rules", json_array());
+    db_release(c);
+    resp_json(req, resp, 200, j);
+    return 0;
+}
+
+static int empty_list(struct req *req, struct resp *resp)
+{
+    resp_json(req, resp, 200, json_array());
+    return 0;
+}
+
+/* GET /api/v1/instance/peers: the domains this server knows accounts on. */
+static int peers(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    json_t *arr = json_array();
+    struct db_stmt *s;
+    if (db_prepare(c,
+                   "SELECT DISTINCT domain FROM accounts WHERE domain IS NOT NULL ORDER BY domain",
+                   &s) == 0) {
+        while (db_step(s) == DB_ROW)
+            json_array_append_new(arr, json_string(db_col_text(s, 0)));
+        db_stmt_done(s);
+    }
+    db_release(c);
+    resp_json(req, resp, 200, arr);
+    return 0;
+}
+
+/* GET /api/v1/instance/activity: weekly statuses, logins and sign-ups, 12 weeks. */
+static int activity(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    int64_t week = 7LL * 24 * 3600 * 1000;
+    int64_t now = time_now_ms();
+    int64_t start = now - now % week;
+    json_t *arr = json_array();
+    for (int i = 0; i < 12; i++) {
+        int64_t from = start - (int64_t)i * week, to = from + week;
+        int64_t counts[3] = {0, 0, 0};
+        static const char *sql[3] = {
+            "SELECT count(*) FROM statuses WHERE local = 1 AND created_at >= ? AND created_at < ?",
+            "SELECT count(*) FROM users WHERE last_login_at >= ? AND last_login_at < ?",
+            "SELECT count(*) FROM users WHERE created_at >= ? AND created_at < ?",
+        };
+        for (int k = 0; k < 3; k++) {
+            struct db_stmt *s;
+            if (db_prepare(c, sql[k], &s) != 0)
+                continue;
+            db_bind_i64(s, 1, from);
+            db_bind_i64(s, 2, to);
+            if (db_step(s) == DB_ROW)
+                counts[k] = db_col_i64(s, 0);
+            db_stmt_done(s);
+        }
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s}", "week",
+                           arena_printf(req->arena, "%lld", (long long)(from / 1000)), "statuses",
+                           arena_printf(req->arena, "%lld", (long long)counts[0]), "logins",
+                           arena_printf(req->arena, "%lld", (long long)counts[1]), "registrations",
+                           arena_printf(req->arena, "%lld", (long long)counts[2])));
+    }
+    db_release(c);
+    resp_json(req, resp, 200, arr);
+    return 0;
+}
+
+/* GET /.well-known/nodeinfo */
+static int nodeinfo_links(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    json_t *j = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "links", "rel",
+                          "http://nodeinfo.diaspora.software/ns/schema/2.0", "href",
+                          arena_printf(req->arena, "%s/nodeinfo/2.0", core->base_url), "rel",
+                          "http://nodeinfo.diaspora.software/ns/schema/2.1", "href",
+                          arena_printf(req->arena, "%s/nodeinfo/2.1", core->base_url));
+    resp_json(req, resp, 200, j);
+    return 0;
+}
+
+static int nodeinfo(struct req *req, struct resp *resp, const char *version)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    int64_t users = scalar(c, "SELECT count(*) FROM users WHERE disabled = 0");
+    int64_t posts = scalar(c, "SELECT count(*) FROM statuses WHERE local = 1 AND deleted_at IS"
+                              " NULL AND visibility IN (0, 1)");
+    db_release(c);
+    json_t *software = json_pack("{s:s, s:s}", "name", "hearth", "version", API_HEARTH_VERSION);
+    json_t *j = json_pack(
+        "{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s, s:s}}}",
+        "version", version, "software", software, "protocols", "activitypub", "services", "inbound",
+        "outbound", "openRegistrations", 0, "usage", "users", "total", (json_int_t)users,
+        "activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
+        (json_int_t)posts, "metadata", "nodeName", "Hearth", "upstream", "name", "mastodon",
+        "version", API_MASTODON_VERSION);
+    resp_json(req, resp, 200, j);
+    resp->content_type = arena_printf(req->arena,
+                                      "application/json; profile=\"http://nodeinfo.diaspora."
+                                      "software/ns/schema/%s#\"",
+                                      version);
+    return 0;
+}
+
+static int nodeinfo20(struct req *req, struct resp *resp)
+{
+    return nodeinfo(req, resp, "2.0");
+}
+
+static int nodeinfo21(struct req *req, struct resp *resp)
+{
+    return nodeinfo(req, resp, "2.1");
+}
+
+/* GET /.well-known/host-meta */
+static int host_meta(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    const char *xml =
+        arena_printf(req->arena,
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+                     "  <Link rel=\"lrdd\" template=\"%s/.well-known/webfinger?resource={uri}\"/>\n"
+                     "</XRD>\n",
+                     core->base_url);
+    resp_body(req, resp, 200, "application/xrd+xml; charset=utf-8", xml, strlen(xml));
+    return 0;
+}
+
+const struct route api_instance_routes[] = {
+    {"GET", "/api/v1/instance", instance_v1, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v2/instance", instance_v2, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/instance/rules", empty_list, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/instance/peers", peers, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/instance/activity", activity, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/custom_emojis", empty_list, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/.well-known/nodeinfo", nodeinfo_links, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/nodeinfo/2.0", nodeinfo20, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/nodeinfo/2.1", nodeinfo21, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/.well-known/host-meta", host_meta, ROUTE_AUTH_NONE, NULL},
+};
+const size_t api_instance_routes_count =
+    sizeof(api_instance_routes) / sizeof(api_instance_routes[0]);

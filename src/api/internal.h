@@ -1,0 +1,64 @@
+/*
+ * api/internal: helpers shared by the API's handler files (not used
+ * outside src/api/). JSON values built here are owned by the caller
+ * (jansson's new-reference rule); everything else lives in req->arena.
+ */
+#ifndef HEARTH_API_INTERNAL_H
+#define HEARTH_API_INTERNAL_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/account.h"
+#include "core/core.h"
+#include "core/notification.h"
+#include "core/oauth.h"
+#include "core/status.h"
+#include "core/timeline.h"
+#include "core/visibility.h"
+#include "util/req.h"
+
+#define API_MASTODON_VERSION "4.3.0"
+#define API_HEARTH_VERSION "0.1.0"
+
+/* The token of the request, or NULL when none was sent. */
+struct oauth_token *api_token(struct req *req);
+/* The signed-in account's id, 0 when none. */
+int64_t api_account_id(struct req *req);
+/* The viewer for the visibility rule: local member or anonymous. */
+struct viewer api_viewer(struct req *req);
+/*
+ * Answers 401/422 and returns non-zero unless a user token was sent
+ * (handlers that need "me" call it first).
+ */
+int api_require_user(struct req *req, struct resp *resp);
+
+/* Parses an id path parameter; 0 when malformed. */
+int64_t api_param_id(struct req *req, const char *name);
+/*
+ * Reads a boolean argument ("true", "1", "on", "True"...): 1, 0, or def
+ * when absent. -1 when present but not a boolean.
+ */
+int api_arg_bool(struct req *req, const char *name, int def);
+/* Reads the paging arguments; non-zero (and a 422 in resp) when malformed. */
+int api_page(struct req *req, struct resp *resp, struct page *p);
+/* Adds a Link header for a list of ids (newest first) returned for this request. */
+void api_link_header(struct req *req, struct resp *resp, const int64_t *ids, size_t n);
+
+/* Mastodon's validation error: 422 {"error": "Validation failed: ..."}. */
+void api_invalid(struct req *req, struct resp *resp, const char *why);
+/* Maps a core error to a Mastodon answer (404 "Record not found", 403...). */
+int api_fail(struct req *req, struct resp *resp, int err);
+
+/* Entities (jansson, owned by the caller). NULL when the object is missing. */
+json_t *api_account_json(struct req *req, struct db_conn *c, const struct account *acc);
+json_t *api_account_json_id(struct req *req, struct db_conn *c, int64_t id);
+/* The signed-in account with its "source" (verify_credentials). */
+json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t id);
+json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
+json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
+json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
+json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+
+#endif

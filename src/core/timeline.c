@@ -1,0 +1,163 @@
+/*
+ * timeline: one query shape for every list. The visibility predicate is
+ * applied to the boosted status (alias v) for boosts and to the status
+ * itself (also v) otherwise; paging bounds are always bound, with
+ * sentinels for "none", so the SQL text of each list is fixed per viewer
+ * kind and the statement cache stays small.
+ */
+#include "core/timeline.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+static int clamp_limit(int limit)
+{
+    if (limit <= 0)
+        return TIMELINE_LIMIT_DEFAULT;
+    return limit > TIMELINE_LIMIT_MAX ? TIMELINE_LIMIT_MAX : limit;
+}
+
+/*
+ * Runs "SELECT s.id FROM statuses s JOIN statuses v ... WHERE <where> AND
+ * <visibility> AND paging". bind_where binds the where clause's parameters
+ * from index 1 and returns the next index.
+ */
+typedef int (*bind_fn)(struct db_stmt *s, int i, const void *ctx);
+
+static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, const char *where,
+               bind_fn bind, const void *ctx, const struct page *p, int64_t **ids, size_t *n)
+{
+    int limit = clamp_limit(p->limit);
+    int asc = p->min_id != 0;
+    const char *sql = arena_printf(
+        a,
+        "SELECT s.id FROM statuses s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
+        " WHERE s.deleted_at IS NULL AND %s AND %s AND s.id < ? AND s.id > ?"
+        " ORDER BY s.id %s LIMIT ?",
+        where, visibility_sql(a, viewer, "v"), asc ? "ASC" : "DESC");
+    struct db_stmt *s;
+    int rc = db_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    int i = bind(s, 1, ctx);
+    i = visibility_sql_bind(s, i, viewer);
+    db_bind_i64(s, i++, p->max_id ? p->max_id : INT64_MAX);
+    db_bind_i64(s, i++, asc ? p->min_id : p->since_id);
+    db_bind_i64(s, i++, limit);
+    int64_t *list = arena_alloc(a, (size_t)limit * sizeof(*list));
+    size_t count = 0;
+    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW)
+        list[count++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (asc) {
+        /* min_id pages come back oldest first; lists are always newest first. */
+        for (size_t k = 0; k < count / 2; k++) {
+            int64_t t = list[k];
+            list[k] = list[count - 1 - k];
+            list[count - 1 - k] = t;
+        }
+    }
+    *ids = list;
+    *n = count;
+    return 0;
+}
+
+static int bind_home(struct db_stmt *s, int i, const void *ctx)
+{
+    const struct viewer *v = ctx;
+    db_bind_i64(s, i++, v->account_id);
+    db_bind_i64(s, i++, v->account_id);
+    return i;
+}
+
+int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, const struct page *p,
+                  int64_t **ids, size_t *n)
+{
+    if (v->kind != VIEWER_LOCAL)
+        return E_AUTH;
+    /* Own posts and those of accepted follows (boosts only where show_reblogs). */
+    return run(c, a, v,
+               "(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ?"
+               " AND f.target_account_id = s.account_id AND f.accepted = 1"
+               " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))",
+               bind_home, v, p, ids, n);
+}
+
+static int bind_public(struct db_stmt *s, int i, const void *ctx)
+{
+    const struct timeline_filter *f = ctx;
+    db_bind_i64(s, i++, f && f->local_only);
+    db_bind_i64(s, i++, f && f->remote_only);
+    db_bind_i64(s, i++, f && f->only_media);
+    return i;
+}
+
+int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
+                    const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
+{
+    return run(c, a, v,
+               "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
+               " AND (? = 0 OR s.local = 0) AND ? = 0",
+               bind_public, f, p, ids, n);
+}
+
+struct tag_ctx {
+    const char *tag;
+    const struct timeline_filter *f;
+};
+
+static int bind_tag(struct db_stmt *s, int i, const void *ctx)
+{
+    const struct tag_ctx *t = ctx;
+    db_bind_text(s, i++, t->tag);
+    return bind_public(s, i, t->f);
+}
+
+int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, const char *tag,
+                 const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
+{
+    char *lower = arena_strdup(a, tag);
+    for (char *q = lower; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    struct tag_ctx ctx = {lower, f};
+    return run(c, a, v,
+               "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
+               " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
+               " t.name = ?) AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND ? = 0",
+               bind_tag, &ctx, p, ids, n);
+}
+
+struct account_ctx {
+    int64_t account_id;
+    const struct timeline_filter *f;
+};
+
+static int bind_account(struct db_stmt *s, int i, const void *ctx)
+{
+    const struct account_ctx *ac = ctx;
+    db_bind_i64(s, i++, ac->account_id);
+    db_bind_i64(s, i++, ac->f && ac->f->exclude_replies);
+    db_bind_i64(s, i++, ac->f && ac->f->exclude_reblogs);
+    db_bind_i64(s, i++, ac->f && ac->f->only_media);
+    return i;
+}
+
+int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t account_id,
+                     const struct timeline_filter *f, const struct page *p, int64_t **ids,
+                     size_t *n)
+{
+    struct account_ctx ctx = {account_id, f};
+    /* Replies to oneself (threads) stay when replies are excluded, as in Mastodon. */
+    return run(c, a, v,
+               "s.account_id = ? AND (? = 0 OR s.in_reply_to_id IS NULL OR"
+               " s.in_reply_to_account_id = s.account_id) AND (? = 0 OR s.reblog_of_id IS NULL)"
+               " AND ? = 0",
+               bind_account, &ctx, p, ids, n);
+}

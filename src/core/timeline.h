@@ -1,0 +1,51 @@
+/*
+ * timeline: the time-ordered lists of statuses (home, public, tag,
+ * account), each filtered by the visibility rule's SQL form so that a list
+ * never holds what its viewer may not see. No ranking: newest first.
+ */
+#ifndef HEARTH_CORE_TIMELINE_H
+#define HEARTH_CORE_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/visibility.h"
+
+struct arena;
+struct db_conn;
+
+#define TIMELINE_LIMIT_DEFAULT 20
+#define TIMELINE_LIMIT_MAX 40
+
+/* Mastodon's paging: max_id, since_id, min_id (0 for none) and a limit. */
+struct page {
+    int64_t max_id;   /* ids below */
+    int64_t since_id; /* ids above, newest first */
+    int64_t min_id;   /* ids above, the ones right after min_id */
+    int limit;        /* clamped to 1..max; 0 means the default */
+};
+
+struct timeline_filter {
+    int local_only;      /* public: statuses made here */
+    int remote_only;     /* public: statuses from elsewhere */
+    int exclude_replies; /* account */
+    int exclude_reblogs; /* account */
+    int only_media;      /* no media yet: an empty list */
+};
+
+/*
+ * Each returns status ids, newest first, in the arena. The viewer decides
+ * what is visible (an anonymous viewer for logged-out requests).
+ */
+int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, const struct page *p,
+                  int64_t **ids, size_t *n);
+int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
+                    const struct timeline_filter *f, const struct page *p, int64_t **ids,
+                    size_t *n);
+int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, const char *tag,
+                 const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n);
+int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t account_id,
+                     const struct timeline_filter *f, const struct page *p, int64_t **ids,
+                     size_t *n);
+
+#endif
