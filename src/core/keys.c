@@ -1,5 +1,9 @@
 /*
  * keys: RSA key generation with OpenSSL 3's EVP interface.
+ *
+ * The PEM text is copied out of OpenSSL's memory BIOs into owned strings;
+ * the BIO holding the private key is a secure-memory one, cleared when
+ * freed.
  */
 #include "core/keys.h"
 
@@ -26,7 +30,7 @@ int keys_generate_rsa(char **private_pem, char **public_pem)
 {
     int rc = E_INTERNAL;
     EVP_PKEY *key = EVP_RSA_gen(2048);
-    BIO *priv = BIO_new(BIO_s_mem());
+    BIO *priv = BIO_new(BIO_s_secmem()); /* cleared when freed */
     BIO *pub = BIO_new(BIO_s_mem());
     *private_pem = NULL;
     *public_pem = NULL;
@@ -45,6 +49,8 @@ int keys_generate_rsa(char **private_pem, char **public_pem)
         rc = 0;
 out:
     if (rc) {
+        if (*private_pem)
+            explicit_bzero(*private_pem, strlen(*private_pem));
         free(*private_pem);
         free(*public_pem);
         *private_pem = *public_pem = NULL;

@@ -1,5 +1,8 @@
 /*
  * keys: key pairs for local actors (HTTP signatures).
+ *
+ * Keys are returned as PEM text owned by the caller; a private key should
+ * be cleared (explicit_bzero) before it is freed.
  */
 #ifndef HEARTH_CORE_KEYS_H
 #define HEARTH_CORE_KEYS_H

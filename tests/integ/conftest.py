@@ -97,3 +97,36 @@ def server(tmpdir_path):
     srv = start_server(data, port)
     yield srv
     srv.stop()
+
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(data, name, admin=False):
+    args = ["user", "add", "--data", data, name, "--email", f"{name}@example.org", "--password-stdin"]
+    if admin:
+        args.append("--admin")
+    r = hearth(*args, stdin=PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.fixture
+def community(tmpdir_path):
+    """A running server with members alice (admin), bob, carol and dave."""
+    data = os.path.join(tmpdir_path, "data")
+    port = free_port()
+    init_data(data, port)
+    for name in ("alice", "bob", "carol", "dave"):
+        add_user(data, name, admin=(name == "alice"))
+    srv = start_server(data, port)
+    yield srv
+    srv.stop()
+
+
+def client(srv, login, scopes=("read", "write", "follow")):
+    """A Mastodon.py client logged in with the password grant."""
+    from mastodon import Mastodon
+    cid, csec = Mastodon.create_app("hearth-tests", api_base_url=srv.url, scopes=list(scopes))
+    m = Mastodon(client_id=cid, client_secret=csec, api_base_url=srv.url)
+    m.log_in(f"{login}@example.org", PASSWORD, scopes=list(scopes))
+    return m

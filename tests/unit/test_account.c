@@ -1,54 +1,15 @@
 /*
- * Unit tests for core/account, core/password and core/keys.
+ * Unit tests for core/account: local users (creation and its errors,
+ * passwords, listing), profiles, counts and remote accounts.
  */
 #include <string.h>
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
-#include "core/keys.h"
-#include "core/password.h"
+#include "core/follow.h"
+#include "core/status.h"
 #include "fixture.h"
 #include "t.h"
 #include "util/arena.h"
 #include "util/err.h"
-
-TEST(password_hash_and_verify)
-{
-    char hash[PASSWORD_HASH_MAX];
-    const char *why = NULL;
-    CHECK_INT(password_hash("correct horse", hash, &why), 0);
-    CHECK(strncmp(hash, "$argon2id$", 10) == 0);
-    CHECK_INT(password_verify("correct horse", hash), 0);
-    CHECK_INT(password_verify("correct horsE", hash), E_AUTH);
-    CHECK_INT(password_verify("correct horse", "plain"), E_AUTH);
-    CHECK_INT(password_hash("short", hash, &why), E_INVAL);
-    CHECK(why && strstr(why, "at least 8"));
-    char pw[32];
-    password_generate(pw, sizeof(pw));
-    CHECK_INT((int)strlen(pw), 24);
-    char pw2[32];
-    password_generate(pw2, sizeof(pw2));
-    CHECK(strcmp(pw, pw2) != 0);
-}
-
-TEST(keys_are_parseable_pem)
-{
-    char *priv = NULL, *pub = NULL;
-    CHECK_INT(keys_generate_rsa(&priv, &pub), 0);
-    CHECK(priv && strstr(priv, "-----BEGIN PRIVATE KEY-----"));
-    CHECK(pub && strstr(pub, "-----BEGIN PUBLIC KEY-----"));
-    BIO *b = BIO_new_mem_buf(pub, -1);
-    EVP_PKEY *k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
-    CHECK(k != NULL);
-    if (k)
-        CHECK_INT(EVP_PKEY_get_bits(k), 2048);
-    EVP_PKEY_free(k);
-    BIO_free(b);
-    free(priv);
-    free(pub);
-}
 
 TEST(user_create_validates_each_field)
 {
@@ -177,15 +138,146 @@ TEST(remote_upsert)
     arena_free(a);
 }
 
+TEST(usernames)
+{
+    const char *why = NULL;
+    CHECK_INT(account_check_username("admin", &why), 0); /* the first admin's usual name */
+    CHECK_INT(account_check_username("Some_Body_42", &why), 0);
+    CHECK_INT(account_check_username("", &why), E_INVAL);
+    CHECK_INT(account_check_username("dot.ted", &why), E_INVAL);
+    CHECK_INT(account_check_username("caf\xc3\xa9", &why), E_INVAL);
+    CHECK_INT(account_check_username("Users", &why), E_INVAL);
+    CHECK(why && strstr(why, "reserved"));
+    CHECK_INT(account_check_username("inbox", &why), E_INVAL);
+    CHECK_INT(account_check_username("oauth", &why), E_INVAL);
+    /* A new name keeps its case; a name differing only in case is taken. */
+    int64_t id = 0;
+    CHECK_INT(user_create(&fx_core, "Admin", "root@example.org", "correct horse", USER_ROLE_OWNER,
+                          &id, &why),
+              0);
+    int64_t other = 0;
+    why = NULL;
+    CHECK_INT(user_create(&fx_core, "aDMIN", "x2@example.org", "correct horse", USER_ROLE_MEMBER,
+                          &other, &why),
+              E_EXISTS);
+    CHECK_STR(why, "username is already taken");
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    struct user *u;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(user_get(c, a, id, &u), 0);
+    CHECK_STR(u->username, "Admin");
+    CHECK_STR(u->email, "root@example.org");
+    CHECK_INT(u->role, USER_ROLE_OWNER);
+    CHECK_INT(u->approved, 1);
+    CHECK_INT(u->disabled, 0);
+    CHECK_STR(u->locale, "en");
+    CHECK_INT(u->default_visibility, VIS_PUBLIC);
+    enum user_role role;
+    CHECK_INT(user_role(c, id, &role), 0);
+    CHECK_INT(role, USER_ROLE_OWNER);
+    CHECK_STR(user_role_name(role), "owner");
+    db_release(c);
+    arena_free(a);
+}
+
+TEST(emails)
+{
+    static const char *bad[] = {"plain",      "@example.org", "a@b",           "a@@b.org",
+                                "a@.b.org",   "a@b.org.",     "a b@example.org", "<a@b.org>",
+                                "a,b@c.org"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int64_t id = 0;
+        const char *why = NULL;
+        int rc = user_create(&fx_core, "emailtest", bad[i], "correct horse", USER_ROLE_MEMBER, &id,
+                             &why);
+        if (rc != E_INVAL || !why || !strstr(why, "email")) {
+            fprintf(stderr, "  accepted bad email %s\n", bad[i]);
+            t_cur_failed = 1;
+        }
+    }
+    int64_t id = 0;
+    const char *why = NULL;
+    CHECK_INT(user_create(&fx_core, "emailtest", "First.Last+tag@Sub.Example.org", "correct horse",
+                          USER_ROLE_MEMBER, &id, &why),
+              0);
+    CHECK_INT(user_create(&fx_core, "emailtest2", "first.last+TAG@sub.example.ORG",
+                          "correct horse", USER_ROLE_MEMBER, &id, &why),
+              E_EXISTS);
+    CHECK_STR(why, "email is already in use");
+}
+
+TEST(counts)
+{
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    struct account *alice, *root;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(account_find_local(c, a, "alice", &alice), 0);
+    CHECK_INT(account_find_local(c, a, "admin", &root), 0);
+    db_release(c);
+    enum follow_state st;
+    CHECK_INT(follow_create(&fx_core, root->id, alice->id, NULL, &st), 0);
+    CHECK_INT(st, FOLLOW_PENDING); /* alice locked her account in profile_update */
+    CHECK_INT(follow_create(&fx_core, alice->id, root->id, NULL, &st), 0);
+    int64_t sid;
+    const char *why;
+    struct status_new p = {.text = "counting", .visibility = VIS_PUBLIC};
+    CHECK_INT(status_create(&fx_core, alice->id, &p, &sid, &why), 0);
+    CHECK_INT(status_create(&fx_core, alice->id, &p, &sid, &why), 0);
+    struct account_counts n;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(account_counts(c, alice->id, &n), 0);
+    CHECK_INT(n.statuses, 2);
+    CHECK_INT(n.followers, 0); /* a pending request does not count */
+    CHECK_INT(n.following, 1);
+    CHECK(n.last_status_at > 0);
+    CHECK_INT(account_counts(c, root->id, &n), 0);
+    CHECK_INT(n.statuses, 0);
+    CHECK_INT(n.followers, 1);
+    CHECK_INT(n.last_status_at, 0);
+    db_release(c);
+    arena_free(a);
+}
+
+TEST(remote_accounts_are_not_users)
+{
+    int64_t rid = fx_remote("visitor", "r.test");
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    struct user *u;
+    enum user_role role;
+    db_acquire(fx_core.db, DB_WRITE, &c);
+    CHECK_INT(user_get(c, a, rid, &u), E_NOTFOUND);
+    CHECK_INT(user_role(c, rid, &role), E_NOTFOUND);
+    const char *why = NULL;
+    CHECK_INT(account_update_profile(c, rid, "Hijack", NULL, -1, -1, &why), E_NOTFOUND);
+    /* Another actor claiming the same username@domain is refused. */
+    struct account_remote r = {
+        .uri = "https://r.test/other/visitor", .username = "Visitor", .domain = "r.test"};
+    int64_t id = 0;
+    CHECK_INT(account_upsert_remote(c, &r, &id), E_EXISTS);
+    struct account *acc;
+    CHECK_INT(account_find_by_uri(c, a, "https://r.test/users/visitor", &acc), 0);
+    CHECK(acc->id == rid);
+    CHECK_STR(acc->acct, "visitor@r.test");
+    db_release(c);
+    /* A remote account cannot log in, nor have a password set. */
+    CHECK_INT(user_set_password(&fx_core, "visitor@r.test", "correct horse", &why), E_NOTFOUND);
+    arena_free(a);
+}
+
 int main(void)
 {
     fx_open();
-    RUN(password_hash_and_verify);
-    RUN(keys_are_parseable_pem);
     RUN(user_create_validates_each_field);
     RUN(authenticate_and_change_password);
     RUN(profile_update);
     RUN(remote_upsert);
+    RUN(usernames);
+    RUN(emails);
+    RUN(counts);
+    RUN(remote_accounts_are_not_users);
     fx_close();
     return t_done();
 }

@@ -11,6 +11,7 @@
 #include "t.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/id.h"
 
 enum { N_LEVELS = 6 };
 
@@ -191,6 +192,160 @@ TEST(pure_rule_table)
     CHECK_STR(visibility_name(VIS_LOCAL), "local");
 }
 
+/*
+ * The matrix: every combination of facts that the database can hold is
+ * built as real rows (a fresh viewer and a fresh status each), and the pure
+ * rule, the database rule and the SQL predicate must give the same answer.
+ */
+static int64_t mx_account(const char *domain)
+{
+    char sql[512];
+    int64_t id = id_next();
+    if (domain)
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO accounts (id, username, domain, acct_key, uri, created_at, updated_at)"
+                 " VALUES (%lld, 'm%lld', '%s', 'm%lld@%s', 'https://%s/m/%lld', 0, 0)",
+                 (long long)id, (long long)id, domain, (long long)id, domain, domain,
+                 (long long)id);
+    else
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO accounts (id, username, acct_key, uri, created_at, updated_at)"
+                 " VALUES (%lld, 'm%lld', 'm%lld', 'https://a.test/users/m%lld', 0, 0)",
+                 (long long)id, (long long)id, (long long)id, (long long)id);
+    fx_exec(sql);
+    return id;
+}
+
+static int64_t mx_status(int64_t author, int local, int vis)
+{
+    char sql[512];
+    int64_t id = id_next();
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO statuses (id, account_id, uri, local, visibility, created_at)"
+             " VALUES (%lld, %lld, 'https://x.test/s/%lld', %d, %d, 0)",
+             (long long)id, (long long)author, (long long)id, local, vis);
+    fx_exec(sql);
+    return id;
+}
+
+/* Inserts a follow, a mention or a block row. */
+static void mx_follow(int64_t follower, int64_t target, int accepted)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO follows (id, account_id, target_account_id, accepted, created_at)"
+             " VALUES (%lld, %lld, %lld, %d, 0)",
+             (long long)id_next(), (long long)follower, (long long)target, accepted);
+    fx_exec(sql);
+}
+
+static void mx_mention(int64_t status_id, int64_t account_id)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "INSERT INTO mentions (status_id, account_id) VALUES (%lld, %lld)",
+             (long long)status_id, (long long)account_id);
+    fx_exec(sql);
+}
+
+static void mx_block(int64_t blocker, int64_t target)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO blocks (id, account_id, target_account_id, created_at)"
+             " VALUES (%lld, %lld, %lld, 0)",
+             (long long)id_next(), (long long)blocker, (long long)target);
+    fx_exec(sql);
+}
+
+static const char *kind_name(int kind)
+{
+    static const char *names[] = {"anonymous", "local", "remote", "server"};
+    return names[kind];
+}
+
+TEST(sql_and_rule_agree_on_every_combination)
+{
+    fx_exec("INSERT INTO neighborhood_servers (domain, created_at) VALUES ('nb.test', 0)"
+            " ON CONFLICT (domain) DO NOTHING");
+    int64_t local_author = mx_account(NULL);
+    int64_t remote_author = mx_account("ra.test");
+    int checked = 0, seen = 0;
+    for (int kind = VIEWER_ANONYMOUS; kind <= VIEWER_SERVER; kind++) {
+        int has_account = kind == VIEWER_LOCAL || kind == VIEWER_REMOTE;
+        int remote_side = kind == VIEWER_REMOTE || kind == VIEWER_SERVER;
+        for (int combo = 0; combo < 2 * 6 * 2 * 3 * 2 * 2 * 2; combo++) {
+            int x = combo;
+            int status_local = x % 2;
+            x /= 2;
+            int vis = x % 6;
+            x /= 6;
+            int is_author = x % 2;
+            x /= 2;
+            int follow = x % 3; /* none, pending, accepted */
+            x /= 3;
+            int mentioned = x % 2;
+            x /= 2;
+            int blocked = x % 2;
+            x /= 2;
+            int neighbor = x % 2;
+            /*
+             * Skip what cannot exist: facts about an account for viewers
+             * without one, a neighborhood for local viewers, following or
+             * blocking oneself, a member here writing a remote status or a
+             * remote account writing a local one.
+             */
+            if (!has_account && (is_author || follow || mentioned || blocked))
+                continue;
+            if (!remote_side && neighbor)
+                continue;
+            if (is_author && (follow || blocked))
+                continue;
+            if (is_author && kind == VIEWER_LOCAL && !status_local)
+                continue;
+            if (is_author && kind == VIEWER_REMOTE && status_local)
+                continue;
+            const char *domain = neighbor ? "nb.test" : "far.test";
+            int64_t viewer_id = 0;
+            if (has_account)
+                viewer_id = mx_account(kind == VIEWER_LOCAL ? NULL : domain);
+            int64_t author = is_author ? viewer_id : status_local ? local_author : remote_author;
+            int64_t sid = mx_status(author, status_local, vis);
+            if (follow)
+                mx_follow(viewer_id, author, follow == 2);
+            if (mentioned)
+                mx_mention(sid, viewer_id);
+            if (blocked)
+                mx_block(author, viewer_id);
+            struct visibility_facts f = {
+                .visibility = (enum status_visibility)vis,
+                .status_local = status_local,
+                .is_author = is_author,
+                .follows_author = follow == 2,
+                .is_mentioned = mentioned,
+                .blocked = blocked,
+                .viewer_neighbor = neighbor,
+                .viewer = (enum viewer_kind)kind,
+            };
+            struct viewer v = {(enum viewer_kind)kind, viewer_id, remote_side ? domain : NULL};
+            int pure = visibility_decide(&f);
+            int rule = rule_sees(&v, sid);
+            int sql = sql_sees(&v, sid);
+            if (pure != rule || pure != sql) {
+                fprintf(stderr,
+                        "  %s viewer, %s %s status, author %d, follow %d, mentioned %d,"
+                        " blocked %d, neighbor %d: pure %d, rule %d, sql %d\n",
+                        kind_name(kind), status_local ? "local" : "remote", visibility_name(vis),
+                        is_author, follow, mentioned, blocked, neighbor, pure, rule, sql);
+                t_cur_failed = 1;
+            }
+            seen += pure;
+            checked++;
+        }
+    }
+    CHECK_INT(checked, 504); /* 12 anonymous, 156 local, 312 remote, 24 server */
+    CHECK(seen > 0 && seen < checked);
+}
+
 int main(void)
 {
     fx_open();
@@ -198,6 +353,7 @@ int main(void)
     RUN(remote_neighborhood_post_only_for_members_here);
     RUN(boosts_follow_the_original);
     RUN(pure_rule_table);
+    RUN(sql_and_rule_agree_on_every_combination);
     fx_close();
     return t_done();
 }

@@ -1,6 +1,8 @@
 -- The core model: accounts (local and remote), local users, statuses and
 -- everything that hangs off them. Portable SQL: BIGINT ids (time-ordered,
 -- made by the application) and millisecond times, INTEGER booleans.
+-- Every foreign key that cascades has an index on its column, so that
+-- deleting an account or a status does not scan whole tables.
 
 CREATE TABLE accounts (
     id BIGINT PRIMARY KEY,
@@ -120,6 +122,7 @@ CREATE TABLE follows (
     UNIQUE (account_id, target_account_id)
 );
 CREATE INDEX follows_target ON follows (target_account_id, accepted, id);
+CREATE INDEX follows_account ON follows (account_id, accepted, id);
 
 CREATE TABLE blocks (
     id BIGINT PRIMARY KEY,
@@ -140,6 +143,7 @@ CREATE TABLE mutes (
     created_at BIGINT NOT NULL,
     UNIQUE (account_id, target_account_id)
 );
+CREATE INDEX mutes_target ON mutes (target_account_id);
 
 CREATE TABLE favourites (
     id BIGINT PRIMARY KEY,
@@ -150,6 +154,7 @@ CREATE TABLE favourites (
     UNIQUE (account_id, status_id)
 );
 CREATE INDEX favourites_status ON favourites (status_id);
+CREATE INDEX favourites_account ON favourites (account_id, id);
 
 CREATE TABLE bookmarks (
     id BIGINT PRIMARY KEY,
@@ -158,6 +163,8 @@ CREATE TABLE bookmarks (
     created_at BIGINT NOT NULL,
     UNIQUE (account_id, status_id)
 );
+CREATE INDEX bookmarks_status ON bookmarks (status_id);
+CREATE INDEX bookmarks_account ON bookmarks (account_id, id);
 
 CREATE TABLE notifications (
     id BIGINT PRIMARY KEY,
@@ -169,6 +176,8 @@ CREATE TABLE notifications (
     UNIQUE (account_id, from_account_id, type, status_id)
 );
 CREATE INDEX notifications_account ON notifications (account_id, id);
+CREATE INDEX notifications_status ON notifications (status_id);
+CREATE INDEX notifications_from ON notifications (from_account_id);
 
 CREATE TABLE neighborhood_servers (
     domain TEXT PRIMARY KEY,  -- lowercased host[:port]
