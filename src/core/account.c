@@ -35,12 +35,13 @@
  * the first admin is usually called that.
  */
 static const char *reserved_names[] = {
-    "about",       "abuse",   "accounts", "actor",     "api",        "auth",   "explore",
-    "feeds",       "hearth",  "home",     "inbox",     "instance",   "local",  "login",
-    "logout",      "media",   "neighborhood", "nodeinfo", "notifications", "oauth", "outbox",
-    "postmaster",  "public",  "relay",    "root",      "search",     "settings", "share",
-    "signup",      "static",  "statuses", "system",    "tags",       "users",  "webfinger",
-    "webmaster",   "well_known",
+    "about",         "abuse",  "accounts", "actor",      "api",          "auth",
+    "explore",       "feeds",  "hearth",   "home",       "inbox",        "instance",
+    "local",         "login",  "logout",   "media",      "neighborhood", "nodeinfo",
+    "notifications", "oauth",  "outbox",   "postmaster", "public",       "relay",
+    "root",          "search", "settings", "share",      "signup",       "static",
+    "statuses",      "system", "tags",     "users",      "webfinger",    "webmaster",
+    "well_known",
 };
 
 const char *user_role_name(enum user_role role)
@@ -519,13 +520,14 @@ int account_counts(struct db_conn *c, int64_t id, struct account_counts *out)
 {
     struct db_stmt *s;
     *out = (struct account_counts){0};
-    int rc = db_prepare(c,
-                        "SELECT (SELECT count(*) FROM statuses WHERE account_id = ?"
-                        " AND deleted_at IS NULL),"
-                        " (SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 1),"
-                        " (SELECT count(*) FROM follows WHERE account_id = ? AND accepted = 1),"
-                        " (SELECT COALESCE(last_status_at, 0) FROM accounts WHERE id = ?)",
-                        &s);
+    int rc =
+        db_prepare(c,
+                   "SELECT (SELECT count(*) FROM statuses WHERE account_id = ?"
+                   " AND deleted_at IS NULL),"
+                   " (SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 1),"
+                   " (SELECT count(*) FROM follows WHERE account_id = ? AND accepted = 1),"
+                   " (SELECT COALESCE(last_status_at, 0) FROM accounts WHERE id = ?)",
+                   &s);
     if (rc)
         return rc;
     for (int i = 1; i <= 4; i++)
@@ -564,7 +566,21 @@ int account_update_profile(struct db_conn *c, int64_t id, const char *display_na
         }
     }
     if (note) {
-        struct text_options opt = {.max_chars = LIMIT_NOTE_CHARS};
+        /*
+         * Tag links need the server's base URL: a local account's uri is
+         * always BASE/users/NAME (user_create), so it is read from there.
+         */
+        struct account *acc;
+        rc = account_get(c, a, id, &acc);
+        if (rc == 0 && acc->domain)
+            rc = E_NOTFOUND;
+        if (rc)
+            goto out;
+        const char *cut = strstr(acc->uri, "/users/");
+        struct text_options opt = {
+            .base_url = cut ? arena_strndup(a, acc->uri, (size_t)(cut - acc->uri)) : NULL,
+            .max_chars = LIMIT_NOTE_CHARS,
+        };
         struct text_result res;
         rc = text_format(a, note, strlen(note), &opt, &res);
         if (rc) {

@@ -271,7 +271,7 @@ static int list_follows(struct db_conn *c, struct arena *a, const char *const sq
     static const struct follow_page none = {0};
     if (!p)
         p = &none;
-    int limit = p->limit <= 0 ? FOLLOW_LIMIT_DEFAULT
+    int limit = p->limit <= 0                 ? FOLLOW_LIMIT_DEFAULT
                 : p->limit > FOLLOW_LIMIT_MAX ? FOLLOW_LIMIT_MAX
                                               : p->limit;
     int asc = p->min_id != 0;

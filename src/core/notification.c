@@ -196,10 +196,9 @@ int notification_get(struct db_conn *c, struct arena *a, int64_t account_id, int
                      struct notification **out)
 {
     struct db_stmt *s;
-    int rc = db_prepare(c,
-                        "SELECT " NOTIFICATION_COLUMNS
-                        " FROM notifications WHERE id = ? AND account_id = ?",
-                        &s);
+    int rc = db_prepare(
+        c, "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE id = ? AND account_id = ?",
+        &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, id);
@@ -219,8 +218,8 @@ int notification_get(struct db_conn *c, struct arena *a, int64_t account_id, int
 int notification_count(struct db_conn *c, int64_t account_id, int64_t since_id, int64_t *count)
 {
     struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT count(*) FROM notifications WHERE account_id = ? AND id > ?",
-                        &s);
+    int rc =
+        db_prepare(c, "SELECT count(*) FROM notifications WHERE account_id = ? AND id > ?", &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, account_id);

@@ -101,6 +101,7 @@ TEST(profile_update)
     CHECK_INT(account_get(c, a, acc->id, &acc), 0);
     CHECK_STR(acc->display_name, "Alice <3");
     CHECK(strstr(acc->note, "&lt;b&gt;tea&lt;/b&gt;") != NULL);
+    CHECK(strstr(acc->note, "href=\"https://a.test/tags/tea\"") != NULL);
     CHECK_INT(acc->locked, 1);
     CHECK_INT(acc->bot, 0);
     char long_name[120];
@@ -183,9 +184,8 @@ TEST(usernames)
 
 TEST(emails)
 {
-    static const char *bad[] = {"plain",      "@example.org", "a@b",           "a@@b.org",
-                                "a@.b.org",   "a@b.org.",     "a b@example.org", "<a@b.org>",
-                                "a,b@c.org"};
+    static const char *bad[] = {"plain",    "@example.org",    "a@b",       "a@@b.org", "a@.b.org",
+                                "a@b.org.", "a b@example.org", "<a@b.org>", "a,b@c.org"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int64_t id = 0;
         const char *why = NULL;
@@ -201,8 +201,8 @@ TEST(emails)
     CHECK_INT(user_create(&fx_core, "emailtest", "First.Last+tag@Sub.Example.org", "correct horse",
                           USER_ROLE_MEMBER, &id, &why),
               0);
-    CHECK_INT(user_create(&fx_core, "emailtest2", "first.last+TAG@sub.example.ORG",
-                          "correct horse", USER_ROLE_MEMBER, &id, &why),
+    CHECK_INT(user_create(&fx_core, "emailtest2", "first.last+TAG@sub.example.ORG", "correct horse",
+                          USER_ROLE_MEMBER, &id, &why),
               E_EXISTS);
     CHECK_STR(why, "email is already in use");
 }

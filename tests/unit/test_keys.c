@@ -41,9 +41,9 @@ TEST(pem_is_parseable)
     unsigned char sig[512];
     size_t sig_len = sizeof(sig);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int signed_ok = sk && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, sk) == 1 &&
-                    EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)msg,
-                                   sizeof(msg) - 1) == 1;
+    int signed_ok =
+        sk && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, sk) == 1 &&
+        EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)msg, sizeof(msg) - 1) == 1;
     CHECK(signed_ok);
     EVP_MD_CTX_free(ctx);
     if (signed_ok && pk) {

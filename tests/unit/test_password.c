@@ -78,7 +78,8 @@ static void *hash_in_thread(void *arg)
     struct worker *w = arg;
     char hash[PASSWORD_HASH_MAX];
     const char *why = NULL;
-    w->ok = password_hash(w->password, hash, &why) == 0 && password_verify(w->password, hash) == 0 &&
+    w->ok = password_hash(w->password, hash, &why) == 0 &&
+            password_verify(w->password, hash) == 0 &&
             password_verify("something else", hash) == E_AUTH;
     return NULL;
 }

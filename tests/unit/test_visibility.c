@@ -202,11 +202,11 @@ static int64_t mx_account(const char *domain)
     char sql[512];
     int64_t id = id_next();
     if (domain)
-        snprintf(sql, sizeof(sql),
-                 "INSERT INTO accounts (id, username, domain, acct_key, uri, created_at, updated_at)"
-                 " VALUES (%lld, 'm%lld', '%s', 'm%lld@%s', 'https://%s/m/%lld', 0, 0)",
-                 (long long)id, (long long)id, domain, (long long)id, domain, domain,
-                 (long long)id);
+        snprintf(
+            sql, sizeof(sql),
+            "INSERT INTO accounts (id, username, domain, acct_key, uri, created_at, updated_at)"
+            " VALUES (%lld, 'm%lld', '%s', 'm%lld@%s', 'https://%s/m/%lld', 0, 0)",
+            (long long)id, (long long)id, domain, (long long)id, domain, domain, (long long)id);
     else
         snprintf(sql, sizeof(sql),
                  "INSERT INTO accounts (id, username, acct_key, uri, created_at, updated_at)"
