@@ -25,6 +25,8 @@ extern const struct route api_account_routes[];
 extern const size_t api_account_routes_count;
 extern const struct route api_status_routes[];
 extern const size_t api_status_routes_count;
+extern const struct route api_me_routes[];
+extern const size_t api_me_routes_count;
 
 /* The route_auth_fn of the API. */
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);

@@ -236,6 +236,11 @@ int user_create(const struct core *core, const char *username, const char *email
     rc = password_check(password, why);
     if (rc)
         goto out;
+    if ((unsigned)role > USER_ROLE_OWNER) {
+        *why = "role is not one of member, moderator, admin, owner";
+        rc = E_INVAL;
+        goto out;
+    }
     const char *ukey = lower_dup(a, username);
     const char *ekey = lower_dup(a, email);
     /* Refuse a taken name before the slow part (hash, keys); checked again below. */

@@ -136,9 +136,10 @@ int account_counts(struct db_conn *c, int64_t id, struct account_counts *out);
 
 /*
  * Updates a local account's profile. NULL leaves a field unchanged; the
- * note is plain text, stored as given and as escaped HTML. locked and bot
- * are -1 to leave them. 0, E_INVAL (too long, bad UTF-8, with *why),
- * E_NOTFOUND, E_DB.
+ * note is plain text (at most LIMIT_NOTE_CHARS), stored as given and as
+ * HTML made by text_format (escaped, links and hashtags linked). locked
+ * and bot are -1 to leave them. 0, E_INVAL (too long, bad UTF-8, with
+ * *why), E_NOTFOUND (no such local account), E_DB.
  */
 int account_update_profile(struct db_conn *c, int64_t id, const char *display_name,
                            const char *note, int locked, int bot, const char **why);

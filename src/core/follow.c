@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "core/events.h"
+#include "core/tx.h"
 #include "core/notification.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -32,36 +34,6 @@ static int exec2(struct db_conn *c, const char *sql, int64_t a, int64_t b)
     db_bind_i64(s, 2, b);
     rc = db_step(s);
     db_stmt_done(s);
-    return rc;
-}
-
-/* Opens a write transaction; on success the caller must finish with tx_end. */
-static int tx_start(const struct core *core, struct db_conn **c)
-{
-    *c = NULL;
-    int rc = db_acquire(core->db, DB_WRITE, c);
-    if (rc) {
-        *c = NULL;
-        return rc;
-    }
-    rc = db_begin(*c);
-    if (rc) {
-        db_release(*c);
-        *c = NULL;
-    }
-    return rc;
-}
-
-/* Commits when rc is 0 (rolls back otherwise) and releases; a NULL c passes rc through. */
-static int tx_end(struct db_conn *c, int rc)
-{
-    if (!c)
-        return rc;
-    if (rc == 0)
-        rc = db_commit(c);
-    if (rc)
-        db_rollback(c);
-    db_release(c);
     return rc;
 }
 
@@ -128,7 +100,7 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
         goto out;
     if (!opt)
         opt = &defaults;
-    rc = tx_start(core, &c);
+    rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = account_facts(c, follower, &ignored, &ignored);
@@ -192,7 +164,7 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
     rc = notification_add(c, target, follower, pending ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
                           NULL);
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 /* Drops the follow_request notification target had from follower. */
@@ -208,7 +180,7 @@ static int drop_request_notification(struct db_conn *c, int64_t target, int64_t 
 int follow_accept(const struct core *core, int64_t target, int64_t follower)
 {
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = exec2(c,
@@ -219,13 +191,13 @@ int follow_accept(const struct core *core, int64_t target, int64_t follower)
         goto out;
     rc = db_changes(c) ? drop_request_notification(c, target, follower) : E_NOTFOUND;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int follow_reject(const struct core *core, int64_t target, int64_t follower)
 {
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = exec2(c,
@@ -236,13 +208,13 @@ int follow_reject(const struct core *core, int64_t target, int64_t follower)
         goto out;
     rc = db_changes(c) ? drop_request_notification(c, target, follower) : E_NOTFOUND;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int follow_remove(const struct core *core, int64_t follower, int64_t target)
 {
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = exec2(c, "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", follower,
@@ -251,7 +223,7 @@ int follow_remove(const struct core *core, int64_t follower, int64_t target)
         goto out;
     rc = drop_request_notification(c, target, follower);
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int follow_remove_follower(const struct core *core, int64_t account, int64_t follower)
@@ -392,7 +364,7 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
     int rc = E_INVAL;
     if (blocker == target)
         goto out;
-    rc = tx_start(core, &c);
+    rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = both_exist(c, blocker, target);
@@ -422,20 +394,20 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
                    blocker, target);
     rc = rc < 0 ? rc : 0;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int block_remove(const struct core *core, int64_t blocker, int64_t target)
 {
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = exec2(c, "DELETE FROM blocks WHERE account_id = ? AND target_account_id = ?", blocker,
                target);
     rc = rc < 0 ? rc : 0;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int mute_create(const struct core *core, int64_t account, int64_t target, int notifications,
@@ -445,7 +417,7 @@ int mute_create(const struct core *core, int64_t account, int64_t target, int no
     int rc = E_INVAL;
     if (account == target)
         goto out;
-    rc = tx_start(core, &c);
+    rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = both_exist(c, account, target);
@@ -473,20 +445,20 @@ int mute_create(const struct core *core, int64_t account, int64_t target, int no
     db_stmt_done(s);
     rc = rc < 0 ? rc : 0;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int mute_remove(const struct core *core, int64_t account, int64_t target)
 {
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     rc = exec2(c, "DELETE FROM mutes WHERE account_id = ? AND target_account_id = ?", account,
                target);
     rc = rc < 0 ? rc : 0;
 out:
-    return tx_end(c, rc);
+    return core_tx_end(c, rc);
 }
 
 int mute_exists(struct db_conn *c, int64_t account, int64_t target, int *notifications)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/events.h"
 #include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -109,7 +110,8 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
                     &s);
     if (rc)
         return rc;
-    db_bind_i64(s, 1, id_next());
+    int64_t nid = id_next();
+    db_bind_i64(s, 1, nid);
     db_bind_i64(s, 2, to);
     db_bind_i64(s, 3, from);
     db_bind_text(s, 4, notification_type_name(type));
@@ -124,6 +126,7 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
         return 0;
     if (rc < 0)
         return rc;
+    events_defer(EVENT_NOTIFICATION, nid, to);
     if (created)
         *created = 1;
     return 0;

@@ -10,6 +10,8 @@
 
 #include "core/account.h"
 #include "core/core.h"
+#include "core/events.h"
+#include "core/tx.h"
 #include "core/notification.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -29,36 +31,6 @@
 
 #define THREAD_DEPTH_MAX 256 /* ancestors followed upwards */
 #define THREAD_SIZE_MAX 4096 /* statuses of one thread considered for descendants */
-
-/* The write transaction every change runs in; *c is NULL when it could not start. */
-static int tx_start(const struct core *core, struct db_conn **c)
-{
-    *c = NULL;
-    int rc = db_acquire(core->db, DB_WRITE, c);
-    if (rc) {
-        *c = NULL;
-        return rc;
-    }
-    rc = db_begin(*c);
-    if (rc) {
-        db_release(*c);
-        *c = NULL;
-    }
-    return rc;
-}
-
-/* Commits when rc is 0 (rolls back otherwise) and releases; a NULL c passes rc through. */
-static int tx_end(struct db_conn *c, int rc)
-{
-    if (!c)
-        return rc;
-    if (rc == 0)
-        rc = db_commit(c);
-    if (rc)
-        db_rollback(c);
-    db_release(c);
-    return rc;
-}
 
 static int step_done(struct db_stmt *s)
 {
@@ -299,7 +271,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     struct resolver *res = arena_zalloc(a, sizeof(*res));
     struct text_result fmt;
     *why = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct account *acc;
@@ -394,6 +366,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
+    events_defer(EVENT_STATUS_NEW, sid, author);
     rc = db_prepare(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?", &s);
     if (rc)
         goto out;
@@ -403,7 +376,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         goto out;
     *id = sid;
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -424,7 +397,7 @@ int status_delete(const struct core *core, int64_t actor, int64_t id)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct status *st;
@@ -438,8 +411,10 @@ int status_delete(const struct core *core, int64_t actor, int64_t id)
         goto out;
     db_bind_i64(s, 1, id);
     rc = step_done(s);
+    if (rc == 0)
+        events_defer(EVENT_STATUS_DELETE, id, actor);
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -452,7 +427,7 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     struct resolver *res = arena_zalloc(a, sizeof(*res));
     struct text_result fmt;
     *why = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct status *st;
@@ -526,10 +501,11 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     while (nb < 256 && db_step(s) == DB_ROW)
         boosters[nb++] = db_col_i64(s, 0);
     db_stmt_done(s);
+    events_defer(EVENT_STATUS_UPDATE, id, actor);
     for (size_t i = 0; i < nb && rc == 0; i++)
         rc = notification_add(c, boosters[i], actor, NOTIFY_UPDATE, id, NULL);
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -582,8 +558,12 @@ int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status
 static int target_status(struct db_conn *c, struct arena *a, int64_t actor, int64_t id,
                          struct status **out)
 {
-    struct viewer v = {.kind = VIEWER_LOCAL, .account_id = actor};
-    int rc = visibility_may_see(c, &v, id);
+    struct viewer v;
+    /* The actor may be remote (a federated Like): it sees what a remote account sees. */
+    int rc = visibility_viewer_for(c, a, actor, &v);
+    if (rc)
+        return rc;
+    rc = visibility_may_see(c, &v, id);
     if (rc < 0)
         return rc;
     if (rc == 0)
@@ -615,7 +595,7 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct status *st;
@@ -639,6 +619,10 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     rc = account_get(c, a, actor, &acc);
     if (rc)
         goto out;
+    if (acc->domain) {
+        rc = E_FORBIDDEN; /* remote boosts arrive as Announce activities, with their own ids */
+        goto out;
+    }
     int64_t rid = id_next();
     struct db_stmt *s;
     rc = db_prepare(c,
@@ -661,11 +645,12 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     db_bind_i64(s, 8, time_now_ms());
     if ((rc = step_done(s)))
         goto out;
+    events_defer(EVENT_STATUS_NEW, rid, actor);
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
     if (rc == 0)
         *reblog_id = rid;
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -676,7 +661,7 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct status *st;
@@ -706,7 +691,7 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
         rc = step_done(s);
     }
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -723,7 +708,7 @@ static int do_act(const struct core *core, int64_t actor, int64_t id, const char
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    int rc = tx_start(core, &c);
+    int rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
     struct status *st;
@@ -743,7 +728,7 @@ static int do_act(const struct core *core, int64_t actor, int64_t id, const char
     if (notify)
         rc = notification_add(c, st->account_id, actor, NOTIFY_FAVOURITE, st->id, NULL);
 out:
-    rc = tx_end(c, rc);
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }

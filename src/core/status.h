@@ -101,11 +101,16 @@ int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status
  * the author's own followers-only posts; a boost of a local-only or
  * neighborhood post keeps its level. Returns the boost's id (the existing
  * one when boosted already); E_NOTFOUND when invisible, E_FORBIDDEN when
- * the level does not allow it.
+ * the level does not allow it or the actor is remote (remote boosts come
+ * in as Announce activities through federation).
  */
 int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *reblog_id);
 int status_unreblog(const struct core *core, int64_t actor, int64_t id);
-/* Favourite and bookmark: idempotent; E_NOTFOUND when invisible to the actor. */
+/*
+ * Favourite and bookmark: idempotent; E_NOTFOUND when invisible to the
+ * actor (a remote actor, such as the sender of a Like, is judged as a
+ * remote account). A favourite notifies the author.
+ */
 int status_favourite(const struct core *core, int64_t actor, int64_t id);
 int status_unfavourite(const struct core *core, int64_t actor, int64_t id);
 int status_bookmark(const struct core *core, int64_t actor, int64_t id);

@@ -161,3 +161,65 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
                " AND ? = 0",
                bind_account, &ctx, p, ids, n);
 }
+
+/* Bookmarks and favourites share one shape: (row id, status id) of the viewer. */
+static int marks(struct db_conn *c, struct arena *a, const struct viewer *v, const char *table,
+                 const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n)
+{
+    if (v->kind != VIEWER_LOCAL)
+        return E_AUTH;
+    int limit = clamp_limit(p->limit);
+    int asc = p->min_id != 0;
+    const char *sql = arena_printf(
+        a,
+        "SELECT m.id, s.id FROM %s m JOIN statuses s ON s.id = m.status_id"
+        " WHERE m.account_id = ? AND %s AND m.id < ? AND m.id > ? ORDER BY m.id %s LIMIT ?",
+        table, visibility_sql(a, v, "s"), asc ? "ASC" : "DESC");
+    struct db_stmt *s;
+    int rc = db_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    int i = 1;
+    db_bind_i64(s, i++, v->account_id);
+    i = visibility_sql_bind(s, i, v);
+    db_bind_i64(s, i++, p->max_id ? p->max_id : INT64_MAX);
+    db_bind_i64(s, i++, asc ? p->min_id : p->since_id);
+    db_bind_i64(s, i++, limit);
+    int64_t *pl = arena_alloc(a, (size_t)limit * sizeof(*pl));
+    int64_t *sl = arena_alloc(a, (size_t)limit * sizeof(*sl));
+    size_t count = 0;
+    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW) {
+        pl[count] = db_col_i64(s, 0);
+        sl[count] = db_col_i64(s, 1);
+        count++;
+    }
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (asc) {
+        for (size_t k = 0; k < count / 2; k++) {
+            int64_t t = pl[k];
+            pl[k] = pl[count - 1 - k];
+            pl[count - 1 - k] = t;
+            t = sl[k];
+            sl[k] = sl[count - 1 - k];
+            sl[count - 1 - k] = t;
+        }
+    }
+    *ids = sl;
+    *page_ids = pl;
+    *n = count;
+    return 0;
+}
+
+int timeline_bookmarks(struct db_conn *c, struct arena *a, const struct viewer *v,
+                       const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n)
+{
+    return marks(c, a, v, "bookmarks", p, ids, page_ids, n);
+}
+
+int timeline_favourites(struct db_conn *c, struct arena *a, const struct viewer *v,
+                        const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n)
+{
+    return marks(c, a, v, "favourites", p, ids, page_ids, n);
+}

@@ -48,4 +48,14 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
                      const struct timeline_filter *f, const struct page *p, int64_t **ids,
                      size_t *n);
 
+/*
+ * The viewer's bookmarks and favourites, newest bookmark (favourite)
+ * first. Paging is by the bookmark's or favourite's own id; *page_ids (the
+ * same length as *ids) holds those for the Link header.
+ */
+int timeline_bookmarks(struct db_conn *c, struct arena *a, const struct viewer *v,
+                       const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n);
+int timeline_favourites(struct db_conn *c, struct arena *a, const struct viewer *v,
+                        const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n);
+
 #endif

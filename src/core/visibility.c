@@ -53,6 +53,28 @@ int visibility_parse(const char *s, enum status_visibility *out)
     return E_INVAL;
 }
 
+int visibility_viewer_for(struct db_conn *c, struct arena *a, int64_t account_id,
+                          struct viewer *out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT domain FROM accounts WHERE id = ?", &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        const char *domain = db_col_text(s, 0);
+        out->kind = domain ? VIEWER_REMOTE : VIEWER_LOCAL;
+        out->account_id = account_id;
+        out->domain = domain ? arena_strdup(a, domain) : NULL;
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
 int visibility_decide(const struct visibility_facts *f)
 {
     int has_account = f->viewer == VIEWER_LOCAL || f->viewer == VIEWER_REMOTE;

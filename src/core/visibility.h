@@ -15,7 +15,10 @@
  *                     from another server is shown only to members here.
  *
  * A blocked viewer sees nothing of the blocker's posts, whatever the level.
- * A boost is decided by the status it boosts.
+ * A boost is decided by the status it boosts. Mutes are not part of the
+ * rule: a muted account's posts stay visible when asked for directly; it
+ * is for lists to leave them out (notification_add does; the home
+ * timeline should, with mute_exists' condition in SQL).
  *
  * Three forms: a pure decision over facts (visibility_decide), a database
  * wrapper that gathers the facts (visibility_may_see), and a SQL predicate
@@ -58,7 +61,7 @@ enum viewer_kind {
 struct viewer {
     enum viewer_kind kind;
     int64_t account_id; /* local or remote account; 0 for anonymous and servers */
-    const char *domain; /* remote account's or server's domain; NULL otherwise */
+    const char *domain; /* remote account's (its accounts.domain) or server's domain */
 };
 
 /* The facts the rule needs about one (viewer, status) pair. */
@@ -72,6 +75,14 @@ struct visibility_facts {
     int viewer_neighbor; /* the viewer's domain is in the neighborhood */
     enum viewer_kind viewer;
 };
+
+/*
+ * The viewer an account is when it acts by itself: a member here
+ * (VIEWER_LOCAL) or a remote account (VIEWER_REMOTE with its domain, copied
+ * into the arena). 0, E_NOTFOUND or E_DB.
+ */
+int visibility_viewer_for(struct db_conn *c, struct arena *a, int64_t account_id,
+                          struct viewer *out);
 
 /* The pure rule: 1 when the viewer may see the status, 0 otherwise. */
 int visibility_decide(const struct visibility_facts *f);

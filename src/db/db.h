@@ -8,7 +8,9 @@
  *     backend rewrites them to $1, $2...);
  *   - ids and times are BIGINT (times in ms since the epoch), booleans are
  *     INTEGER 0/1, text is TEXT; no AUTOINCREMENT, no ROWID, no SQLite-only
- *     functions outside db_sqlite.c; upserts with ON CONFLICT ... DO.
+ *     functions outside db_sqlite.c; upserts with ON CONFLICT ... DO;
+ *   - strings in 'single quotes': "double quotes" name identifiers only
+ *     (the SQLite backend refuses them as strings, as PostgreSQL does).
  *
  * Concurrency: one writer and a pool of readers. db_acquire(DB_WRITE)
  * waits for the single write connection; DB_READ takes a reader from the
@@ -51,9 +53,11 @@ struct db_options {
 
 /*
  * Opens the database named by url: a file path, "sqlite:PATH", or
- * ":memory:". Creates the file if it does not exist (the folder must).
- * opt may be NULL. Returns 0 and an owned *out, or E_INVAL (bad url),
- * E_IO (cannot open or create), E_DB.
+ * ":memory:". Creates the file if it does not exist (the folder must, and
+ * must be writable). opt may be NULL. Returns 0 and an owned *out, or
+ * E_INVAL (bad url or options; also a backend missing from this build),
+ * E_IO (cannot open or create: one log line names the path and the reason),
+ * E_DB.
  */
 int db_open(const char *url, const struct db_options *opt, struct db **out);
 /* Closes every connection; none may be held. Accepts NULL. */
@@ -61,12 +65,26 @@ void db_close(struct db *db);
 /* "sqlite" or "postgresql". */
 const char *db_backend_name(const struct db *db);
 
-/* Takes a connection; blocks until one is free. Returns 0 or E_DB. */
+/*
+ * Takes a connection; blocks until one is free. Returns 0, E_INVAL (bad
+ * mode) or E_DB when the calling thread already holds the connection it
+ * asks for (the writer, or the only connection of ":memory:"), which would
+ * otherwise wait forever.
+ */
 int db_acquire(struct db *db, enum db_mode mode, struct db_conn **out);
-/* Gives the connection back; a transaction still open is rolled back. */
+/*
+ * Gives the connection back; a transaction still open is rolled back and
+ * statements left without db_stmt_done() are reset (both logged as
+ * warnings: they are bugs of the caller). Accepts NULL.
+ */
 void db_release(struct db_conn *c);
 
-/* Transactions (write connections). 0 or E_DB / E_BUSY. */
+/*
+ * Transactions. On the write connection db_begin() takes the write lock at
+ * once (SQLite: BEGIN IMMEDIATE); on a reader it starts a read transaction
+ * (one consistent snapshot across several queries). 0 or E_DB / E_BUSY.
+ * db_rollback() does nothing outside a transaction and accepts NULL.
+ */
 int db_begin(struct db_conn *c);
 int db_commit(struct db_conn *c);
 void db_rollback(struct db_conn *c);
@@ -74,9 +92,18 @@ void db_rollback(struct db_conn *c);
 /* Runs SQL without parameters, possibly several statements (migrations). */
 int db_exec(struct db_conn *c, const char *sql);
 
-/* Returns the connection's cached statement for sql (borrowed). 0 or E_DB. */
+/*
+ * Returns the connection's cached statement for sql (borrowed), which must
+ * hold exactly one statement. 0 or E_DB. Asking again for a statement not
+ * yet finished with db_stmt_done() resets it (and logs a warning), so one
+ * SQL text cannot be iterated twice at once on one connection.
+ */
 int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out);
-/* Bindings: idx counts from 1. text NULL binds SQL NULL. 0 or E_DB. */
+/*
+ * Bindings: idx counts from 1; values are copied. text NULL binds SQL NULL;
+ * a blob v may be NULL only with n 0 (an empty blob; E_INVAL otherwise).
+ * 0 or E_DB.
+ */
 int db_bind_i64(struct db_stmt *s, int idx, int64_t v);
 int db_bind_text(struct db_stmt *s, int idx, const char *v);
 int db_bind_textn(struct db_stmt *s, int idx, const char *v, size_t n);
@@ -106,10 +133,12 @@ int64_t db_changes(struct db_conn *c);
  * records them in schema_migrations. *db_version (may be NULL) receives
  * the version found before migrating, *known (may be NULL) the newest
  * version this build knows. Returns 0, E_LIMIT when the database was
- * written by a newer Hearth (nothing is changed then), or E_DB.
+ * written by a newer Hearth (nothing is changed then), E_INTERNAL when the
+ * compiled-in versions are not strictly increasing (two files with one
+ * number), or E_DB (the failed migration is rolled back, earlier ones stay).
  */
 int db_migrate(struct db *db, int *db_version, int *known);
-/* The newest version recorded in the database (0 for a new one). */
+/* The newest version recorded in the database (0 for a new one); changes nothing. */
 int db_schema_version(struct db *db, int *version);
 
 #endif

@@ -51,6 +51,7 @@ static const struct {
     {api_oauth_routes, &api_oauth_routes_count},
     {api_instance_routes, &api_instance_routes_count},
     {api_account_routes, &api_account_routes_count},
+    {api_me_routes, &api_me_routes_count},
     {api_status_routes, &api_status_routes_count},
 };
 

@@ -298,3 +298,42 @@ def test_toot_cli(community, tmpdir_path):
     r = subprocess.run(["toot", "timeline", "--once"], capture_output=True, text=True, env=env,
                        timeout=60)
     assert r.returncode == 0 and "hello from toot" in r.stdout, r.stdout + r.stderr
+
+
+def test_bookmarks_favourites_markers_and_mutes(community):
+    alice, bob, carol = (client(community, n) for n in ("alice", "bob", "carol"))
+    a1 = alice.status_post("first")
+    a2 = alice.status_post("second @bob")
+    bob.status_bookmark(a1["id"])
+    bob.status_bookmark(a2["id"])
+    bob.status_favourite(a2["id"])
+    assert [s["id"] for s in bob.bookmarks()] == [a2["id"], a1["id"]]
+    assert [s["id"] for s in bob.bookmarks(limit=1)] == [a2["id"]]
+    assert [s["id"] for s in bob.favourites()] == [a2["id"]]
+    # A deleted post leaves the bookmarks.
+    alice.status_delete(a1["id"])
+    assert [s["id"] for s in bob.bookmarks()] == [a2["id"]]
+    # Markers and the unread count follow each other.
+    notes = bob.notifications()
+    assert notes and notes[0]["type"] == "mention"
+    hdr = {"Authorization": "Bearer " + bob.access_token}
+    url = community.url
+    assert requests.get(url + "/api/v1/notifications/unread_count", headers=hdr).json()["count"] == 1
+    assert bob.notifications(id=notes[0]["id"])["id"] == notes[0]["id"]
+    m = bob.markers_set(["notifications"], [notes[0]["id"]])
+    assert m["notifications"]["last_read_id"] == notes[0]["id"]
+    assert requests.get(url + "/api/v1/notifications/unread_count", headers=hdr).json()["count"] == 0
+    got = bob.markers_get(["notifications", "home"])
+    assert got["notifications"]["version"] == 1 and "home" not in got
+    prefs = bob.preferences()
+    assert prefs["posting:default:visibility"] == "public"
+    # A mute that covers notifications silences mentions.
+    carol_id = carol.account_verify_credentials()["id"]
+    rel = bob.account_mute(carol_id, notifications=True)
+    assert rel["muting"] and rel["muting_notifications"]
+    carol.status_post("@bob hello?")
+    assert all(n["account"]["id"] != carol_id for n in bob.notifications())
+    assert bob.account_unmute(carol_id)["muting"] is False
+    # Notifications of others are not reachable.
+    with pytest.raises(MastodonNotFoundError):
+        carol.notifications(id=notes[0]["id"])

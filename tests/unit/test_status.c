@@ -263,6 +263,210 @@ TEST(ids_follow_creation_order)
     }
 }
 
+static int sees(const struct viewer *v, int64_t id)
+{
+    struct db_conn *c;
+    db_acquire(fx_core.db, DB_READ, &c);
+    int r = visibility_may_see(c, v, id);
+    db_release(c);
+    return r;
+}
+
+TEST(replies_keep_the_ring)
+{
+    struct arena *a = arena_new();
+    int64_t hood = post(alice, "neighbors only", VIS_NEIGHBORHOOD, 0);
+    static const struct {
+        enum status_visibility asked, got;
+    } hood_cases[] = {
+        {VIS_PUBLIC, VIS_NEIGHBORHOOD},
+        {VIS_UNLISTED, VIS_NEIGHBORHOOD},
+        {VIS_FOLLOWERS, VIS_NEIGHBORHOOD},
+        {VIS_DIRECT, VIS_DIRECT},
+        {VIS_LOCAL, VIS_LOCAL},
+        {VIS_NEIGHBORHOOD, VIS_NEIGHBORHOOD},
+    };
+    for (size_t i = 0; i < sizeof(hood_cases) / sizeof(hood_cases[0]); i++) {
+        struct status *st = get(a, post(bob, "@alice re", hood_cases[i].asked, hood));
+        CHECK(st && st->visibility == hood_cases[i].got);
+    }
+    int64_t local = post(alice, "members only", VIS_LOCAL, 0);
+    static const struct {
+        enum status_visibility asked, got;
+    } local_cases[] = {
+        {VIS_PUBLIC, VIS_LOCAL},  {VIS_UNLISTED, VIS_LOCAL}, {VIS_FOLLOWERS, VIS_LOCAL},
+        {VIS_DIRECT, VIS_DIRECT}, {VIS_LOCAL, VIS_LOCAL},    {VIS_NEIGHBORHOOD, VIS_LOCAL},
+    };
+    for (size_t i = 0; i < sizeof(local_cases) / sizeof(local_cases[0]); i++) {
+        struct status *st = get(a, post(bob, "@alice re", local_cases[i].asked, local));
+        CHECK(st && st->visibility == local_cases[i].got);
+    }
+    /* Deeper in a local thread the ring still holds. */
+    int64_t r1 = post(bob, "level one", VIS_LOCAL, local);
+    struct status *st = get(a, post(carol, "level two", VIS_PUBLIC, r1));
+    CHECK(st && st->visibility == VIS_LOCAL && st->thread_root_id == local);
+    /* Bad visibility values and boosts as parents are refused. */
+    const char *why = NULL;
+    int64_t id;
+    struct status_new p = {.text = "x", .visibility = (enum status_visibility)9};
+    CHECK_INT(status_create(&fx_core, bob, &p, &id, &why), E_INVAL);
+    CHECK(why && strstr(why, "visibility"));
+    int64_t pub = post(alice, "boost me", VIS_PUBLIC, 0), boost = 0;
+    CHECK_INT(status_reblog(&fx_core, carol, pub, &boost), 0);
+    p = (struct status_new){.text = "re", .visibility = VIS_PUBLIC, .in_reply_to_id = boost};
+    CHECK_INT(status_create(&fx_core, bob, &p, &id, &why), E_INVAL);
+    /* Only local accounts post here. */
+    p.in_reply_to_id = 0;
+    CHECK_INT(status_create(&fx_core, remote, &p, &id, &why), E_FORBIDDEN);
+    arena_free(a);
+}
+
+TEST(boost_rules)
+{
+    struct arena *a = arena_new();
+    fx_exec("INSERT INTO neighborhood_servers (domain, created_at) VALUES ('n.test', 0)"
+            " ON CONFLICT (domain) DO NOTHING");
+    struct viewer neighbor = {VIEWER_SERVER, 0, "n.test"};
+    struct viewer anon = {VIEWER_ANONYMOUS, 0, NULL};
+    /* A neighborhood post's boost keeps the level and follows the original. */
+    int64_t hood = post(alice, "hood", VIS_NEIGHBORHOOD, 0), boost = 0, again = 0;
+    CHECK_INT(status_reblog(&fx_core, bob, hood, &boost), 0);
+    struct status *st = get(a, boost);
+    CHECK(st && st->visibility == VIS_NEIGHBORHOOD && st->reblog_of_id == hood);
+    CHECK_INT(sees(&neighbor, boost), 1);
+    CHECK_INT(sees(&anon, boost), 0);
+    /* Boosting twice gives the same boost, and one notification. */
+    CHECK_INT(status_reblog(&fx_core, bob, hood, &again), 0);
+    CHECK(again == boost);
+    CHECK_INT(status_reblog(&fx_core, bob, boost, &again), 0); /* a boost of the boost */
+    CHECK(again == boost);
+    size_t reblogs = count_notifications(alice, NOTIFY_REBLOG);
+    CHECK(reblogs >= 1);
+    /* Undo: the boost and its notification go. */
+    CHECK_INT(status_unreblog(&fx_core, bob, hood), 0);
+    CHECK(get(a, boost) == NULL);
+    CHECK_INT((int)count_notifications(alice, NOTIFY_REBLOG), (int)reblogs - 1);
+    /* The author may boost her own followers-only post; others may not. */
+    int64_t fo = post(alice, "followers", VIS_FOLLOWERS, 0);
+    CHECK_INT(status_reblog(&fx_core, alice, fo, &boost), 0);
+    CHECK_INT(status_reblog(&fx_core, bob, fo, &boost), E_FORBIDDEN);
+    /* A neighborhood post that came from elsewhere, boosted here, stays with members. */
+    int64_t nb = fx_remote("nbr", "n.test");
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO statuses (id, account_id, uri, local, visibility, created_at)"
+             " VALUES (4242, %lld, 'https://n.test/s/4242', 0, 5, 0)",
+             (long long)nb);
+    fx_exec(sql);
+    CHECK_INT(status_reblog(&fx_core, bob, 4242, &boost), 0);
+    CHECK_INT(sees(&neighbor, boost), 0);
+    struct viewer member = {VIEWER_LOCAL, carol, NULL};
+    CHECK_INT(sees(&member, boost), 1);
+    arena_free(a);
+}
+
+TEST(remote_actors_are_judged_as_remote)
+{
+    int64_t far = fx_remote("liker", "far.test");
+    int64_t local = post(alice, "members only", VIS_LOCAL, 0);
+    int64_t pub = post(alice, "for all", VIS_PUBLIC, 0), boost = 0;
+    size_t before = count_notifications(alice, NOTIFY_FAVOURITE);
+    CHECK_INT(status_favourite(&fx_core, far, local), E_NOTFOUND);
+    CHECK_INT(status_favourite(&fx_core, far, pub), 0);
+    CHECK_INT((int)count_notifications(alice, NOTIFY_FAVOURITE), (int)before + 1);
+    CHECK_INT(status_reblog(&fx_core, far, pub, &boost), E_FORBIDDEN);
+}
+
+TEST(bookmarks_and_lookup)
+{
+    struct arena *a = arena_new();
+    int64_t id = post(alice, "keep me", VIS_PUBLIC, 0);
+    struct db_conn *c;
+    struct status_counts sc;
+    CHECK_INT(status_bookmark(&fx_core, bob, id), 0);
+    CHECK_INT(status_bookmark(&fx_core, bob, id), 0);
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_counts(c, id, bob, &sc), 0);
+    CHECK_INT(sc.bookmarked, 1);
+    db_release(c);
+    CHECK_INT(status_unbookmark(&fx_core, bob, id), 0);
+    CHECK_INT(status_unbookmark(&fx_core, bob, id), 0);
+    struct status *st = get(a, id), *found;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_counts(c, id, bob, &sc), 0);
+    CHECK_INT(sc.bookmarked, 0);
+    CHECK_INT(status_find_by_uri(c, a, st->uri, &found), 0);
+    CHECK(found->id == id);
+    CHECK_INT(status_find_by_uri(c, a, "https://a.test/nothing", &found), E_NOTFOUND);
+    db_release(c);
+    arena_free(a);
+}
+
+TEST(edit_rules)
+{
+    struct arena *a = arena_new();
+    int64_t id = post(alice, "plain", VIS_FOLLOWERS, 0);
+    const char *why = NULL;
+    size_t before = count_notifications(carol, NOTIFY_MENTION);
+    /* A mention added by an edit reaches the new reader. */
+    struct status_new p = {.text = "plain, now with @carol", .visibility = VIS_PUBLIC};
+    CHECK_INT(status_edit(&fx_core, alice, id, &p, &why), 0);
+    CHECK_INT((int)count_notifications(carol, NOTIFY_MENTION), (int)before + 1);
+    struct status *st = get(a, id);
+    CHECK(st && st->visibility == VIS_FOLLOWERS); /* an edit never changes the level */
+    /* A failed edit changes nothing. */
+    p.text = "  ";
+    CHECK_INT(status_edit(&fx_core, alice, id, &p, &why), E_INVAL);
+    struct db_conn *c;
+    struct status_version *v;
+    size_t n = 0;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_history(c, a, id, &v, &n), 0);
+    db_release(c);
+    CHECK_INT((int)n, 2);
+    /* A boost is not edited. */
+    int64_t pub = post(carol, "boostable", VIS_PUBLIC, 0), boost = 0;
+    CHECK_INT(status_reblog(&fx_core, alice, pub, &boost), 0);
+    p.text = "changed";
+    CHECK_INT(status_edit(&fx_core, alice, boost, &p, &why), E_FORBIDDEN);
+    arena_free(a);
+}
+
+TEST(context_hides_what_the_viewer_may_not_see)
+{
+    struct arena *a = arena_new();
+    int64_t root = post(alice, "thread", VIS_PUBLIC, 0);
+    int64_t secret = post(bob, "@carol between us", VIS_DIRECT, root);
+    int64_t under = post(carol, "@bob sure", VIS_PUBLIC, secret);
+    int64_t open = post(carol, "hello all", VIS_PUBLIC, root);
+    struct viewer anon = {VIEWER_ANONYMOUS, 0, NULL};
+    struct viewer mentioned = {VIEWER_LOCAL, carol, NULL};
+    struct db_conn *c;
+    int64_t *anc, *desc;
+    size_t na, nd;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_context(c, a, &anon, root, &anc, &na, &desc, &nd), 0);
+    CHECK(na == 0 && nd == 1 && desc[0] == open);
+    CHECK_INT(status_context(c, a, &mentioned, root, &anc, &na, &desc, &nd), 0);
+    CHECK(nd == 3 && desc[0] == secret && desc[1] == under && desc[2] == open);
+    /* Ancestors skip what is hidden; a hidden status has no context at all. */
+    CHECK_INT(status_context(c, a, &anon, under, &anc, &na, &desc, &nd), 0);
+    CHECK(na == 1 && anc[0] == root);
+    CHECK_INT(status_context(c, a, &anon, secret, &anc, &na, &desc, &nd), E_NOTFOUND);
+    db_release(c);
+    arena_free(a);
+}
+
+TEST(no_mention_notification_across_a_block)
+{
+    int64_t grumpy = fx_user("grumpy");
+    CHECK_INT(block_create(&fx_core, grumpy, bob), 0);
+    post(bob, "hi @grumpy", VIS_PUBLIC, 0);
+    CHECK_INT((int)count_notifications(grumpy, NOTIFY_MENTION), 0);
+    post(alice, "hi @grumpy", VIS_PUBLIC, 0);
+    CHECK_INT((int)count_notifications(grumpy, NOTIFY_MENTION), 1);
+}
+
 int main(void)
 {
     fx_open();
@@ -280,6 +484,13 @@ int main(void)
     RUN(no_notification_for_invisible_mention);
     RUN(delete_removes_everything_attached);
     RUN(ids_follow_creation_order);
+    RUN(replies_keep_the_ring);
+    RUN(boost_rules);
+    RUN(remote_actors_are_judged_as_remote);
+    RUN(bookmarks_and_lookup);
+    RUN(edit_rules);
+    RUN(context_hides_what_the_viewer_may_not_see);
+    RUN(no_mention_notification_across_a_block);
     fx_close();
     return t_done();
 }

@@ -192,6 +192,24 @@ TEST(pure_rule_table)
     CHECK_STR(visibility_name(VIS_LOCAL), "local");
 }
 
+TEST(viewer_for_an_account)
+{
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    struct viewer v;
+    int64_t member = fx_user("vmember");
+    int64_t far = fx_remote("vfar", "Far.test");
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(visibility_viewer_for(c, a, member, &v), 0);
+    CHECK(v.kind == VIEWER_LOCAL && v.account_id == member && v.domain == NULL);
+    CHECK_INT(visibility_viewer_for(c, a, far, &v), 0);
+    CHECK(v.kind == VIEWER_REMOTE && v.account_id == far);
+    CHECK_STR(v.domain, "far.test");
+    CHECK_INT(visibility_viewer_for(c, a, 987654321, &v), E_NOTFOUND);
+    db_release(c);
+    arena_free(a);
+}
+
 /*
  * The matrix: every combination of facts that the database can hold is
  * built as real rows (a fresh viewer and a fresh status each), and the pure
@@ -353,6 +371,7 @@ int main(void)
     RUN(remote_neighborhood_post_only_for_members_here);
     RUN(boosts_follow_the_original);
     RUN(pure_rule_table);
+    RUN(viewer_for_an_account);
     RUN(sql_and_rule_agree_on_every_combination);
     fx_close();
     return t_done();
