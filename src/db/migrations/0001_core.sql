@@ -74,9 +74,9 @@ CREATE TABLE statuses (
     deleted_at BIGINT
 );
 CREATE INDEX statuses_account ON statuses (account_id, id);
-CREATE INDEX statuses_reply ON statuses (in_reply_to_id);
+CREATE INDEX statuses_reply ON statuses (in_reply_to_id) WHERE in_reply_to_id IS NOT NULL;
 CREATE INDEX statuses_thread ON statuses (thread_root_id, id);
-CREATE INDEX statuses_reblog ON statuses (reblog_of_id);
+CREATE INDEX statuses_reblog ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;
 CREATE INDEX statuses_public ON statuses (visibility, id);
 
 CREATE TABLE status_edits (
