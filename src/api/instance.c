@@ -304,7 +304,26 @@ static int host_meta(struct req *req, struct resp *resp)
     return 0;
 }
 
+/* The picture of an account that has none: one warm grey pixel, scaled by apps. */
+static const unsigned char missing_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
+    0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0x38, 0x71, 0x64, 0x1f, 0x00, 0x04, 0xa2, 0x02, 0x4b, 0x7f, 0xeb, 0x02,
+    0x5a, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+/* GET /avatars/original/missing.png and /headers/original/missing.png */
+static int missing_picture(struct req *req, struct resp *resp)
+{
+    resp_body(req, resp, 200, "image/png", (const char *)missing_png, sizeof(missing_png));
+    resp_header_add(req, resp, "Cache-Control", "public, max-age=604800, immutable");
+    return 0;
+}
+
 const struct route api_instance_routes[] = {
+    {"GET", "/avatars/original/missing.png", missing_picture, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/headers/original/missing.png", missing_picture, ROUTE_AUTH_NONE, NULL},
     {"GET", "/api/v1/instance", instance_v1, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v2/instance", instance_v2, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/instance/rules", empty_list, ROUTE_AUTH_OPTIONAL, NULL},

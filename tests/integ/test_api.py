@@ -31,6 +31,12 @@ def test_instance_and_nodeinfo(community):
     meta = requests.get(community.url + "/.well-known/oauth-authorization-server").json()
     assert "S256" in meta["code_challenge_methods_supported"]
     assert "lrdd" in requests.get(community.url + "/.well-known/host-meta").text
+    # The default pictures that account entities point to are served.
+    me = requests.get(community.url + "/api/v1/accounts/lookup?acct=alice").json()
+    for key in ("avatar", "header"):
+        r = requests.get(me[key])
+        assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+        assert r.content.startswith(b"\x89PNG")
 
 
 def test_password_login_post_and_timelines(community):
