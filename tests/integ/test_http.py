@@ -65,3 +65,12 @@ def test_request_log_line(server):
     assert line, log
     assert "secret" not in log
     assert "us=" in line[0] or "duration" in line[0]
+
+
+def test_oversized_headers_refused_and_server_unharmed(server):
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 60000 + b"\r\n\r\n")
+    data = s.recv(200)
+    s.close()
+    assert data.startswith(b"HTTP/1.1 431")
+    assert requests.get(server.url + "/health").status_code == 200
