@@ -222,6 +222,10 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.domain = in->cfg.domain;
     in->core.max_status_chars = in->cfg.max_status_chars;
     in->core.test_network = in->cfg.test_network;
+    in->core.title = in->cfg.title;
+    in->core.description = in->cfg.description;
+    in->core.contact_email = in->cfg.contact_email;
+    in->core.source_url = in->cfg.source_url;
     return 0;
 }
 

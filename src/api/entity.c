@@ -151,11 +151,33 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
     json_object_set_new(source, "language", str_or_null(language));
     json_object_set_new(source, "note", json_string(note));
     json_object_set_new(source, "fields", json_deep_copy(json_object_get(j, "fields")));
+    json_object_set(source, "indexable", json_object_get(j, "indexable"));
+    json_object_set(source, "discoverable", json_object_get(j, "discoverable"));
+    json_object_set_new(source, "hide_collections", json_false());
+    json_object_set_new(source, "attribution_domains", json_array());
     json_object_set_new(
         source, "follow_requests_count",
         json_integer(count_of(
             c, "SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 0", id)));
     json_object_set_new(j, "source", source);
+    /* Mastodon's role entity; permissions are its bit flags (1: administrator,
+     * 331676: reports, blocks, users and invites, 65536: inviting only). */
+    enum user_role role = USER_ROLE_MEMBER;
+    user_role(c, id, &role);
+    static const struct {
+        const char *id, *name, *permissions;
+        int highlighted;
+    } roles[] = {
+        {"-99", "", "65536", 0},
+        {"1", "Moderator", "331676", 1},
+        {"2", "Admin", "1", 1},
+        {"3", "Owner", "1", 1},
+    };
+    unsigned r = (unsigned)role < 4 ? (unsigned)role : 0;
+    json_object_set_new(j, "role",
+                        json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", roles[r].id, "name",
+                                  roles[r].name, "color", "", "permissions", roles[r].permissions,
+                                  "highlighted", roles[r].highlighted));
     return j;
 }
 

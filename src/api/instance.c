@@ -24,6 +24,11 @@ static int64_t scalar(struct db_conn *c, const char *sql)
     return n;
 }
 
+static const char *str_or(const char *s)
+{
+    return s ? s : "";
+}
+
 static const char *version_string(struct arena *a)
 {
     /* Clients parse the leading X.Y.Z (Mastodon.py refuses older than 2.4.1). */
@@ -84,11 +89,10 @@ static int instance_v1(struct req *req, struct resp *resp)
                                      : arena_printf(a, "ws://%s", ws + 7);
     json_t *j = json_object();
     json_object_set_new(j, "uri", json_string(core->domain));
-    json_object_set_new(j, "title", json_string("Hearth"));
-    json_object_set_new(j, "short_description",
-                        json_string("A small, friendly corner of the fediverse."));
-    json_object_set_new(j, "description", json_string(""));
-    json_object_set_new(j, "email", json_string(""));
+    json_object_set_new(j, "title", json_string(core->title ? core->title : "Hearth"));
+    json_object_set_new(j, "short_description", json_string(str_or(core->description)));
+    json_object_set_new(j, "description", json_string(str_or(core->description)));
+    json_object_set_new(j, "email", json_string(str_or(core->contact_email)));
     json_object_set_new(j, "version", json_string(version_string(a)));
     json_object_set_new(j, "urls", json_pack("{s:s}", "streaming_api", ws));
     json_object_set_new(j, "stats", stats(c));
@@ -135,10 +139,11 @@ static int instance_v2(struct req *req, struct resp *resp)
     }
     json_t *j = json_object();
     json_object_set_new(j, "domain", json_string(core->domain));
-    json_object_set_new(j, "title", json_string("Hearth"));
+    json_object_set_new(j, "title", json_string(core->title ? core->title : "Hearth"));
     json_object_set_new(j, "version", json_string(version_string(a)));
-    json_object_set_new(j, "description",
-                        json_string("A small, friendly corner of the fediverse."));
+    if (core->source_url && *core->source_url)
+        json_object_set_new(j, "source_url", json_string(core->source_url));
+    json_object_set_new(j, "description", json_string(str_or(core->description)));
     json_object_set_new(j, "usage",
                         json_pack("{s:{s:I}}", "users", "active_month", (json_int_t)active));
     json_object_set_new(
@@ -162,7 +167,8 @@ static int instance_v2(struct req *req, struct resp *resp)
         json_pack("{s:b, s:b, s:n, s:n}", "enabled", 0, "approval_required", 0, "message", "url"));
     json_object_set_new(j, "api_versions", json_pack("{s:i}", "mastodon", 2));
     json_object_set_new(j, "contact",
-                        json_pack("{s:s, s:o}", "email", "", "account", contact_account(req, c)));
+                        json_pack("{s:s, s:o}", "email", str_or(core->contact_email), "account",
+                                  contact_account(req, c)));
     json_object_set_new(j, "rules", json_array());
     db_release(c);
     resp_json(req, resp, 200, j);
@@ -269,8 +275,8 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
         "version", version, "software", software, "protocols", "activitypub", "services", "inbound",
         "outbound", "openRegistrations", 0, "usage", "users", "total", (json_int_t)users,
         "activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
-        (json_int_t)posts, "metadata", "nodeName", "Hearth", "upstream", "name", "mastodon",
-        "version", API_MASTODON_VERSION);
+        (json_int_t)posts, "metadata", "nodeName", core->title ? core->title : "Hearth", "upstream",
+        "name", "mastodon", "version", API_MASTODON_VERSION);
     resp_json(req, resp, 200, j);
     resp->content_type = arena_printf(req->arena,
                                       "application/json; profile=\"http://nodeinfo.diaspora."

@@ -40,6 +40,10 @@ void config_init(struct config *c, const char *data_dir)
     snprintf(c->db_path, n, "%s/hearth.db", data_dir);
     c->test_network = 0;
     c->max_status_chars = LIMIT_STATUS_CHARS_DEFAULT;
+    c->title = xstrdup("Hearth");
+    c->description = xstrdup("");
+    c->contact_email = xstrdup("");
+    c->source_url = xstrdup("");
 }
 
 void config_fini(struct config *c)
@@ -50,6 +54,10 @@ void config_fini(struct config *c)
     free(c->listen);
     free(c->db_path);
     free(c->log_level);
+    free(c->title);
+    free(c->description);
+    free(c->contact_email);
+    free(c->source_url);
     memset(c, 0, sizeof(*c));
 }
 
@@ -217,6 +225,30 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         } else {
             goto unknown;
         }
+    } else if (!strcmp(section, "instance")) {
+        if (!strcmp(name, "title")) {
+            if (!*value) {
+                snprintf(reason, sizeof(reason), "title must not be empty");
+                goto bad;
+            }
+            set_str(&c->title, value);
+        } else if (!strcmp(name, "description")) {
+            set_str(&c->description, value);
+        } else if (!strcmp(name, "contact_email")) {
+            if (*value && (!strchr(value, '@') || strchr(value, ' '))) {
+                snprintf(reason, sizeof(reason), "contact_email is not an e-mail address");
+                goto bad;
+            }
+            set_str(&c->contact_email, value);
+        } else if (!strcmp(name, "source_url")) {
+            if (*value && strncmp(value, "https://", 8) && strncmp(value, "http://", 7)) {
+                snprintf(reason, sizeof(reason), "source_url must be an http(s) URL");
+                goto bad;
+            }
+            set_str(&c->source_url, value);
+        } else {
+            goto unknown;
+        }
     } else {
         snprintf(reason, sizeof(reason), "unknown section [%s]", section);
         goto bad;
@@ -327,9 +359,15 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "path = %s\n"
             "\n"
             "[limits]\n"
-            "max_status_chars = %d\n",
+            "max_status_chars = %d\n"
+            "\n"
+            "[instance]\n"
+            "title = %s\n"
+            "description = %s\n"
+            "contact_email = %s\n"
+            "source_url = %s\n",
             c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
-            c->max_status_chars);
+            c->max_status_chars, c->title, c->description, c->contact_email, c->source_url);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

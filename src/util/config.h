@@ -10,6 +10,11 @@
  *   path = hearth.db                  SQLite file, relative to the data folder
  *   [limits]
  *   max_status_chars = 500
+ *   [instance]
+ *   title = Hearth                    the server's name, shown to apps and visitors
+ *   description =                     one paragraph about the community
+ *   contact_email =                   public contact address
+ *   source_url =                      where the source of this server's software is
  *
  * Unknown sections or keys, malformed values and lines longer than
  * LIMIT_CONFIG_LINE are errors: a typo must not be silently ignored.
@@ -31,6 +36,10 @@ struct config {
     char *log_level;  /* "info" */
     int test_network; /* 0 or 1 */
     int max_status_chars;
+    char *title;         /* "Hearth" */
+    char *description;   /* "" */
+    char *contact_email; /* "" */
+    char *source_url;    /* "" */
 };
 
 /* Sets the defaults (data_dir copied). */
