@@ -485,16 +485,19 @@ static int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    api_streaming_start();
     struct http_options hopt = {.listen = in.cfg.listen, .authenticate = api_authenticate};
     const struct route *routes;
     size_t n_routes;
     http_routes_all(&routes, &n_routes);
     rc = http_server_start(&hopt, routes, n_routes, &in.core, &srv);
     if (rc == E_BUSY) {
+        api_streaming_stop();
         code = fail("cannot listen on %s: address already in use", in.cfg.listen);
         goto out;
     }
     if (rc) {
+        api_streaming_stop();
         code = fail("cannot listen on %s: %s", in.cfg.listen, err_str(rc));
         goto out;
     }
@@ -507,6 +510,7 @@ static int cmd_serve(int argc, char **argv)
     log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv);
     srv = NULL;
+    api_streaming_stop();
     log_info("stopped");
 out:
     instance_close(&in);

@@ -27,6 +27,12 @@ extern const struct route api_status_routes[];
 extern const size_t api_status_routes_count;
 extern const struct route api_me_routes[];
 extern const size_t api_me_routes_count;
+extern const struct route api_streaming_routes[];
+extern const size_t api_streaming_routes_count;
+
+/* Starts and stops the streaming hub (its event listener and heartbeat). */
+void api_streaming_start(void);
+void api_streaming_stop(void);
 
 /* The route_auth_fn of the API. */
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);

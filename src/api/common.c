@@ -45,6 +45,26 @@ struct viewer api_viewer(struct req *req)
     return v;
 }
 
+void api_req_for(struct req *req, struct arena *a, struct core *core, int64_t account_id,
+                 const char *scopes)
+{
+    memset(req, 0, sizeof(*req));
+    req->arena = a;
+    req->app = core;
+    req->method = "GET";
+    req->path = "/";
+    req->query = "";
+    req->body = "";
+    if (account_id) {
+        struct oauth_token *t = arena_zalloc(a, sizeof(*t));
+        t->account_id = account_id;
+        t->scopes = scopes;
+        struct api_auth *au = arena_zalloc(a, sizeof(*au));
+        au->token = t;
+        req->auth = au;
+    }
+}
+
 int api_require_user(struct req *req, struct resp *resp)
 {
     struct oauth_token *t = api_token(req);
@@ -67,6 +87,9 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
         token = h + 7;
     while (token && *token == ' ')
         token++;
+    /* Browsers' EventSource cannot send headers: streams take the token as a parameter. */
+    if (!token && !strncmp(req->path, "/api/v1/streaming", 17))
+        token = req_arg(req, "access_token");
     if (!token || !*token) {
         if (rt->auth == ROUTE_AUTH_REQUIRED) {
             resp_error(req, resp, 401, "The access token is invalid");

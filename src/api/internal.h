@@ -22,6 +22,14 @@
 #define API_MASTODON_VERSION "4.3.0"
 #define API_HEARTH_VERSION "0.1.0"
 
+/*
+ * Prepares a bare request for rendering entities outside an HTTP request
+ * (streaming): arena a, the core, and the viewer account (0: anonymous)
+ * with its scopes.
+ */
+void api_req_for(struct req *req, struct arena *a, struct core *core, int64_t account_id,
+                 const char *scopes);
+
 /* The token of the request, or NULL when none was sent. */
 struct oauth_token *api_token(struct req *req);
 /* The signed-in account's id, 0 when none. */

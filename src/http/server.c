@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -47,6 +48,20 @@ struct http_server {
     void *app;
     route_auth_fn authenticate;
     atomic_int in_flight;
+    pthread_mutex_t streams_lock;
+    struct hstream *streams; /* open streaming responses */
+};
+
+/* A streaming response in progress (server-sent events). */
+struct hstream {
+    struct resp_stream rs; /* the handler's callbacks, copied */
+    struct http_server *srv;
+    struct MHD_Connection *conn;
+    pthread_mutex_t lock;
+    int suspended;    /* parked by the reader, waiting for a wake */
+    int wake_pending; /* a wake came while not parked */
+    int ending;       /* the server is stopping */
+    struct hstream *next;
 };
 
 struct hreq {
@@ -56,6 +71,7 @@ struct hreq {
     size_t discarded;
     int too_large;
     int responded;
+    int streaming;
     int64_t start_us;
     char id[12];
     struct http_server *srv;
@@ -105,11 +121,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
         log_set_request_id(NULL);
     }
+    int h_streaming = h->streaming;
     arena_free(h->req.arena);
     buf_fini(&h->body);
     free(h);
     *con_cls = NULL;
-    atomic_fetch_sub(&s->in_flight, 1);
+    if (!h_streaming)
+        atomic_fetch_sub(&s->in_flight, 1);
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -123,11 +141,94 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
     log_warn("libmicrohttpd: %s", msg);
 }
 
+static void stream_wake(void *handle)
+{
+    struct hstream *st = handle;
+    pthread_mutex_lock(&st->lock);
+    if (st->suspended) {
+        st->suspended = 0;
+        MHD_resume_connection(st->conn);
+    } else {
+        st->wake_pending = 1;
+    }
+    pthread_mutex_unlock(&st->lock);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct hstream *st = cls;
+    (void)pos;
+    if (st->ending)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    long n = st->rs.read(st->rs.ctx, buf, max);
+    if (n < 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n > 0)
+        return (ssize_t)n;
+    /* Nothing to send: park the connection until a wake, unless one already came. */
+    pthread_mutex_lock(&st->lock);
+    if (st->wake_pending || st->ending) {
+        st->wake_pending = 0;
+    } else {
+        st->suspended = 1;
+        MHD_suspend_connection(st->conn);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return 0;
+}
+
+static void stream_free(void *cls)
+{
+    struct hstream *st = cls;
+    struct http_server *s = st->srv;
+    pthread_mutex_lock(&s->streams_lock);
+    for (struct hstream **pp = &s->streams; *pp; pp = &(*pp)->next) {
+        if (*pp == st) {
+            *pp = st->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->streams_lock);
+    if (st->rs.close)
+        st->rs.close(st->rs.ctx);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h)
 {
     struct resp *p = &h->resp;
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        p->body_len, (void *)(p->body ? p->body : ""), MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r;
+    if (p->stream && p->status == 200) {
+        struct hstream *st = xcalloc(1, sizeof(*st));
+        st->rs = *p->stream;
+        st->srv = h->srv;
+        st->conn = conn;
+        pthread_mutex_init(&st->lock, NULL);
+        p->stream->wake = stream_wake;
+        p->stream->handle = st;
+        st->rs.wake = stream_wake;
+        st->rs.handle = st;
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+        if (!r) {
+            if (st->rs.close)
+                st->rs.close(st->rs.ctx);
+            free(st);
+            return MHD_NO;
+        }
+        pthread_mutex_lock(&h->srv->streams_lock);
+        st->next = h->srv->streams;
+        h->srv->streams = st;
+        pthread_mutex_unlock(&h->srv->streams_lock);
+        /* A stream is not an in-flight request: stopping does not wait for it. */
+        h->streaming = 1;
+        atomic_fetch_sub(&h->srv->in_flight, 1);
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+        MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    } else {
+        r = MHD_create_response_from_buffer(p->body_len, (void *)(p->body ? p->body : ""),
+                                            MHD_RESPMEM_PERSISTENT);
+    }
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type",
@@ -354,12 +455,13 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->app = app;
     s->authenticate = opt->authenticate;
     atomic_init(&s->in_flight, 0);
+    pthread_mutex_init(&s->streams_lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned int threads =
         opt->threads > 0 ? (unsigned int)opt->threads : (unsigned int)(cores > 0 ? cores : 2);
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL, on_request,
-        s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+        on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)LIMIT_HTTP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)LIMIT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -387,6 +489,27 @@ void http_server_stop(struct http_server *s)
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* Streams end first: each is told to finish and woken if parked. */
+    pthread_mutex_lock(&s->streams_lock);
+    for (struct hstream *st = s->streams; st; st = st->next) {
+        pthread_mutex_lock(&st->lock);
+        st->ending = 1;
+        if (st->suspended) {
+            st->suspended = 0;
+            MHD_resume_connection(st->conn);
+        }
+        pthread_mutex_unlock(&st->lock);
+    }
+    pthread_mutex_unlock(&s->streams_lock);
+    for (int i = 0; i < 500; i++) {
+        pthread_mutex_lock(&s->streams_lock);
+        int open = s->streams != NULL;
+        pthread_mutex_unlock(&s->streams_lock);
+        if (!open)
+            break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
     /* In-flight requests get up to ten seconds to finish. */
     for (int i = 0; i < 1000 && atomic_load(&s->in_flight) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -395,5 +518,6 @@ void http_server_stop(struct http_server *s)
     if (atomic_load(&s->in_flight) > 0)
         log_warn("stopping with %d requests still in flight", atomic_load(&s->in_flight));
     MHD_stop_daemon(s->daemon);
+    pthread_mutex_destroy(&s->streams_lock);
     free(s);
 }

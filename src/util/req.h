@@ -62,12 +62,30 @@ struct resp_header {
     const char *value;
 };
 
+/*
+ * A response that goes on (server-sent events). The handler fills read,
+ * close and ctx; the server fills wake and handle before the first read.
+ * read fills buf with up to max bytes and returns how many, 0 when nothing
+ * is ready (the server then parks the connection until wake(handle) is
+ * called, from any thread), or -1 to end the response. close runs once,
+ * when the connection ends for any reason; after it nobody may call wake
+ * with this handle. The server calls read and close from its own threads.
+ */
+struct resp_stream {
+    long (*read)(void *ctx, char *buf, size_t max);
+    void (*close)(void *ctx);
+    void *ctx;
+    void (*wake)(void *handle);
+    void *handle;
+};
+
 struct resp {
     int status;               /* 0 until a handler sets one */
     const char *content_type; /* default application/json */
     const char *body;         /* arena memory */
     size_t body_len;
     struct resp_header *headers;
+    struct resp_stream *stream; /* non-NULL: a streaming body instead of body */
 };
 
 /* A request header (case-insensitive name), or NULL. Borrowed. */

@@ -9,7 +9,6 @@ import jsonschema
 _SPEC_PATHS = [
     os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "reference",
                  "mastodon-openapi.json"),
-    "/work/shared/reference/mastodon-openapi.json",
 ]
 _spec = None
 
