@@ -71,8 +71,8 @@ static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, 
 static int bind_home(struct db_stmt *s, int i, const void *ctx)
 {
     const struct viewer *v = ctx;
-    db_bind_i64(s, i++, v->account_id);
-    db_bind_i64(s, i++, v->account_id);
+    for (int k = 0; k < 4; k++)
+        db_bind_i64(s, i++, v->account_id);
     return i;
 }
 
@@ -85,7 +85,10 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
     return run(c, a, v,
                "(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ?"
                " AND f.target_account_id = s.account_id AND f.accepted = 1"
-               " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))",
+               " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))"
+               " AND (s.account_id = ? OR NOT EXISTS (SELECT 1 FROM list_accounts xa JOIN lists xl"
+               " ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
+               " AND xa.account_id = s.account_id))",
                bind_home, v, p, ids, n);
 }
 
@@ -222,4 +225,46 @@ int timeline_favourites(struct db_conn *c, struct arena *a, const struct viewer 
                         const struct page *p, int64_t **ids, int64_t **page_ids, size_t *n)
 {
     return marks(c, a, v, "favourites", p, ids, page_ids, n);
+}
+
+struct list_ctx {
+    int64_t list_id;
+    int64_t viewer;
+    int policy; /* 0 followed, 1 list, 2 none */
+};
+
+static int bind_list(struct db_stmt *s, int i, const void *ctx)
+{
+    const struct list_ctx *l = ctx;
+    db_bind_i64(s, i++, l->list_id);
+    db_bind_i64(s, i++, l->policy);
+    db_bind_i64(s, i++, l->viewer);
+    db_bind_i64(s, i++, l->policy);
+    db_bind_i64(s, i++, l->list_id);
+    db_bind_i64(s, i++, l->policy);
+    db_bind_i64(s, i++, l->viewer);
+    return i;
+}
+
+int timeline_list(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t list_id,
+                  const char *replies_policy, const struct page *p, int64_t **ids, size_t *n)
+{
+    if (v->kind != VIEWER_LOCAL)
+        return E_AUTH;
+    struct list_ctx ctx = {list_id, v->account_id, 1};
+    if (replies_policy && !strcmp(replies_policy, "followed"))
+        ctx.policy = 0;
+    else if (replies_policy && !strcmp(replies_policy, "none"))
+        ctx.policy = 2;
+    /* Members' posts; replies as the list's policy says (a thread of one's own always shows). */
+    return run(c, a, v,
+               "EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = ?"
+               " AND la.account_id = s.account_id)"
+               " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id"
+               " OR (? != 2 AND s.in_reply_to_account_id = ?)"
+               " OR (? = 1 AND EXISTS (SELECT 1 FROM list_accounts lr WHERE lr.list_id = ?"
+               " AND lr.account_id = s.in_reply_to_account_id))"
+               " OR (? = 0 AND EXISTS (SELECT 1 FROM follows fr WHERE fr.account_id = ?"
+               " AND fr.target_account_id = s.in_reply_to_account_id AND fr.accepted = 1)))",
+               bind_list, &ctx, p, ids, n);
 }

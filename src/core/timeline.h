@@ -1,6 +1,6 @@
 /*
  * timeline: the time-ordered lists of statuses (home, public, tag,
- * account), each filtered by the visibility rule's SQL form so that a list
+ * account, list), each filtered by the visibility rule's SQL form so that a list
  * never holds what its viewer may not see. No ranking: newest first.
  */
 #ifndef HEARTH_CORE_TIMELINE_H
@@ -47,6 +47,14 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
 int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t account_id,
                      const struct timeline_filter *f, const struct page *p, int64_t **ids,
                      size_t *n);
+
+/*
+ * A list's timeline (the caller checked that the viewer owns the list):
+ * its members' posts, with replies as replies_policy says ("followed",
+ * "list", "none").
+ */
+int timeline_list(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t list_id,
+                  const char *replies_policy, const struct page *p, int64_t **ids, size_t *n);
 
 /*
  * The viewer's bookmarks and favourites, newest bookmark (favourite)

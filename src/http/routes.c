@@ -52,6 +52,7 @@ static const struct {
     {api_instance_routes, &api_instance_routes_count},
     {api_account_routes, &api_account_routes_count},
     {api_me_routes, &api_me_routes_count},
+    {api_list_routes, &api_list_routes_count},
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
 };

@@ -343,3 +343,46 @@ def test_bookmarks_favourites_markers_and_mutes(community):
     # Notifications of others are not reachable.
     with pytest.raises(MastodonNotFoundError):
         carol.notifications(id=notes[0]["id"])
+
+
+def test_lists_and_their_timelines(community):
+    alice, bob, carol, dave = (client(community, n) for n in ("alice", "bob", "carol", "dave"))
+    ids = {n: c.account_verify_credentials()["id"] for n, c in
+           (("bob", bob), ("carol", carol), ("dave", dave))}
+    alice.account_follow(ids["bob"])
+    alice.account_follow(ids["carol"])
+    lst = alice.list_create("friends")
+    assert lst["title"] == "friends" and lst["replies_policy"] == "list"
+    alice.list_accounts_add(lst["id"], [ids["bob"]])
+    # Only followed accounts can join.
+    with pytest.raises(MastodonAPIError):
+        alice.list_accounts_add(lst["id"], [ids["dave"]])
+    assert [a["id"] for a in alice.list_accounts(lst["id"])] == [ids["bob"]]
+    assert [l["id"] for l in alice.account_lists(ids["bob"])] == [lst["id"]]
+    b = bob.status_post("bob here")
+    c = carol.status_post("carol here")
+    reply_to_dave = bob.status_post("@dave hi", in_reply_to_id=dave.status_post("dave")["id"])
+    tl = [s["id"] for s in alice.timeline_list(lst["id"])]
+    assert b["id"] in tl and c["id"] not in tl
+    assert reply_to_dave["id"] not in tl  # replies to non-members stay out (policy "list")
+    # Exclusive lists take their members out of home.
+    assert b["id"] in [s["id"] for s in alice.timeline_home()]
+    r = requests.put(community.url + f"/api/v1/lists/{lst['id']}",
+                     headers={"Authorization": "Bearer " + alice.access_token},
+                     json={"exclusive": True})
+    assert r.status_code == 200 and r.json()["exclusive"] is True and r.json()["title"] == "friends"
+    home = [s["id"] for s in alice.timeline_home()]
+    assert b["id"] not in home and c["id"] in home
+    # Others' lists do not exist for them.
+    with pytest.raises(MastodonNotFoundError):
+        bob.list(lst["id"])
+    with pytest.raises(MastodonNotFoundError):
+        bob.timeline_list(lst["id"])
+    alice.list_accounts_delete(lst["id"], [ids["bob"]])
+    assert alice.list_accounts(lst["id"]) == []
+    alice.list_delete(lst["id"])
+    assert alice.lists() == []
+    r = requests.post(community.url + "/api/v1/lists",
+                      headers={"Authorization": "Bearer " + alice.access_token},
+                      data={"title": "x", "replies_policy": "everyone"})
+    assert r.status_code == 422 and "replies_policy" in r.json()["error"]
