@@ -114,12 +114,47 @@ json_t *api_account_json(struct req *req, struct db_conn *c, const struct accoun
     return j;
 }
 
+/*
+ * Account entities built during one request, by id: a timeline names the
+ * same authors again and again, and each costs several queries.
+ */
+#define ACCOUNT_CACHE 64
+
+struct account_cache {
+    int64_t ids[ACCOUNT_CACHE];
+    json_t *json[ACCOUNT_CACHE];
+    size_t n;
+};
+
+static void account_cache_free(void *p)
+{
+    struct account_cache *ac = p;
+    for (size_t i = 0; i < ac->n; i++)
+        json_decref(ac->json[i]);
+}
+
 json_t *api_account_json_id(struct req *req, struct db_conn *c, int64_t id)
 {
+    struct account_cache *ac = req->scratch;
+    if (!ac) {
+        ac = arena_zalloc(req->arena, sizeof(*ac));
+        arena_defer(req->arena, account_cache_free, ac);
+        req->scratch = ac;
+    }
+    for (size_t i = 0; i < ac->n; i++)
+        if (ac->ids[i] == id)
+            return json_deep_copy(ac->json[i]);
     struct account *acc;
     if (account_get(c, req->arena, id, &acc) != 0)
         return NULL;
-    return api_account_json(req, c, acc);
+    json_t *j = api_account_json(req, c, acc);
+    if (j && ac->n < ACCOUNT_CACHE) {
+        ac->ids[ac->n] = id;
+        /* A copy: callers may change what they get (verify_credentials adds "source"). */
+        ac->json[ac->n] = json_deep_copy(j);
+        ac->n++;
+    }
+    return j;
 }
 
 json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t id)
@@ -185,8 +220,8 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
 static json_t *status_body(struct req *req, struct db_conn *c, const struct status *st,
                            int64_t viewer)
 {
-    struct account *acc;
-    if (account_get(c, req->arena, st->account_id, &acc) != 0)
+    json_t *account = api_account_json_id(req, c, st->account_id);
+    if (!account)
         return NULL;
     struct status_counts counts;
     if (status_counts(c, st->id, viewer, &counts) != 0)
@@ -196,7 +231,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, const struct stat
     json_object_set_new(j, "uri", json_string(st->uri));
     json_object_set_new(j, "url", str_or_null(st->url));
     json_object_set_new(j, "created_at", time_json(st->created_at));
-    json_object_set_new(j, "account", api_account_json(req, c, acc));
+    json_object_set_new(j, "account", account);
     json_object_set_new(j, "content", json_string(st->content ? st->content : ""));
     enum status_visibility vis = st->visibility;
     /* Local-only and neighborhood posts look like public ones to apps that know no more,

@@ -68,11 +68,19 @@ static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, 
     return 0;
 }
 
+struct home_ctx {
+    int64_t me;
+    int has_exclusive; /* the viewer has an exclusive list: members leave home */
+};
+
 static int bind_home(struct db_stmt *s, int i, const void *ctx)
 {
-    const struct viewer *v = ctx;
-    for (int k = 0; k < 4; k++)
-        db_bind_i64(s, i++, v->account_id);
+    const struct home_ctx *h = ctx;
+    db_bind_i64(s, i++, h->me);
+    db_bind_i64(s, i++, h->me);
+    db_bind_i64(s, i++, h->has_exclusive);
+    db_bind_i64(s, i++, h->me);
+    db_bind_i64(s, i++, h->me);
     return i;
 }
 
@@ -81,15 +89,23 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
 {
     if (v->kind != VIEWER_LOCAL)
         return E_AUTH;
+    struct home_ctx h = {v->account_id, 0};
+    struct db_stmt *q;
+    int rc = db_prepare(c, "SELECT 1 FROM lists WHERE account_id = ? AND exclusive = 1", &q);
+    if (rc)
+        return rc;
+    db_bind_i64(q, 1, v->account_id);
+    h.has_exclusive = db_step(q) == DB_ROW;
+    db_stmt_done(q);
     /* Own posts and those of accepted follows (boosts only where show_reblogs). */
     return run(c, a, v,
                "(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ?"
                " AND f.target_account_id = s.account_id AND f.accepted = 1"
                " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))"
-               " AND (s.account_id = ? OR NOT EXISTS (SELECT 1 FROM list_accounts xa JOIN lists xl"
-               " ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
+               " AND (? = 0 OR s.account_id = ? OR NOT EXISTS (SELECT 1 FROM list_accounts xa"
+               " JOIN lists xl ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
                " AND xa.account_id = s.account_id))",
-               bind_home, v, p, ids, n);
+               bind_home, &h, p, ids, n);
 }
 
 static int bind_public(struct db_stmt *s, int i, const void *ctx)

@@ -51,7 +51,8 @@ struct req {
     int json_parsed;
     int json_error; /* the body claimed JSON but did not parse */
     void *app;      /* the server's application context (struct core *) */
-    void *auth;     /* filled by an authentication step, later */
+    void *auth;     /* filled by the surface's authentication step */
+    void *scratch;  /* per-request state of the surface handling it (caches) */
     req_header_fn header_fn;
     void *conn;
 };
