@@ -299,6 +299,39 @@ static int relationships(struct req *req, struct resp *resp)
     return 0;
 }
 
+/* GET /api/v1/accounts/familiar_followers?id[]=... */
+static int familiar_followers(struct req *req, struct resp *resp)
+{
+    if (api_require_user(req, resp))
+        return 0;
+    struct core *core = req->app;
+    req_arg(req, "id");
+    json_t *arr = json_array();
+    WITH_READ(core, c);
+    for (size_t i = 0; i < req->n_args && json_array_size(arr) < 40; i++) {
+        const char *name = req->args[i].name;
+        int64_t id;
+        if ((strcmp(name, "id[]") && strcmp(name, "id")) ||
+            id_from_str(req->args[i].value, &id) != 0)
+            continue;
+        int64_t *ids;
+        size_t n = 0;
+        json_t *accounts = json_array();
+        if (follow_familiar(c, req->arena, api_account_id(req), id, 40, &ids, &n) == 0) {
+            for (size_t k = 0; k < n; k++) {
+                json_t *j = api_account_json_id(req, c, ids[k]);
+                if (j)
+                    json_array_append_new(accounts, j);
+            }
+        }
+        json_array_append_new(
+            arr, json_pack("{s:s, s:o}", "id", req->args[i].value, "accounts", accounts));
+    }
+    db_release(c);
+    resp_json(req, resp, 200, arr);
+    return 0;
+}
+
 /* GET /api/v1/follow_requests */
 static int follow_requests(struct req *req, struct resp *resp)
 {
@@ -359,6 +392,8 @@ const struct route api_account_routes[] = {
      "write:accounts"},
     {"GET", "/api/v1/accounts/relationships", relationships, ROUTE_AUTH_REQUIRED, "read:follows"},
     {"GET", "/api/v1/accounts/lookup", account_lookup, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/accounts/familiar_followers", familiar_followers, ROUTE_AUTH_REQUIRED,
+     "read:follows"},
     {"GET", "/api/v1/accounts/:id", account_show, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/accounts/:id/statuses", account_statuses, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/accounts/:id/followers", followers, ROUTE_AUTH_OPTIONAL, NULL},

@@ -480,3 +480,32 @@ int mute_exists(struct db_conn *c, int64_t account, int64_t target, int *notific
     db_stmt_done(s);
     return rc < 0 ? rc : found;
 }
+
+int follow_familiar(struct db_conn *c, struct arena *a, int64_t me, int64_t target, int limit,
+                    int64_t **ids, size_t *n)
+{
+    if (limit <= 0 || limit > 80)
+        limit = 40;
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT f1.target_account_id FROM follows f1 JOIN follows f2"
+                        " ON f2.account_id = f1.target_account_id AND f2.target_account_id = ?"
+                        " AND f2.accepted = 1 WHERE f1.account_id = ? AND f1.accepted = 1"
+                        " ORDER BY f1.id DESC LIMIT ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, target);
+    db_bind_i64(s, 2, me);
+    db_bind_i64(s, 3, limit);
+    int64_t *arr = arena_alloc(a, (size_t)limit * sizeof(*arr));
+    size_t count = 0;
+    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW)
+        arr[count++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    *ids = arr;
+    *n = count;
+    return 0;
+}

@@ -84,6 +84,13 @@ int follow_list_following(struct db_conn *c, struct arena *a, int64_t account_id
 int follow_list_requests(struct db_conn *c, struct arena *a, int64_t account_id,
                          const struct follow_page *p, struct follow_item **out, size_t *n);
 
+/*
+ * Accounts that me follows and that follow target (both accepted), up to
+ * limit, newest follow first: Mastodon's familiar followers.
+ */
+int follow_familiar(struct db_conn *c, struct arena *a, int64_t me, int64_t target, int limit,
+                    int64_t **ids, size_t *n);
+
 /* What me knows of other (Mastodon's Relationship entity). */
 struct relationship {
     int following;       /* me follows other (accepted) */

@@ -386,3 +386,18 @@ def test_lists_and_their_timelines(community):
                       headers={"Authorization": "Bearer " + alice.access_token},
                       data={"title": "x", "replies_policy": "everyone"})
     assert r.status_code == 422 and "replies_policy" in r.json()["error"]
+
+
+def test_familiar_followers(community):
+    alice, bob, carol, dave = (client(community, n) for n in ("alice", "bob", "carol", "dave"))
+    bob_id = bob.account_verify_credentials()["id"]
+    carol_id = carol.account_verify_credentials()["id"]
+    dave_id = dave.account_verify_credentials()["id"]
+    alice.account_follow(bob_id)
+    alice.account_follow(carol_id)
+    bob.account_follow(dave_id)
+    carol.account_follow(dave_id)
+    r = requests.get(community.url + f"/api/v1/accounts/familiar_followers?id[]={dave_id}",
+                     headers={"Authorization": "Bearer " + alice.access_token}).json()
+    assert r[0]["id"] == str(dave_id)
+    assert {a["username"] for a in r[0]["accounts"]} == {"bob", "carol"}
