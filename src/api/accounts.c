@@ -11,6 +11,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/limits.h"
 
 /* Runs fn with a read connection; answers 503 when none can be had. */
 #define WITH_READ(core, c)                                                                         \
@@ -46,6 +47,69 @@ static int update_credentials(struct req *req, struct resp *resp)
         api_invalid(req, resp, "locked and bot must be booleans");
         return 0;
     }
+    int discoverable = api_arg_bool(req, "discoverable", -2);
+    int sensitive = api_arg_bool(req, "source[sensitive]", -2);
+    if (discoverable == -1 || sensitive == -1) {
+        api_invalid(req, resp, "discoverable and source[sensitive] must be booleans");
+        return 0;
+    }
+    const char *privacy = req_arg(req, "source[privacy]");
+    const char *language = req_arg(req, "source[language]");
+    json_t *body = req_json(req);
+    json_t *src = body ? json_object_get(body, "source") : NULL;
+    if (json_is_object(src)) {
+        json_t *v = json_object_get(src, "privacy");
+        if (json_is_string(v))
+            privacy = json_string_value(v);
+        v = json_object_get(src, "language");
+        if (json_is_string(v))
+            language = json_string_value(v);
+        v = json_object_get(src, "sensitive");
+        if (json_is_boolean(v))
+            sensitive = json_is_true(v);
+    }
+    /* Profile fields: fields_attributes[N][name] and [value], as forms or JSON. */
+    const char *names[LIMIT_FIELDS + 1], *values[LIMIT_FIELDS + 1];
+    size_t n_fields = 0;
+    int have_fields = 0;
+    json_t *fa = body ? json_object_get(body, "fields_attributes") : NULL;
+    if (fa) {
+        have_fields = 1;
+        json_t *items = json_array();
+        if (json_is_array(fa)) {
+            json_array_extend(items, fa);
+        } else if (json_is_object(fa)) {
+            const char *key;
+            json_t *v;
+            json_object_foreach(fa, key, v) json_array_append(items, v);
+        }
+        size_t i;
+        json_t *f;
+        json_array_foreach(items, i, f)
+        {
+            if (n_fields > LIMIT_FIELDS)
+                break;
+            const char *nm = json_string_value(json_object_get(f, "name"));
+            const char *vl = json_string_value(json_object_get(f, "value"));
+            names[n_fields] = arena_strdup(req->arena, nm ? nm : "");
+            values[n_fields] = arena_strdup(req->arena, vl ? vl : "");
+            n_fields++;
+        }
+        json_decref(items);
+    } else {
+        for (int k = 0; k <= LIMIT_FIELDS; k++) {
+            const char *nm =
+                req_arg(req, arena_printf(req->arena, "fields_attributes[%d][name]", k));
+            const char *vl =
+                req_arg(req, arena_printf(req->arena, "fields_attributes[%d][value]", k));
+            if (!nm && !vl)
+                continue;
+            have_fields = 1;
+            names[n_fields] = nm ? nm : "";
+            values[n_fields] = vl ? vl : "";
+            n_fields++;
+        }
+    }
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_WRITE, &c);
     if (rc)
@@ -54,6 +118,11 @@ static int update_credentials(struct req *req, struct resp *resp)
     rc = account_update_profile(c, api_account_id(req), req_arg(req, "display_name"),
                                 req_arg(req, "note"), locked == -2 ? -1 : locked,
                                 bot == -2 ? -1 : bot, &why);
+    if (rc == 0 && (privacy || language || sensitive != -2 || discoverable != -2))
+        rc = user_update_defaults(c, api_account_id(req), privacy, sensitive == -2 ? -1 : sensitive,
+                                  language, discoverable == -2 ? -1 : discoverable, &why);
+    if (rc == 0 && have_fields)
+        rc = account_set_fields(c, api_account_id(req), names, values, n_fields, &why);
     if (rc == E_INVAL) {
         db_release(c);
         api_invalid(req, resp, why);

@@ -8,12 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "core/core.h"
 #include "core/keys.h"
 #include "core/password.h"
 #include "core/text.h"
+#include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -683,6 +685,118 @@ int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int
         *id = db_col_i64(s, 0);
     db_stmt_done(s);
 out:
+    arena_free(a);
+    return rc;
+}
+
+int user_update_defaults(struct db_conn *c, int64_t id, const char *privacy, int sensitive,
+                         const char *language, int discoverable, const char **why)
+{
+    int vis = -1;
+    if (privacy) {
+        enum status_visibility v;
+        if (visibility_parse(privacy, &v) != 0) {
+            *why = "source[privacy] is not a visibility level";
+            return E_INVAL;
+        }
+        vis = (int)v;
+    }
+    if (language && *language) {
+        size_t n = strlen(language);
+        int ok = n >= 2 && n <= 3;
+        for (size_t i = 0; i < n && ok; i++)
+            ok = language[i] >= 'a' && language[i] <= 'z';
+        if (!ok) {
+            *why = "source[language] must be an ISO 639 code such as \"en\"";
+            return E_INVAL;
+        }
+    }
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "UPDATE users SET default_visibility = CASE WHEN ? < 0 THEN"
+                        " default_visibility ELSE ? END, default_sensitive = CASE WHEN ? < 0 THEN"
+                        " default_sensitive ELSE ? END, default_language = CASE WHEN ? = 0 THEN"
+                        " default_language WHEN ? = '' THEN NULL ELSE ? END WHERE account_id = ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, vis);
+    db_bind_i64(s, 2, vis);
+    db_bind_i64(s, 3, sensitive);
+    db_bind_i64(s, 4, sensitive > 0);
+    db_bind_i64(s, 5, language != NULL);
+    db_bind_text(s, 6, language ? language : "");
+    db_bind_text(s, 7, language ? language : "");
+    db_bind_i64(s, 8, id);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (!db_changes(c))
+        return E_NOTFOUND;
+    if (discoverable >= 0) {
+        rc = db_prepare(c, "UPDATE accounts SET discoverable = ? WHERE id = ?", &s);
+        if (rc)
+            return rc;
+        db_bind_i64(s, 1, discoverable > 0);
+        db_bind_i64(s, 2, id);
+        rc = db_step(s);
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int account_set_fields(struct db_conn *c, int64_t id, const char *const *names,
+                       const char *const *values, size_t n, const char **why)
+{
+    if (n > LIMIT_FIELDS) {
+        *why = "at most 4 profile fields";
+        return E_INVAL;
+    }
+    struct arena *a = arena_new();
+    json_t *arr = json_array();
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t nl = strlen(names[i]), vl = strlen(values[i]);
+        if (!utf8_valid(names[i], nl) || !utf8_valid(values[i], vl) ||
+            utf8_count(names[i], nl) > 255 || utf8_count(values[i], vl) > 2047) {
+            *why = "a profile field is too long or not valid text";
+            rc = E_INVAL;
+            goto out;
+        }
+        if (nl == 0 && vl == 0)
+            continue;
+        /* The value gets links like a post; the formatter wraps it in <p>, which fields omit. */
+        struct text_options opt = {0};
+        struct text_result res;
+        rc = text_format(a, values[i], vl, &opt, &res);
+        if (rc) {
+            *why = "a profile field is too long or not valid text";
+            rc = E_INVAL;
+            goto out;
+        }
+        const char *html = res.html;
+        size_t hl = strlen(html);
+        if (hl >= 7 && !strncmp(html, "<p>", 3) && !strcmp(html + hl - 4, "</p>"))
+            html = arena_strndup(a, html + 3, hl - 7);
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:n}", "name", names[i], "value", html, "verified_at"));
+    }
+    char *text = json_dumps(arr, JSON_COMPACT);
+    struct db_stmt *s;
+    rc = db_prepare(c, "UPDATE accounts SET fields = ? WHERE id = ? AND domain IS NULL", &s);
+    if (rc == 0) {
+        db_bind_text(s, 1, text ? text : "[]");
+        db_bind_i64(s, 2, id);
+        rc = db_step(s);
+        db_stmt_done(s);
+        rc = rc < 0 ? rc : (db_changes(c) ? 0 : E_NOTFOUND);
+    }
+    free(text);
+out:
+    json_decref(arr);
     arena_free(a);
     return rc;
 }

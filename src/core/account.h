@@ -144,6 +144,22 @@ int account_counts(struct db_conn *c, int64_t id, struct account_counts *out);
 int account_update_profile(struct db_conn *c, int64_t id, const char *display_name,
                            const char *note, int locked, int bot, const char **why);
 
+/*
+ * A local user's posting defaults and discoverability. NULL or -1 leaves a
+ * field; language "" clears it. E_INVAL with *why for a level or language
+ * that is not one.
+ */
+int user_update_defaults(struct db_conn *c, int64_t id, const char *privacy, int sensitive,
+                         const char *language, int discoverable, const char **why);
+
+/*
+ * Replaces a local account's profile fields: up to LIMIT_FIELDS name/value
+ * pairs of plain text (names up to 255, values up to 2,047 characters);
+ * values are stored as escaped HTML with links. E_INVAL with *why.
+ */
+int account_set_fields(struct db_conn *c, int64_t id, const char *const *names,
+                       const char *const *values, size_t n, const char **why);
+
 /* What federation knows of a remote actor. */
 struct account_remote {
     const char *uri;

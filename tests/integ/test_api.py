@@ -401,3 +401,35 @@ def test_familiar_followers(community):
                      headers={"Authorization": "Bearer " + alice.access_token}).json()
     assert r[0]["id"] == str(dave_id)
     assert {a["username"] for a in r[0]["accounts"]} == {"bob", "carol"}
+
+
+def test_update_credentials_fields_and_defaults(community):
+    alice = client(community, "alice")
+    me = alice.account_update_credentials(
+        display_name="Alice A.", note="Reads <b>a lot</b>",
+        fields=[("Web", "https://alice.example"), ("Pronouns", "she/her")])
+    assert me["display_name"] == "Alice A."
+    # Mastodon.py has no arguments for the posting defaults: the form fields as apps send them.
+    me = requests.patch(community.url + "/api/v1/accounts/update_credentials",
+                        headers={"Authorization": "Bearer " + alice.access_token},
+                        data={"source[privacy]": "unlisted", "source[sensitive]": "true",
+                              "source[language]": "fr"}).json()
+    assert me["display_name"] == "Alice A."
+    assert "&lt;b&gt;" in me["note"]
+    assert [f["name"] for f in me["fields"]] == ["Web", "Pronouns"]
+    assert 'href="https://alice.example"' in me["fields"][0]["value"]
+    assert me["source"]["privacy"] == "unlisted" and me["source"]["language"] == "fr"
+    prefs = alice.preferences()
+    assert prefs["posting:default:visibility"] == "unlisted"
+    assert prefs["posting:default:sensitive"] is True
+    hdr = {"Authorization": "Bearer " + alice.access_token}
+    too_many = {f"fields_attributes[{i}][name]": f"n{i}" for i in range(5)}
+    too_many.update({f"fields_attributes[{i}][value]": "v" for i in range(5)})
+    r = requests.patch(community.url + "/api/v1/accounts/update_credentials", headers=hdr,
+                       data=too_many)
+    assert r.status_code == 422 and "fields" in r.json()["error"]
+    r = requests.patch(community.url + "/api/v1/accounts/update_credentials", headers=hdr,
+                       data={"source[privacy]": "everyone"})
+    assert r.status_code == 422 and "privacy" in r.json()["error"]
+    # Nothing of the refused updates stuck.
+    assert len(alice.account_verify_credentials()["fields"]) == 2
