@@ -74,6 +74,19 @@ if batch:
     db.executemany("INSERT INTO statuses (id, account_id, uri, local, visibility, text, content,"
                    " thread_root_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
 db.commit()
+# The home feed of "bench" as Hearth keeps it: its newest 800 entries, and
+# a floor below them under which reads go to the statuses table. (The other
+# accounts have no users rows, so no feeds.)
+FEED_MAX = 800
+top = db.execute("SELECT s.id FROM statuses s WHERE s.account_id IN (SELECT target_account_id"
+                 " FROM follows WHERE account_id = ? AND accepted = 1) OR s.account_id = ?"
+                 " ORDER BY s.id DESC LIMIT ?", (bench_id, bench_id, FEED_MAX + 1)).fetchall()
+db.executemany("INSERT INTO home_feed (account_id, status_id) VALUES (?, ?)",
+               [(bench_id, r[0]) for r in top[:FEED_MAX]])
+if len(top) > FEED_MAX:
+    db.execute("INSERT INTO home_feed_floors (account_id, floor_id) VALUES (?, ?)",
+               (bench_id, top[FEED_MAX][0]))
+db.commit()
 db.execute("ANALYZE")
 db.commit()
 

@@ -270,7 +270,7 @@ static int list_timeline(struct req *req, struct resp *resp)
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     struct list *l;

@@ -29,7 +29,7 @@ static int marked(struct req *req, struct resp *resp, marks_fn fn)
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL, *page_ids = NULL;

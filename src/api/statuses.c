@@ -17,7 +17,7 @@ static int answer_status(struct req *req, struct resp *resp, int64_t id)
 {
     struct core *core = req->app;
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     json_t *j = api_status_json(req, c, id);
@@ -165,7 +165,7 @@ static int status_history_show(struct req *req, struct resp *resp)
     struct core *core = req->app;
     int64_t id = api_param_id(req, "id");
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     json_t *cur = api_status_json(req, c, id);
@@ -228,7 +228,7 @@ static int status_context_show(struct req *req, struct resp *resp)
     int64_t id = api_param_id(req, "id");
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     int64_t *anc, *desc;
@@ -326,7 +326,7 @@ static int home(struct req *req, struct resp *resp)
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
@@ -360,7 +360,7 @@ static int public_timeline(struct req *req, struct resp *resp)
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
@@ -379,7 +379,7 @@ static int tag_timeline(struct req *req, struct resp *resp)
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
@@ -416,7 +416,7 @@ static int notifications(struct req *req, struct resp *resp)
     if (exclude && !q.types)
         q.types = 1u << NOTIFY_TYPE_COUNT; /* everything excluded: matches nothing */
     struct db_conn *c;
-    int rc = db_acquire(core->db, DB_READ, &c);
+    int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
     struct notification *list;

@@ -12,6 +12,7 @@
 
 #include "core/core.h"
 #include "core/events.h"
+#include "core/feed.h"
 #include "core/tx.h"
 #include "core/notification.h"
 #include "db/db.h"
@@ -161,6 +162,8 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
     if (rc < 0)
         goto out;
     *state = pending ? FOLLOW_PENDING : FOLLOW_ACCEPTED;
+    if (!pending && (rc = feed_follow(c, follower, target)))
+        goto out;
     rc = notification_add(c, target, follower, pending ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
                           NULL);
 out:
@@ -189,7 +192,13 @@ int follow_accept(const struct core *core, int64_t target, int64_t follower)
                target, follower);
     if (rc < 0)
         goto out;
-    rc = db_changes(c) ? drop_request_notification(c, target, follower) : E_NOTFOUND;
+    if (!db_changes(c)) {
+        rc = E_NOTFOUND;
+        goto out;
+    }
+    rc = drop_request_notification(c, target, follower);
+    if (rc == 0)
+        rc = feed_follow(c, follower, target);
 out:
     return core_tx_end(c, rc);
 }
@@ -222,6 +231,8 @@ int follow_remove(const struct core *core, int64_t follower, int64_t target)
     if (rc < 0)
         goto out;
     rc = drop_request_notification(c, target, follower);
+    if (rc == 0)
+        rc = feed_unfollow(c, follower, target);
 out:
     return core_tx_end(c, rc);
 }
@@ -392,6 +403,10 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
     if (rc >= 0)
         rc = exec2(c, "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ?",
                    blocker, target);
+    if (rc >= 0)
+        rc = feed_unfollow(c, blocker, target);
+    if (rc >= 0)
+        rc = feed_unfollow(c, target, blocker);
     rc = rc < 0 ? rc : 0;
 out:
     return core_tx_end(c, rc);

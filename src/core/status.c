@@ -11,6 +11,7 @@
 #include "core/account.h"
 #include "core/core.h"
 #include "core/events.h"
+#include "core/feed.h"
 #include "core/tx.h"
 #include "core/notification.h"
 #include "core/text.h"
@@ -366,6 +367,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
+    if ((rc = feed_push(c, sid, author)))
+        goto out;
     events_defer(EVENT_STATUS_NEW, sid, author);
     rc = db_prepare(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?", &s);
     if (rc)
@@ -644,6 +647,8 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     db_bind_i64(s, 7, rid);
     db_bind_i64(s, 8, time_now_ms());
     if ((rc = step_done(s)))
+        goto out;
+    if ((rc = feed_push(c, rid, actor)))
         goto out;
     events_defer(EVENT_STATUS_NEW, rid, actor);
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/feed.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -22,49 +23,107 @@ static int clamp_limit(int limit)
 }
 
 /*
- * Runs "SELECT s.id FROM statuses s JOIN statuses v ... WHERE <where> AND
- * <visibility> AND paging". bind_where binds the where clause's parameters
- * from index 1 and returns the next index.
+ * Runs "SELECT s.id FROM <source> ... WHERE <where> AND <visibility> AND
+ * lo < id < hi" in id order (descending unless asc), appending at most
+ * limit ids to list[*count]. The source is the statuses table, or the
+ * home feed of feed_account when that is not 0. bind binds the where
+ * clause's parameters from index 1 and returns the next index.
  */
 typedef int (*bind_fn)(struct db_stmt *s, int i, const void *ctx);
+
+struct query {
+    struct db_conn *c;
+    struct arena *a;
+    const struct viewer *viewer;
+    const char *where;
+    bind_fn bind;
+    const void *ctx;
+    int asc;
+    int64_t *list;
+    size_t count, limit;
+};
+
+static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
+{
+    if (q->count >= q->limit || lo >= hi)
+        return 0;
+    const char *sql = arena_printf(
+        q->a,
+        "SELECT s.id FROM %s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
+        " WHERE %s s.deleted_at IS NULL AND %s AND %s AND s.id < ? AND s.id > ?"
+        " ORDER BY s.id %s LIMIT ?",
+        feed_account ? "home_feed h JOIN statuses s ON s.id = h.status_id" : "statuses s",
+        feed_account ? "h.account_id = ? AND h.status_id < ? AND h.status_id > ? AND" : "",
+        q->where, visibility_sql(q->a, q->viewer, "v"), q->asc ? "ASC" : "DESC");
+    struct db_stmt *s;
+    int rc = db_prepare(q->c, sql, &s);
+    if (rc)
+        return rc;
+    int i = 1;
+    if (feed_account) {
+        db_bind_i64(s, i++, feed_account);
+        db_bind_i64(s, i++, hi);
+        db_bind_i64(s, i++, lo);
+    }
+    i = q->bind(s, i, q->ctx);
+    i = visibility_sql_bind(s, i, q->viewer);
+    db_bind_i64(s, i++, hi);
+    db_bind_i64(s, i++, lo);
+    db_bind_i64(s, i++, (int64_t)(q->limit - q->count));
+    while (q->count < q->limit && (rc = db_step(s)) == DB_ROW)
+        q->list[q->count++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* Paging bounds as an open interval lo < id < hi. */
+static void bounds(const struct page *p, int64_t *lo, int64_t *hi)
+{
+    *hi = p->max_id ? p->max_id : INT64_MAX;
+    *lo = p->min_id ? p->min_id : p->since_id;
+}
+
+/* Lists are always newest first; min_id pages come back oldest first. */
+static void finish(struct query *q, int64_t **ids, size_t *n)
+{
+    if (q->asc) {
+        for (size_t k = 0; k < q->count / 2; k++) {
+            int64_t t = q->list[k];
+            q->list[k] = q->list[q->count - 1 - k];
+            q->list[q->count - 1 - k] = t;
+        }
+    }
+    *ids = q->list;
+    *n = q->count;
+}
+
+static void query_init(struct query *q, struct db_conn *c, struct arena *a,
+                       const struct viewer *viewer, const char *where, bind_fn bind,
+                       const void *ctx, const struct page *p)
+{
+    q->c = c;
+    q->a = a;
+    q->viewer = viewer;
+    q->where = where;
+    q->bind = bind;
+    q->ctx = ctx;
+    q->asc = p->min_id != 0;
+    q->limit = (size_t)clamp_limit(p->limit);
+    q->list = arena_alloc(a, q->limit * sizeof(*q->list));
+    q->count = 0;
+}
 
 static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, const char *where,
                bind_fn bind, const void *ctx, const struct page *p, int64_t **ids, size_t *n)
 {
-    int limit = clamp_limit(p->limit);
-    int asc = p->min_id != 0;
-    const char *sql = arena_printf(
-        a,
-        "SELECT s.id FROM statuses s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
-        " WHERE s.deleted_at IS NULL AND %s AND %s AND s.id < ? AND s.id > ?"
-        " ORDER BY s.id %s LIMIT ?",
-        where, visibility_sql(a, viewer, "v"), asc ? "ASC" : "DESC");
-    struct db_stmt *s;
-    int rc = db_prepare(c, sql, &s);
+    struct query q;
+    query_init(&q, c, a, viewer, where, bind, ctx, p);
+    int64_t lo, hi;
+    bounds(p, &lo, &hi);
+    int rc = query(&q, 0, lo, hi);
     if (rc)
         return rc;
-    int i = bind(s, 1, ctx);
-    i = visibility_sql_bind(s, i, viewer);
-    db_bind_i64(s, i++, p->max_id ? p->max_id : INT64_MAX);
-    db_bind_i64(s, i++, asc ? p->min_id : p->since_id);
-    db_bind_i64(s, i++, limit);
-    int64_t *list = arena_alloc(a, (size_t)limit * sizeof(*list));
-    size_t count = 0;
-    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW)
-        list[count++] = db_col_i64(s, 0);
-    db_stmt_done(s);
-    if (rc < 0)
-        return rc;
-    if (asc) {
-        /* min_id pages come back oldest first; lists are always newest first. */
-        for (size_t k = 0; k < count / 2; k++) {
-            int64_t t = list[k];
-            list[k] = list[count - 1 - k];
-            list[count - 1 - k] = t;
-        }
-    }
-    *ids = list;
-    *n = count;
+    finish(&q, ids, n);
     return 0;
 }
 
@@ -90,22 +149,45 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
     if (v->kind != VIEWER_LOCAL)
         return E_AUTH;
     struct home_ctx h = {v->account_id, 0};
-    struct db_stmt *q;
-    int rc = db_prepare(c, "SELECT 1 FROM lists WHERE account_id = ? AND exclusive = 1", &q);
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT 1 FROM lists WHERE account_id = ? AND exclusive = 1", &s);
     if (rc)
         return rc;
-    db_bind_i64(q, 1, v->account_id);
-    h.has_exclusive = db_step(q) == DB_ROW;
-    db_stmt_done(q);
+    db_bind_i64(s, 1, v->account_id);
+    h.has_exclusive = db_step(s) == DB_ROW;
+    db_stmt_done(s);
+    int64_t floor;
+    if ((rc = feed_floor(c, v->account_id, &floor)))
+        return rc;
     /* Own posts and those of accepted follows (boosts only where show_reblogs). */
-    return run(c, a, v,
+    struct query q;
+    query_init(&q, c, a, v,
                "(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ?"
                " AND f.target_account_id = s.account_id AND f.accepted = 1"
                " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))"
                " AND (? = 0 OR s.account_id = ? OR NOT EXISTS (SELECT 1 FROM list_accounts xa"
                " JOIN lists xl ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
                " AND xa.account_id = s.account_id))",
-               bind_home, &h, p, ids, n);
+               bind_home, &h, p);
+    int64_t lo, hi;
+    bounds(p, &lo, &hi);
+    /* The feed answers above the floor, the statuses table at or below it. */
+    int64_t mid = floor < INT64_MAX ? floor + 1 : INT64_MAX;
+    int64_t feed_lo = lo > floor ? lo : floor, feed_hi = hi;
+    int64_t table_lo = lo, table_hi = !floor ? 0 : hi < mid ? hi : mid;
+    if (q.asc) {
+        rc = query(&q, 0, table_lo, table_hi);
+        if (rc == 0)
+            rc = query(&q, v->account_id, feed_lo, feed_hi);
+    } else {
+        rc = query(&q, v->account_id, feed_lo, feed_hi);
+        if (rc == 0)
+            rc = query(&q, 0, table_lo, table_hi);
+    }
+    if (rc)
+        return rc;
+    finish(&q, ids, n);
+    return 0;
 }
 
 static int bind_public(struct db_stmt *s, int i, const void *ctx)

@@ -208,7 +208,7 @@ int db_acquire(struct db *db, enum db_mode mode, struct db_conn **out)
     int rc = 0;
 
     *out = NULL;
-    if (mode != DB_READ && mode != DB_WRITE) {
+    if (mode != DB_READ && mode != DB_WRITE && mode != DB_SNAPSHOT) {
         log_error("db_acquire: invalid mode %d", (int)mode);
         return E_INVAL;
     }
@@ -233,6 +233,16 @@ int db_acquire(struct db *db, enum db_mode mode, struct db_conn **out)
     *out = c;
 out:
     pthread_mutex_unlock(&db->lock);
+    /* A shared (in-memory) database's one connection also writes: no snapshot there. */
+    if (c && mode == DB_SNAPSHOT && !c->writer) {
+        rc = c->ops->begin(c);
+        if (rc) {
+            db_release(c);
+            *out = NULL;
+            return rc;
+        }
+        c->snapshot = 1;
+    }
     return rc;
 }
 
@@ -249,6 +259,10 @@ void db_release(struct db_conn *c)
         return;
     }
     /* Cleaned outside the lock: a rollback may take a while. */
+    if (c->snapshot) {
+        c->snapshot = 0;
+        c->ops->rollback(c); /* nothing was written: ending the read is all it does */
+    }
     c->ops->conn_reset(c);
     pthread_mutex_lock(&db->lock);
     c->held = 0;

@@ -38,6 +38,14 @@ struct db_stmt;
 enum db_mode {
     DB_READ = 0,
     DB_WRITE = 1,
+    /*
+     * A reader inside one read transaction until db_release: every query
+     * sees the same snapshot, and the backend skips its per-statement
+     * lock and change checks. For read-only work that runs many queries
+     * (a timeline and its entities); the holder's own writes through other
+     * connections are not visible to it.
+     */
+    DB_SNAPSHOT = 2,
 };
 
 /* Results of db_step() besides negative errors. */

@@ -39,6 +39,7 @@ struct db_conn {
     int writer;       /* the write connection (also the only one of a shared database) */
     pthread_t holder; /* the thread that acquired it, while held */
     int held;
+    int snapshot; /* acquired as DB_SNAPSHOT: a read transaction is open */
 };
 
 /* The backend-neutral head of every statement; set up by the backend. */

@@ -350,11 +350,42 @@ static void sq_conn_reset(struct db_conn *base)
     }
 }
 
+/*
+ * Portable schemas declare ids "BIGINT PRIMARY KEY". In SQLite only
+ * "INTEGER PRIMARY KEY" makes the column the table's rowid; any other
+ * spelling keeps a hidden rowid beside a separate unique index, so every
+ * lookup by id walks two b-trees. Both hold 64-bit integers, so the
+ * spelling is SQLite's own business: it is rewritten here. Returns owned.
+ */
+static char *sqlite_dialect(const char *sql)
+{
+    static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";
+    size_t n = 0;
+    for (const char *p = strstr(sql, from); p; p = strstr(p + 1, from))
+        n++;
+    size_t len = strlen(sql);
+    char *out = xmalloc(len + n * (sizeof(to) - sizeof(from)) + 1);
+    char *w = out;
+    const char *r = sql;
+    for (const char *p = strstr(r, from); p; p = strstr(r, from)) {
+        memcpy(w, r, (size_t)(p - r));
+        w += p - r;
+        memcpy(w, to, sizeof(to) - 1);
+        w += sizeof(to) - 1;
+        r = p + sizeof(from) - 1;
+    }
+    memcpy(w, r, strlen(r) + 1);
+    return out;
+}
+
 static int sq_exec(struct db_conn *base, const char *sql)
 {
     struct sq_conn *c = conn_of(base);
+    char *local = sqlite_dialect(sql);
     /* The SQL is not logged: unlike prepared statements it may hold literal values. */
-    if (sqlite3_exec(c->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+    int rc = sqlite3_exec(c->h, local, NULL, NULL, NULL);
+    free(local);
+    if (rc != SQLITE_OK)
         return sq_error(c, sqlite3_extended_errcode(c->h), "exec", NULL);
     return 0;
 }

@@ -617,6 +617,26 @@ TEST(newer_database_refused_unchanged)
     db_close(db);
 }
 
+/* Ids declared BIGINT PRIMARY KEY become SQLite rowids: no second index to walk. */
+TEST(ids_are_rowids_in_sqlite)
+{
+    struct db *db;
+    CHECK_INT(db_open(":memory:", NULL, &db), 0);
+    CHECK_INT(db_migrate(db, NULL, NULL), 0);
+    CHECK_INT(query_db(db, DB_READ,
+                       "SELECT count(*) FROM sqlite_master WHERE name = 'statuses'"
+                       " AND sql LIKE '%id INTEGER PRIMARY KEY%'"),
+              1);
+    /* Only the uri's unique index is automatic; none for the id. */
+    CHECK_INT(query_db(db, DB_READ,
+                       "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'statuses'"
+                       " AND name LIKE 'sqlite_autoindex%'"),
+              1);
+    /* The PostgreSQL spelling is what the migrations keep. */
+    CHECK(strstr(db_migrations[0].sql, "BIGINT PRIMARY KEY") != NULL);
+    db_close(db);
+}
+
 TEST(migration_runner_on_its_own_tables)
 {
     struct db *db;
@@ -962,6 +982,7 @@ int main(void)
     RUN(release_resets_unfinished_statements);
     RUN(migrations_from_empty_then_nothing);
     RUN(newer_database_refused_unchanged);
+    RUN(ids_are_rowids_in_sqlite);
     RUN(migration_runner_on_its_own_tables);
     RUN(open_errors);
     RUN(busy_is_e_busy);

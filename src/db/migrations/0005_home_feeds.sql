@@ -1,0 +1,22 @@
+-- Home feeds: for each local member, the statuses her home timeline may
+-- show, written when a status is stored (fan-out on write), so that reading
+-- home is a walk down one index instead of a search through everything her
+-- follows ever wrote. A feed is an accelerator, not the truth: reading it
+-- still applies the follow, list and visibility rules to every entry.
+CREATE TABLE home_feed (
+    account_id BIGINT NOT NULL,
+    status_id BIGINT NOT NULL,
+    PRIMARY KEY (account_id, status_id)
+);
+
+-- Above floor_id a member's feed holds every entry it should; at or below
+-- it entries may be missing (trimmed, or older than the feed itself), and
+-- the timeline is read from the statuses table instead. No row: floor 0.
+CREATE TABLE home_feed_floors (
+    account_id BIGINT PRIMARY KEY,
+    floor_id BIGINT NOT NULL
+);
+
+-- Members who existed before feeds: empty feeds, complete from now on.
+INSERT INTO home_feed_floors (account_id, floor_id)
+    SELECT account_id, (SELECT COALESCE(MAX(id), 0) FROM statuses) FROM users;
