@@ -16,7 +16,7 @@
 /* Runs fn with a read connection; answers 503 when none can be had. */
 #define WITH_READ(core, c)                                                                         \
     struct db_conn *c;                                                                             \
-    int rc_acq_ = db_acquire((core)->db, DB_SNAPSHOT, &c);                                             \
+    int rc_acq_ = db_acquire((core)->db, DB_SNAPSHOT, &c);                                         \
     if (rc_acq_)                                                                                   \
         return api_fail(req, resp, rc_acq_);
 

@@ -4,10 +4,12 @@
  * visibility rule here too: an entity is never built for a viewer who may
  * not see it (NULL instead).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/batch.h"
 #include "core/follow.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -50,7 +52,59 @@ static int64_t count_of(struct db_conn *c, const char *sql, int64_t id)
     return n;
 }
 
-json_t *api_account_json(struct req *req, struct db_conn *c, const struct account *acc)
+/*
+ * What one request has loaded and built, by id: a timeline names the same
+ * authors again and again, and a page of statuses is loaded in a few
+ * queries (core/batch.h) before any of it is rendered. Status slots hold
+ * the viewer's verdict from the visibility rule; they are only ever used
+ * for the viewer of this request.
+ */
+#define CACHE_ACCOUNTS 128
+#define CACHE_STATUSES 96
+
+struct ent_cache {
+    size_t na;
+    int64_t acc_ids[CACHE_ACCOUNTS];
+    struct account *acc[CACHE_ACCOUNTS];
+    json_t *acc_json[CACHE_ACCOUNTS];
+    size_t ns;
+    int64_t st_ids[CACHE_STATUSES];
+    struct status *st[CACHE_STATUSES]; /* NULL: missing, deleted or not visible */
+    struct status_counts counts[CACHE_STATUSES];
+    json_t *mentions[CACHE_STATUSES];
+    json_t *tags[CACHE_STATUSES];
+};
+
+static void cache_clear_statuses(struct ent_cache *ec)
+{
+    for (size_t i = 0; i < ec->ns; i++) {
+        json_decref(ec->mentions[i]);
+        json_decref(ec->tags[i]);
+    }
+    ec->ns = 0;
+}
+
+static void cache_free(void *p)
+{
+    struct ent_cache *ec = p;
+    for (size_t i = 0; i < ec->na; i++)
+        json_decref(ec->acc_json[i]);
+    cache_clear_statuses(ec);
+}
+
+static struct ent_cache *cache_of(struct req *req)
+{
+    struct ent_cache *ec = req->scratch;
+    if (!ec) {
+        ec = arena_zalloc(req->arena, sizeof(*ec));
+        arena_defer(req->arena, cache_free, ec);
+        req->scratch = ec;
+    }
+    return ec;
+}
+
+static json_t *account_build(struct req *req, const struct account *acc,
+                             const struct account_stats *st)
 {
     struct core *core = req->app;
     const char *avatar =
@@ -63,8 +117,6 @@ json_t *api_account_json(struct req *req, struct db_conn *c, const struct accoun
         json_decref(fields);
         fields = json_array();
     }
-    int64_t last =
-        count_of(c, "SELECT COALESCE(last_status_at, 0) FROM accounts WHERE id = ?", acc->id);
     json_t *j = json_object();
     json_object_set_new(j, "id", id_json(acc->id));
     json_object_set_new(j, "username", json_string(acc->username));
@@ -84,24 +136,12 @@ json_t *api_account_json(struct req *req, struct db_conn *c, const struct accoun
     json_object_set_new(j, "avatar_static", json_string(avatar));
     json_object_set_new(j, "header", json_string(header));
     json_object_set_new(j, "header_static", json_string(header));
-    json_object_set_new(
-        j, "followers_count",
-        json_integer(count_of(c,
-                              "SELECT count(*) FROM follows WHERE target_account_id = ?"
-                              " AND accepted = 1",
-                              acc->id)));
-    json_object_set_new(
-        j, "following_count",
-        json_integer(count_of(
-            c, "SELECT count(*) FROM follows WHERE account_id = ? AND accepted = 1", acc->id)));
-    json_object_set_new(j, "statuses_count",
-                        json_integer(count_of(c,
-                                              "SELECT count(*) FROM statuses WHERE account_id = ?"
-                                              " AND deleted_at IS NULL AND visibility IN (0, 1, 2)",
-                                              acc->id)));
-    if (last) {
+    json_object_set_new(j, "followers_count", json_integer(st->followers));
+    json_object_set_new(j, "following_count", json_integer(st->following));
+    json_object_set_new(j, "statuses_count", json_integer(st->statuses));
+    if (st->last_status_at) {
         char day[TIME_ISO_MAX];
-        time_iso8601(last, day);
+        time_iso8601(st->last_status_at, day);
         day[10] = '\0'; /* Mastodon gives the date only */
         json_object_set_new(j, "last_status_at", json_string(day));
     } else {
@@ -114,47 +154,85 @@ json_t *api_account_json(struct req *req, struct db_conn *c, const struct accoun
     return j;
 }
 
-/*
- * Account entities built during one request, by id: a timeline names the
- * same authors again and again, and each costs several queries.
- */
-#define ACCOUNT_CACHE 64
-
-struct account_cache {
-    int64_t ids[ACCOUNT_CACHE];
-    json_t *json[ACCOUNT_CACHE];
-    size_t n;
-};
-
-static void account_cache_free(void *p)
+json_t *api_account_json(struct req *req, struct db_conn *c, const struct account *acc)
 {
-    struct account_cache *ac = p;
-    for (size_t i = 0; i < ac->n; i++)
-        json_decref(ac->json[i]);
+    struct account *again;
+    struct account_stats st;
+    if (batch_accounts(c, req->arena, &acc->id, 1, &again, &st) != 0)
+        memset(&st, 0, sizeof(st));
+    return account_build(req, acc, &st);
+}
+
+/* Where id sits in list[0..n), or SIZE_MAX. */
+static size_t find_id(const int64_t *list, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == id)
+            return i;
+    return SIZE_MAX;
+}
+
+static size_t cached_account(const struct ent_cache *ec, int64_t id)
+{
+    return find_id(ec->acc_ids, ec->na, id);
+}
+
+/* Loads and builds the accounts not yet in the cache (as many as fit). */
+static void prefetch_accounts(struct req *req, struct db_conn *c, const int64_t *ids, size_t n)
+{
+    struct ent_cache *ec = cache_of(req);
+    int64_t *want = arena_alloc(req->arena, (n ? n : 1) * sizeof(*want));
+    size_t k = 0;
+    for (size_t i = 0; i < n && ec->na + k < CACHE_ACCOUNTS; i++)
+        if (cached_account(ec, ids[i]) == SIZE_MAX && find_id(want, k, ids[i]) == SIZE_MAX)
+            want[k++] = ids[i];
+    if (!k)
+        return;
+    struct account **acc = arena_alloc(req->arena, k * sizeof(*acc));
+    struct account_stats *st = arena_alloc(req->arena, k * sizeof(*st));
+    if (batch_accounts(c, req->arena, want, k, acc, st) != 0)
+        return;
+    for (size_t i = 0; i < k; i++) {
+        if (!acc[i])
+            continue;
+        ec->acc_ids[ec->na] = want[i];
+        ec->acc[ec->na] = acc[i];
+        ec->acc_json[ec->na] = account_build(req, acc[i], &st[i]);
+        ec->na++;
+    }
+}
+
+/* The cached entity (borrowed), loading it first when needed; NULL when missing. */
+static json_t *account_entity(struct req *req, struct db_conn *c, int64_t id,
+                              const struct account **acc)
+{
+    struct ent_cache *ec = cache_of(req);
+    size_t i = cached_account(ec, id);
+    if (i == SIZE_MAX) {
+        prefetch_accounts(req, c, &id, 1);
+        i = cached_account(ec, id);
+    }
+    if (i != SIZE_MAX) {
+        if (acc)
+            *acc = ec->acc[i];
+        return ec->acc_json[i];
+    }
+    /* The cache is full: build this one on its own. */
+    struct account *one;
+    if (account_get(c, req->arena, id, &one) != 0)
+        return NULL;
+    if (acc)
+        *acc = one;
+    json_t *j = api_account_json(req, c, one);
+    arena_defer(req->arena, (arena_release_fn)json_decref, j);
+    return j;
 }
 
 json_t *api_account_json_id(struct req *req, struct db_conn *c, int64_t id)
 {
-    struct account_cache *ac = req->scratch;
-    if (!ac) {
-        ac = arena_zalloc(req->arena, sizeof(*ac));
-        arena_defer(req->arena, account_cache_free, ac);
-        req->scratch = ac;
-    }
-    for (size_t i = 0; i < ac->n; i++)
-        if (ac->ids[i] == id)
-            return json_deep_copy(ac->json[i]);
-    struct account *acc;
-    if (account_get(c, req->arena, id, &acc) != 0)
-        return NULL;
-    json_t *j = api_account_json(req, c, acc);
-    if (j && ac->n < ACCOUNT_CACHE) {
-        ac->ids[ac->n] = id;
-        /* A copy: callers may change what they get (verify_credentials adds "source"). */
-        ac->json[ac->n] = json_deep_copy(j);
-        ac->n++;
-    }
-    return j;
+    json_t *j = account_entity(req, c, id, NULL);
+    /* A copy: callers may change what they get (verify_credentials adds "source"). */
+    return j ? json_deep_copy(j) : NULL;
 }
 
 json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t id)
@@ -216,22 +294,128 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
     return j;
 }
 
-/* A status entity without its reblog (filled by the caller). */
-static json_t *status_body(struct req *req, struct db_conn *c, const struct status *st,
-                           int64_t viewer)
+static size_t cached_status(const struct ent_cache *ec, int64_t id)
 {
-    json_t *account = api_account_json_id(req, c, st->account_id);
+    return find_id(ec->st_ids, ec->ns, id);
+}
+
+/*
+ * Loads statuses for this request's viewer into the cache: the rule's
+ * verdict, rows and counts, the boosted originals, authors, mentioned
+ * accounts, mentions and tags. At most DB_IN_WIDTH ids per call; the
+ * cache is emptied first when they would not fit.
+ */
+static void prefetch_statuses(struct req *req, struct db_conn *c, const int64_t *ids, size_t n)
+{
+    struct ent_cache *ec = cache_of(req);
+    struct arena *a = req->arena;
+    struct viewer v = api_viewer(req);
+    int64_t want[DB_IN_WIDTH];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < DB_IN_WIDTH; i++)
+        if (cached_status(ec, ids[i]) == SIZE_MAX && find_id(want, k, ids[i]) == SIZE_MAX)
+            want[k++] = ids[i];
+    if (!k)
+        return;
+    if (ec->ns + 2 * k > CACHE_STATUSES)
+        cache_clear_statuses(ec);
+    int visible[DB_IN_WIDTH];
+    struct status *st[DB_IN_WIDTH];
+    struct status_counts counts[DB_IN_WIDTH];
+    if (visibility_filter(c, a, &v, want, k, visible) != 0 ||
+        batch_statuses(c, a, v.account_id, want, k, st, counts) != 0)
+        return;
+    /* Boosted originals the page needs, as their own slots. */
+    int64_t orig[DB_IN_WIDTH];
+    size_t no = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!visible[i])
+            st[i] = NULL;
+        int64_t o = st[i] ? st[i]->reblog_of_id : 0;
+        if (o && cached_status(ec, o) == SIZE_MAX && find_id(want, k, o) == SIZE_MAX &&
+            find_id(orig, no, o) == SIZE_MAX)
+            orig[no++] = o;
+    }
+    int ovisible[DB_IN_WIDTH];
+    struct status *ost[DB_IN_WIDTH];
+    struct status_counts ocounts[DB_IN_WIDTH];
+    if (no && (visibility_filter(c, a, &v, orig, no, ovisible) != 0 ||
+               batch_statuses(c, a, v.account_id, orig, no, ost, ocounts) != 0))
+        no = 0;
+    int64_t all[2 * DB_IN_WIDTH];
+    size_t na = 0;
+    for (size_t i = 0; i < k; i++) {
+        ec->st_ids[ec->ns] = want[i];
+        ec->st[ec->ns] = st[i];
+        ec->counts[ec->ns] = counts[i];
+        ec->mentions[ec->ns] = json_array();
+        ec->tags[ec->ns] = json_array();
+        ec->ns++;
+        if (st[i])
+            all[na++] = want[i];
+    }
+    for (size_t i = 0; i < no; i++) {
+        ec->st_ids[ec->ns] = orig[i];
+        ec->st[ec->ns] = ovisible[i] ? ost[i] : NULL;
+        ec->counts[ec->ns] = ocounts[i];
+        ec->mentions[ec->ns] = json_array();
+        ec->tags[ec->ns] = json_array();
+        ec->ns++;
+        if (ovisible[i] && ost[i])
+            all[na++] = orig[i];
+    }
+    /* Mentions, tags and every account the page shows. */
+    int64_t *m_sid = NULL, *m_acc = NULL, *t_sid = NULL;
+    const char **t_name = NULL;
+    size_t nm = 0, nt = 0;
+    if (batch_mentions(c, a, all, na, &m_sid, &m_acc, &nm) != 0)
+        nm = 0;
+    if (batch_tags(c, a, all, na, &t_sid, &t_name, &nt) != 0)
+        nt = 0;
+    int64_t *people = arena_alloc(a, (na + nm + 1) * sizeof(*people));
+    size_t np = 0;
+    for (size_t i = 0; i < ec->ns; i++)
+        if (ec->st[i])
+            people[np++] = ec->st[i]->account_id;
+    for (size_t i = 0; i < nm; i++)
+        people[np++] = m_acc[i];
+    prefetch_accounts(req, c, people, np);
+    for (size_t i = 0; i < nm; i++) {
+        const struct account *m = NULL;
+        size_t slot = cached_status(ec, m_sid[i]);
+        if (slot == SIZE_MAX || !account_entity(req, c, m_acc[i], &m) || !m)
+            continue;
+        json_array_append_new(ec->mentions[slot],
+                              json_pack("{s:o, s:s, s:s, s:s}", "id", id_json(m->id), "username",
+                                        m->username, "url", m->url ? m->url : m->uri, "acct",
+                                        m->acct));
+    }
+    struct core *core = req->app;
+    for (size_t i = 0; i < nt; i++) {
+        size_t slot = cached_status(ec, t_sid[i]);
+        if (slot == SIZE_MAX)
+            continue;
+        json_array_append_new(ec->tags[slot],
+                              json_pack("{s:s, s:s}", "name", t_name[i], "url",
+                                        arena_printf(a, "%s/tags/%s", core->base_url, t_name[i])));
+    }
+}
+
+/* A status entity without its reblog (filled by the caller), from cache slot i. */
+static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t viewer)
+{
+    struct ent_cache *ec = cache_of(req);
+    const struct status *st = ec->st[i];
+    const struct status_counts *counts = &ec->counts[i];
+    json_t *account = account_entity(req, c, st->account_id, NULL);
     if (!account)
         return NULL;
-    struct status_counts counts;
-    if (status_counts(c, st->id, viewer, &counts) != 0)
-        memset(&counts, 0, sizeof(counts));
     json_t *j = json_object();
     json_object_set_new(j, "id", id_json(st->id));
     json_object_set_new(j, "uri", json_string(st->uri));
     json_object_set_new(j, "url", str_or_null(st->url));
     json_object_set_new(j, "created_at", time_json(st->created_at));
-    json_object_set_new(j, "account", account);
+    json_object_set(j, "account", account);
     json_object_set_new(j, "content", json_string(st->content ? st->content : ""));
     enum status_visibility vis = st->visibility;
     /* Local-only and neighborhood posts look like public ones to apps that know no more,
@@ -245,35 +429,12 @@ static json_t *status_body(struct req *req, struct db_conn *c, const struct stat
     json_object_set_new(j, "spoiler_text", json_string(st->spoiler_text ? st->spoiler_text : ""));
     json_object_set_new(j, "media_attachments", json_array());
     json_object_set_new(j, "application", json_null());
-    json_t *mentions = json_array();
-    int64_t *mids;
-    size_t nm = 0;
-    if (status_mentions(c, req->arena, st->id, &mids, &nm) == 0) {
-        for (size_t i = 0; i < nm; i++) {
-            struct account *m;
-            if (account_get(c, req->arena, mids[i], &m) != 0)
-                continue;
-            json_array_append_new(mentions, json_pack("{s:o, s:s, s:s, s:s}", "id", id_json(m->id),
-                                                      "username", m->username, "url",
-                                                      m->url ? m->url : m->uri, "acct", m->acct));
-        }
-    }
-    json_object_set_new(j, "mentions", mentions);
-    json_t *tags = json_array();
-    const char **names;
-    size_t nt = 0;
-    struct core *core = req->app;
-    if (status_tags(c, req->arena, st->id, &names, &nt) == 0) {
-        for (size_t i = 0; i < nt; i++)
-            json_array_append_new(
-                tags, json_pack("{s:s, s:s}", "name", names[i], "url",
-                                arena_printf(req->arena, "%s/tags/%s", core->base_url, names[i])));
-    }
-    json_object_set_new(j, "tags", tags);
+    json_object_set(j, "mentions", ec->mentions[i]);
+    json_object_set(j, "tags", ec->tags[i]);
     json_object_set_new(j, "emojis", json_array());
-    json_object_set_new(j, "reblogs_count", json_integer(counts.reblogs));
-    json_object_set_new(j, "favourites_count", json_integer(counts.favourites));
-    json_object_set_new(j, "replies_count", json_integer(counts.replies));
+    json_object_set_new(j, "reblogs_count", json_integer(counts->reblogs));
+    json_object_set_new(j, "favourites_count", json_integer(counts->favourites));
+    json_object_set_new(j, "replies_count", json_integer(counts->replies));
     json_object_set_new(j, "in_reply_to_id", id_or_null(st->in_reply_to_id));
     json_object_set_new(j, "in_reply_to_account_id", id_or_null(st->in_reply_to_account_id));
     json_object_set_new(j, "reblog", json_null());
@@ -283,10 +444,10 @@ static json_t *status_body(struct req *req, struct db_conn *c, const struct stat
     json_object_set_new(j, "text", json_null());
     json_object_set_new(j, "edited_at", st->edited_at ? time_json(st->edited_at) : json_null());
     if (viewer) {
-        json_object_set_new(j, "favourited", json_boolean(counts.favourited));
-        json_object_set_new(j, "reblogged", json_boolean(counts.reblogged));
+        json_object_set_new(j, "favourited", json_boolean(counts->favourited));
+        json_object_set_new(j, "reblogged", json_boolean(counts->reblogged));
         json_object_set_new(j, "muted", json_false());
-        json_object_set_new(j, "bookmarked", json_boolean(counts.bookmarked));
+        json_object_set_new(j, "bookmarked", json_boolean(counts->bookmarked));
         json_object_set_new(j, "pinned", json_false());
         json_object_set_new(j, "filtered", json_array());
     }
@@ -295,40 +456,42 @@ static json_t *status_body(struct req *req, struct db_conn *c, const struct stat
 
 json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id)
 {
-    struct viewer v = api_viewer(req);
-    if (visibility_may_see(c, &v, id) != 1)
-        return NULL;
-    struct status *st;
-    if (status_get(c, req->arena, id, &st) != 0)
-        return NULL;
-    json_t *j = status_body(req, c, st, v.account_id);
-    if (!j)
-        return NULL;
-    if (st->reblog_of_id) {
-        struct status *orig;
-        if (status_get(c, req->arena, st->reblog_of_id, &orig) != 0) {
-            json_decref(j);
-            return NULL;
-        }
-        json_t *inner = status_body(req, c, orig, v.account_id);
-        if (!inner) {
-            json_decref(j);
-            return NULL;
-        }
-        json_object_set_new(j, "reblog", inner);
-        /* A boost shows the original's counts and the viewer's own flags on it. */
-        json_object_set_new(j, "content", json_string(""));
+    struct ent_cache *ec = cache_of(req);
+    size_t i = cached_status(ec, id);
+    if (i == SIZE_MAX) {
+        prefetch_statuses(req, c, &id, 1);
+        i = cached_status(ec, id);
     }
+    /* Not in the cache: not loaded, or not visible to this viewer. */
+    if (i == SIZE_MAX || !ec->st[i])
+        return NULL;
+    struct viewer v = api_viewer(req);
+    json_t *j = status_body(req, c, i, v.account_id);
+    if (!j || !ec->st[i]->reblog_of_id)
+        return j;
+    size_t o = cached_status(ec, ec->st[i]->reblog_of_id);
+    json_t *inner = o != SIZE_MAX && ec->st[o] ? status_body(req, c, o, v.account_id) : NULL;
+    if (!inner) {
+        json_decref(j);
+        return NULL;
+    }
+    json_object_set_new(j, "reblog", inner);
+    /* A boost shows the original's counts and the viewer's own flags on it. */
+    json_object_set_new(j, "content", json_string(""));
     return j;
 }
 
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *j = api_status_json(req, c, ids[i]);
-        if (j)
-            json_array_append_new(arr, j);
+    for (size_t off = 0; off < n; off += DB_IN_WIDTH) {
+        size_t k = n - off < DB_IN_WIDTH ? n - off : DB_IN_WIDTH;
+        prefetch_statuses(req, c, ids + off, k);
+        for (size_t i = off; i < off + k; i++) {
+            json_t *j = api_status_json(req, c, ids[i]);
+            if (j)
+                json_array_append_new(arr, j);
+        }
     }
     return arr;
 }

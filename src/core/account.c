@@ -26,11 +26,6 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-#define ACCOUNT_COLUMNS                                                                            \
-    "id, username, domain, display_name, note, fields, uri, url, inbox_url, shared_inbox_url,"     \
-    " public_key_pem, actor_type, locked, bot, discoverable, created_at, updated_at,"              \
-    " COALESCE(suspended_at, 0)"
-
 /*
  * Names that paths of the web pages, the API and federation use, and
  * names people would mistake for the server speaking. "admin" is allowed:
@@ -74,7 +69,7 @@ static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
     return t ? arena_strdup(a, t) : NULL;
 }
 
-static struct account *read_account(struct arena *a, struct db_stmt *s)
+struct account *account_from_row(struct arena *a, struct db_stmt *s)
 {
     struct account *acc = arena_zalloc(a, sizeof(*acc));
     acc->id = db_col_i64(s, 0);
@@ -113,7 +108,7 @@ static int fetch_one(struct db_conn *c, struct arena *a, const char *sql, const 
         db_bind_i64(s, 1, id);
     rc = db_step(s);
     if (rc == DB_ROW) {
-        *out = read_account(a, s);
+        *out = account_from_row(a, s);
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = E_NOTFOUND;

@@ -17,6 +17,7 @@
 struct arena;
 struct core;
 struct db_conn;
+struct db_stmt;
 
 enum user_role {
     USER_ROLE_MEMBER = 0,
@@ -85,6 +86,14 @@ const char *user_role_name(enum user_role role);
 
 /* By id. 0 or E_NOTFOUND, E_DB. */
 int account_get(struct db_conn *c, struct arena *a, int64_t id, struct account **out);
+
+/* The columns account_from_row() reads, in its order. */
+#define ACCOUNT_COLUMNS                                                                            \
+    "id, username, domain, display_name, note, fields, uri, url, inbox_url, shared_inbox_url,"     \
+    " public_key_pem, actor_type, locked, bot, discoverable, created_at, updated_at,"              \
+    " COALESCE(suspended_at, 0)"
+/* The account of the current row, in the arena, from columns 0.. of ACCOUNT_COLUMNS. */
+struct account *account_from_row(struct arena *a, struct db_stmt *s);
 /* A local account by username (case-insensitive). */
 int account_find_local(struct db_conn *c, struct arena *a, const char *username,
                        struct account **out);

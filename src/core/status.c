@@ -25,11 +25,6 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-#define STATUS_COLUMNS                                                                             \
-    "id, account_id, uri, url, local, visibility, text, content, spoiler_text, sensitive,"         \
-    " language, COALESCE(in_reply_to_id, 0), COALESCE(in_reply_to_account_id, 0),"                 \
-    " COALESCE(thread_root_id, 0), COALESCE(reblog_of_id, 0), created_at, COALESCE(edited_at, 0)"
-
 #define THREAD_DEPTH_MAX 256 /* ancestors followed upwards */
 #define THREAD_SIZE_MAX 4096 /* statuses of one thread considered for descendants */
 
@@ -46,6 +41,29 @@ static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
     return t ? arena_strdup(a, t) : NULL;
 }
 
+struct status *status_from_row(struct arena *a, struct db_stmt *s)
+{
+    struct status *st = arena_zalloc(a, sizeof(*st));
+    st->id = db_col_i64(s, 0);
+    st->account_id = db_col_i64(s, 1);
+    st->uri = col_dup(a, s, 2);
+    st->url = col_dup(a, s, 3);
+    st->local = (int)db_col_i64(s, 4);
+    st->visibility = (enum status_visibility)db_col_i64(s, 5);
+    st->text = col_dup(a, s, 6);
+    st->content = col_dup(a, s, 7);
+    st->spoiler_text = col_dup(a, s, 8);
+    st->sensitive = (int)db_col_i64(s, 9);
+    st->language = col_dup(a, s, 10);
+    st->in_reply_to_id = db_col_i64(s, 11);
+    st->in_reply_to_account_id = db_col_i64(s, 12);
+    st->thread_root_id = db_col_i64(s, 13);
+    st->reblog_of_id = db_col_i64(s, 14);
+    st->created_at = db_col_i64(s, 15);
+    st->edited_at = db_col_i64(s, 16);
+    return st;
+}
+
 /* Runs a one-row status query whose single parameter is an id or (when text) a URI. */
 static int fetch_status(struct db_conn *c, struct arena *a, const char *sql, int64_t id,
                         const char *text, struct status **out)
@@ -60,25 +78,7 @@ static int fetch_status(struct db_conn *c, struct arena *a, const char *sql, int
         db_bind_i64(s, 1, id);
     rc = db_step(s);
     if (rc == DB_ROW) {
-        struct status *st = arena_zalloc(a, sizeof(*st));
-        st->id = db_col_i64(s, 0);
-        st->account_id = db_col_i64(s, 1);
-        st->uri = col_dup(a, s, 2);
-        st->url = col_dup(a, s, 3);
-        st->local = (int)db_col_i64(s, 4);
-        st->visibility = (enum status_visibility)db_col_i64(s, 5);
-        st->text = col_dup(a, s, 6);
-        st->content = col_dup(a, s, 7);
-        st->spoiler_text = col_dup(a, s, 8);
-        st->sensitive = (int)db_col_i64(s, 9);
-        st->language = col_dup(a, s, 10);
-        st->in_reply_to_id = db_col_i64(s, 11);
-        st->in_reply_to_account_id = db_col_i64(s, 12);
-        st->thread_root_id = db_col_i64(s, 13);
-        st->reblog_of_id = db_col_i64(s, 14);
-        st->created_at = db_col_i64(s, 15);
-        st->edited_at = db_col_i64(s, 16);
-        *out = st;
+        *out = status_from_row(a, s);
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = E_NOTFOUND;

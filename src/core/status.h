@@ -128,6 +128,17 @@ struct status_counts {
 int status_counts(struct db_conn *c, int64_t id, int64_t viewer, struct status_counts *out);
 
 /*
+ * The columns status_from_row() reads, in its order, for queries that
+ * select statuses ("SELECT " STATUS_COLUMNS " FROM statuses ...").
+ */
+#define STATUS_COLUMNS                                                                             \
+    "id, account_id, uri, url, local, visibility, text, content, spoiler_text, sensitive,"         \
+    " language, COALESCE(in_reply_to_id, 0), COALESCE(in_reply_to_account_id, 0),"                 \
+    " COALESCE(thread_root_id, 0), COALESCE(reblog_of_id, 0), created_at, COALESCE(edited_at, 0)"
+/* The status of the current row, in the arena, from columns 0.. of STATUS_COLUMNS. */
+struct status *status_from_row(struct arena *a, struct db_stmt *s);
+
+/*
  * The thread around a status as the viewer may see it: ancestors from the
  * root down, descendants in reply order (depth first, oldest first).
  */

@@ -51,10 +51,12 @@ static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
         q->a,
         "SELECT s.id FROM %s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
         " WHERE %s s.deleted_at IS NULL AND %s AND %s AND s.id < ? AND s.id > ?"
-        " ORDER BY s.id %s LIMIT ?",
+        " ORDER BY %s %s LIMIT ?",
         feed_account ? "home_feed h JOIN statuses s ON s.id = h.status_id" : "statuses s",
         feed_account ? "h.account_id = ? AND h.status_id < ? AND h.status_id > ? AND" : "",
-        q->where, visibility_sql(q->a, q->viewer, "v"), q->asc ? "ASC" : "DESC");
+        q->where, visibility_sql(q->a, q->viewer, "v"),
+        /* The feed's own order: sorting by s.id would sort the whole feed first. */
+        feed_account ? "h.status_id" : "s.id", q->asc ? "ASC" : "DESC");
     struct db_stmt *s;
     int rc = db_prepare(q->c, sql, &s);
     if (rc)

@@ -247,3 +247,34 @@ int visibility_sql_bind(struct db_stmt *s, int i, const struct viewer *v)
         return i;
     }
 }
+
+int visibility_filter(struct db_conn *c, struct arena *a, const struct viewer *v,
+                      const int64_t *ids, size_t n, int *visible)
+{
+    const char *sql = arena_printf(
+        a,
+        "SELECT s.id FROM statuses s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
+        " WHERE s.id IN " DB_IN_LIST " AND s.deleted_at IS NULL AND %s",
+        visibility_sql(a, v, "v"));
+    for (size_t i = 0; i < n; i++)
+        visible[i] = 0;
+    for (size_t off = 0; off < n; off += DB_IN_WIDTH) {
+        size_t k = n - off < DB_IN_WIDTH ? n - off : DB_IN_WIDTH;
+        struct db_stmt *s;
+        int rc = db_prepare(c, sql, &s);
+        if (rc)
+            return rc;
+        int i = db_bind_id_list(s, 1, ids + off, k);
+        visibility_sql_bind(s, i, v);
+        while ((rc = db_step(s)) == DB_ROW) {
+            int64_t id = db_col_i64(s, 0);
+            for (size_t j = off; j < off + k; j++)
+                if (ids[j] == id)
+                    visible[j] = 1;
+        }
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}

@@ -28,6 +28,7 @@
 #ifndef HEARTH_CORE_VISIBILITY_H
 #define HEARTH_CORE_VISIBILITY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -93,6 +94,14 @@ int visibility_decide(const struct visibility_facts *f);
  * negative enum err.
  */
 int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status_id);
+
+/*
+ * visibility_may_see() for many statuses in one query (the SQL form):
+ * visible[i] is set to 1 or 0 for ids[i]. n may be anything; the work is
+ * done DB_IN_WIDTH ids at a time. 0 or a negative enum err.
+ */
+int visibility_filter(struct db_conn *c, struct arena *a, const struct viewer *v,
+                      const int64_t *ids, size_t n, int *visible);
 
 /*
  * A SQL predicate over a statuses table alias (e.g. "s") that holds exactly

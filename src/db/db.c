@@ -306,6 +306,13 @@ int db_bind_i64(struct db_stmt *s, int idx, int64_t v)
     return s->ops->bind_i64(s, idx, v);
 }
 
+int db_bind_id_list(struct db_stmt *s, int idx, const int64_t *ids, size_t n)
+{
+    for (size_t k = 0; k < DB_IN_WIDTH; k++)
+        s->ops->bind_i64(s, idx++, k < n ? ids[k] : 0);
+    return idx;
+}
+
 int db_bind_text(struct db_stmt *s, int idx, const char *v)
 {
     if (!v)

@@ -123,6 +123,17 @@ int db_bind_null(struct db_stmt *s, int idx);
  * database stayed locked past the busy timeout, E_DB otherwise (logged).
  */
 int db_step(struct db_stmt *s);
+/*
+ * Id lists of a fixed width, so that the SQL text stays the same whatever
+ * the count (one cached statement): "WHERE id IN " DB_IN_LIST, bound with
+ * db_bind_id_list(), which binds n ids (n <= DB_IN_WIDTH) from index idx
+ * and pads with 0, an id nothing has. Returns the next index.
+ */
+#define DB_IN_WIDTH 40
+#define DB_IN_LIST                                                                                 \
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"                                 \
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+int db_bind_id_list(struct db_stmt *s, int idx, const int64_t *ids, size_t n);
 /* Column readers for the current row; col counts from 0. */
 int db_col_is_null(struct db_stmt *s, int col);
 int64_t db_col_i64(struct db_stmt *s, int col);

@@ -129,7 +129,8 @@ static void check_same(int64_t account)
                            &st);
                 db_bind_i64(st, 1, via_table[i]);
                 db_step(st);
-                fprintf(stderr, "  missing %lld (index %zu) author %lld boost %lld vis %lld feeds %lld\n",
+                fprintf(stderr,
+                        "  missing %lld (index %zu) author %lld boost %lld vis %lld feeds %lld\n",
                         (long long)via_table[i], i, (long long)db_col_i64(st, 0),
                         (long long)db_col_i64(st, 1), (long long)db_col_i64(st, 2),
                         (long long)db_col_i64(st, 3));

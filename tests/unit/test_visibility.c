@@ -40,6 +40,16 @@ static int sql_sees(const struct viewer *v, int64_t status_id)
         seen = db_step(s) == DB_ROW;
         db_stmt_done(s);
     }
+    /* The batch form must agree, wherever the status sits in a list. */
+    int64_t ids[DB_IN_WIDTH + 3];
+    int visible[DB_IN_WIDTH + 3];
+    for (size_t k = 0; k < DB_IN_WIDTH + 3; k++)
+        ids[k] = k % 7 == 3 ? status_id : (int64_t)k + 1000000;
+    if (visibility_filter(c, a, v, ids, DB_IN_WIDTH + 3, visible) != 0)
+        seen = -2;
+    for (size_t k = 0; k < DB_IN_WIDTH + 3; k++)
+        if (visible[k] != (ids[k] == status_id ? seen : 0))
+            seen = -3;
     db_release(c);
     arena_free(a);
     return seen;
