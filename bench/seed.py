@@ -86,6 +86,14 @@ db.executemany("INSERT INTO home_feed (account_id, status_id) VALUES (?, ?)",
 if len(top) > FEED_MAX:
     db.execute("INSERT INTO home_feed_floors (account_id, floor_id) VALUES (?, ?)",
                (bench_id, top[FEED_MAX][0]))
+# Stored account counts, as Hearth keeps them (core/stats.c).
+db.execute("DELETE FROM account_stats")
+db.execute("INSERT INTO account_stats (account_id, followers_count, following_count, statuses_count)"
+           " SELECT a.id,"
+           " (SELECT count(*) FROM follows f WHERE f.target_account_id = a.id AND f.accepted = 1),"
+           " (SELECT count(*) FROM follows f WHERE f.account_id = a.id AND f.accepted = 1),"
+           " (SELECT count(*) FROM statuses s WHERE s.account_id = a.id"
+           " AND s.visibility IN (0, 1, 2) AND s.deleted_at IS NULL) FROM accounts a")
 db.commit()
 db.execute("ANALYZE")
 db.commit()

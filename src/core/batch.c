@@ -19,30 +19,29 @@ static size_t index_of(const int64_t *ids, size_t n, int64_t id)
     return n;
 }
 
-int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int64_t *ids,
-                   size_t n, struct status **statuses, struct status_counts *counts)
+int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int64_t *ids, size_t n,
+                   struct status **statuses, struct status_counts *counts)
 {
     memset(statuses, 0, n * sizeof(*statuses));
     memset(counts, 0, n * sizeof(*counts));
     for (size_t off = 0; off < n; off += DB_IN_WIDTH) {
         size_t k = n - off < DB_IN_WIDTH ? n - off : DB_IN_WIDTH;
         struct db_stmt *s;
-        int rc = db_prepare(
-            c,
-            "SELECT " STATUS_COLUMNS ","
-            " (SELECT count(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id"
-            " AND r.deleted_at IS NULL),"
-            " (SELECT count(*) FROM statuses b WHERE b.reblog_of_id = statuses.id"
-            " AND b.deleted_at IS NULL),"
-            " (SELECT count(*) FROM favourites f WHERE f.status_id = statuses.id),"
-            " EXISTS (SELECT 1 FROM favourites f WHERE f.status_id = statuses.id"
-            " AND f.account_id = ?),"
-            " EXISTS (SELECT 1 FROM statuses b WHERE b.reblog_of_id = statuses.id"
-            " AND b.account_id = ? AND b.deleted_at IS NULL),"
-            " EXISTS (SELECT 1 FROM bookmarks m WHERE m.status_id = statuses.id"
-            " AND m.account_id = ?)"
-            " FROM statuses WHERE id IN " DB_IN_LIST " AND deleted_at IS NULL",
-            &s);
+        int rc = db_prepare(c,
+                            "SELECT " STATUS_COLUMNS ","
+                            " (SELECT count(*) FROM statuses r WHERE r.in_reply_to_id = statuses.id"
+                            " AND r.deleted_at IS NULL),"
+                            " (SELECT count(*) FROM statuses b WHERE b.reblog_of_id = statuses.id"
+                            " AND b.deleted_at IS NULL),"
+                            " (SELECT count(*) FROM favourites f WHERE f.status_id = statuses.id),"
+                            " EXISTS (SELECT 1 FROM favourites f WHERE f.status_id = statuses.id"
+                            " AND f.account_id = ?),"
+                            " EXISTS (SELECT 1 FROM statuses b WHERE b.reblog_of_id = statuses.id"
+                            " AND b.account_id = ? AND b.deleted_at IS NULL),"
+                            " EXISTS (SELECT 1 FROM bookmarks m WHERE m.status_id = statuses.id"
+                            " AND m.account_id = ?)"
+                            " FROM statuses WHERE id IN " DB_IN_LIST " AND deleted_at IS NULL",
+                            &s);
         if (rc)
             return rc;
         db_bind_i64(s, 1, viewer);
@@ -82,18 +81,14 @@ int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_
     for (size_t off = 0; off < n; off += DB_IN_WIDTH) {
         size_t k = n - off < DB_IN_WIDTH ? n - off : DB_IN_WIDTH;
         struct db_stmt *s;
-        int rc = db_prepare(
-            c,
-            "SELECT " ACCOUNT_COLUMNS ","
-            " (SELECT count(*) FROM follows f WHERE f.target_account_id = accounts.id"
-            " AND f.accepted = 1),"
-            " (SELECT count(*) FROM follows f WHERE f.account_id = accounts.id"
-            " AND f.accepted = 1),"
-            " (SELECT count(*) FROM statuses s WHERE s.account_id = accounts.id"
-            " AND s.visibility IN (0, 1, 2) AND s.deleted_at IS NULL),"
-            " COALESCE(last_status_at, 0)"
-            " FROM accounts WHERE id IN " DB_IN_LIST,
-            &s);
+        int rc =
+            db_prepare(c,
+                       "SELECT " ACCOUNT_COLUMNS ","
+                       " COALESCE(st.followers_count, 0), COALESCE(st.following_count, 0),"
+                       " COALESCE(st.statuses_count, 0), COALESCE(last_status_at, 0)"
+                       " FROM accounts LEFT JOIN account_stats st ON st.account_id = accounts.id"
+                       " WHERE id IN " DB_IN_LIST,
+                       &s);
         if (rc)
             return rc;
         db_bind_id_list(s, 1, ids + off, k);

@@ -32,8 +32,8 @@ struct account_stats {
  * status is missing or deleted. viewer is the account whose favourited,
  * reblogged and bookmarked flags are read (0: none). 0 or E_DB.
  */
-int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int64_t *ids,
-                   size_t n, struct status **statuses, struct status_counts *counts);
+int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int64_t *ids, size_t n,
+                   struct status **statuses, struct status_counts *counts);
 
 /* accounts[i] and stats[i] for ids[i]: NULL when missing. 0 or E_DB. */
 int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_t n,

@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
 #include "db/db.h"
@@ -36,6 +37,13 @@ static int exec2(struct db_conn *c, const char *sql, int64_t a, int64_t b)
     rc = db_step(s);
     db_stmt_done(s);
     return rc;
+}
+
+/* Both sides' stored counts after a follow between them changed. */
+static int refresh_pair(struct db_conn *c, int64_t a, int64_t b)
+{
+    int rc = account_stats_refresh(c, a);
+    return rc ? rc : account_stats_refresh(c, b);
 }
 
 int block_exists(struct db_conn *c, int64_t blocker, int64_t target)
@@ -162,7 +170,8 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
     if (rc < 0)
         goto out;
     *state = pending ? FOLLOW_PENDING : FOLLOW_ACCEPTED;
-    if (!pending && (rc = feed_follow(c, follower, target)))
+    if (!pending &&
+        ((rc = feed_follow(c, follower, target)) || (rc = refresh_pair(c, follower, target))))
         goto out;
     rc = notification_add(c, target, follower, pending ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
                           NULL);
@@ -199,6 +208,8 @@ int follow_accept(const struct core *core, int64_t target, int64_t follower)
     rc = drop_request_notification(c, target, follower);
     if (rc == 0)
         rc = feed_follow(c, follower, target);
+    if (rc == 0)
+        rc = refresh_pair(c, follower, target);
 out:
     return core_tx_end(c, rc);
 }
@@ -233,6 +244,8 @@ int follow_remove(const struct core *core, int64_t follower, int64_t target)
     rc = drop_request_notification(c, target, follower);
     if (rc == 0)
         rc = feed_unfollow(c, follower, target);
+    if (rc == 0)
+        rc = refresh_pair(c, follower, target);
 out:
     return core_tx_end(c, rc);
 }
@@ -407,6 +420,8 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
         rc = feed_unfollow(c, blocker, target);
     if (rc >= 0)
         rc = feed_unfollow(c, target, blocker);
+    if (rc >= 0)
+        rc = refresh_pair(c, blocker, target);
     rc = rc < 0 ? rc : 0;
 out:
     return core_tx_end(c, rc);

@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
 #include "core/text.h"
@@ -367,7 +368,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
-    if ((rc = feed_push(c, sid, author)))
+    if ((rc = feed_push(c, sid, author)) || (rc = account_stats_refresh(c, author)))
         goto out;
     events_defer(EVENT_STATUS_NEW, sid, author);
     rc = db_prepare(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?", &s);
@@ -408,12 +409,35 @@ int status_delete(const struct core *core, int64_t actor, int64_t id)
     if (rc)
         goto out;
     struct db_stmt *s;
+    /* Its boosts go with it: their authors' counts change too. */
+    int64_t *boosters = NULL;
+    size_t nb = 0;
+    rc = db_prepare(c, "SELECT DISTINCT account_id FROM statuses WHERE reblog_of_id = ?", &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (nb % 64 == 0) {
+            int64_t *more = arena_alloc(a, (nb + 64) * sizeof(*more));
+            if (nb)
+                memcpy(more, boosters, nb * sizeof(*more));
+            boosters = more;
+        }
+        boosters[nb++] = db_col_i64(s, 0);
+    }
+    db_stmt_done(s);
+    if (rc < 0)
+        goto out;
     /* Boosts, mentions, favourites, bookmarks, notifications and edits go by cascade. */
     rc = db_prepare(c, "DELETE FROM statuses WHERE id = ?", &s);
     if (rc)
         goto out;
     db_bind_i64(s, 1, id);
     rc = step_done(s);
+    if (rc == 0)
+        rc = account_stats_refresh(c, actor);
+    for (size_t i = 0; rc == 0 && i < nb; i++)
+        rc = account_stats_refresh(c, boosters[i]);
     if (rc == 0)
         events_defer(EVENT_STATUS_DELETE, id, actor);
 out:
@@ -648,7 +672,7 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     db_bind_i64(s, 8, time_now_ms());
     if ((rc = step_done(s)))
         goto out;
-    if ((rc = feed_push(c, rid, actor)))
+    if ((rc = feed_push(c, rid, actor)) || (rc = account_stats_refresh(c, actor)))
         goto out;
     events_defer(EVENT_STATUS_NEW, rid, actor);
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
@@ -681,7 +705,7 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
         goto out;
     db_bind_i64(s, 1, actor);
     db_bind_i64(s, 2, id);
-    if ((rc = step_done(s)))
+    if ((rc = step_done(s)) || (rc = account_stats_refresh(c, actor)))
         goto out;
     if (notif_type) {
         rc = db_prepare(c,

@@ -4,7 +4,8 @@
  * statuses table, page after page, whatever happened before: posts of every
  * visibility, boosts with and without show_reblogs, follows, locked
  * accounts, unfollows, blocks, trims past FEED_MAX and backfills that
- * raise the floor.
+ * raise the floor. And the stored account counts (core/stats) must equal
+ * a recount after the same history, deletes and undone boosts included.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -162,9 +163,14 @@ TEST(feed_matches_table_after_random_history)
         int op = rand() % 100;
         if (op < 70) {
             post(who, (enum status_visibility)(rand() % 6));
-        } else if (op < 80 && n_posts) {
+        } else if (op < 78 && n_posts) {
             int64_t r;
             status_reblog(&fx_core, who, posts[rand() % n_posts], &r);
+        } else if (op < 79 && n_posts) {
+            status_unreblog(&fx_core, who, posts[rand() % n_posts]);
+        } else if (op < 80 && n_posts) {
+            size_t k = (size_t)rand() % n_posts;
+            status_delete(&fx_core, who, posts[k]);
         } else if (op < 90) {
             follow(who, other, rand() % 4 == 0);
             follow_accept(&fx_core, other, who); /* locked accounts accept at once */
@@ -176,8 +182,38 @@ TEST(feed_matches_table_after_random_history)
             block_remove(&fx_core, who, other);
         }
     }
+    /* Last: a boosted post deleted by its author takes the boost from the booster's count. */
+    int64_t boosted = post(members[0], VIS_PUBLIC), r = 0;
+    CHECK_INT(status_reblog(&fx_core, members[1], boosted, &r), 0);
+    CHECK_INT(status_delete(&fx_core, members[0], boosted), 0);
     for (int i = 0; i < MEMBERS; i++)
         check_same(members[i]);
+}
+
+TEST(stored_counts_equal_a_recount)
+{
+    struct db_conn *c;
+    struct db_stmt *s;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(db_prepare(c,
+                         "SELECT count(*) FROM accounts a LEFT JOIN account_stats st"
+                         " ON st.account_id = a.id WHERE COALESCE(st.followers_count, 0) !="
+                         " (SELECT count(*) FROM follows WHERE target_account_id = a.id"
+                         " AND accepted = 1) OR COALESCE(st.following_count, 0) !="
+                         " (SELECT count(*) FROM follows WHERE account_id = a.id AND accepted = 1)"
+                         " OR COALESCE(st.statuses_count, 0) != (SELECT count(*) FROM statuses"
+                         " WHERE account_id = a.id AND visibility IN (0, 1, 2)"
+                         " AND deleted_at IS NULL)",
+                         &s),
+              0);
+    CHECK(db_step(s) == DB_ROW);
+    CHECK_INT(db_col_i64(s, 0), 0);
+    db_stmt_done(s);
+    db_prepare(c, "SELECT count(*) FROM account_stats WHERE statuses_count > 0", &s);
+    db_step(s);
+    CHECK_INT(db_col_i64(s, 0), MEMBERS);
+    db_stmt_done(s);
+    db_release(c);
 }
 
 TEST(trim_keeps_feeds_bounded_and_raises_the_floor)
@@ -238,6 +274,7 @@ int main(void)
         members[i] = fx_user(names[i]);
     fx_exec("UPDATE accounts SET locked = 1 WHERE username = 'dan'");
     RUN(feed_matches_table_after_random_history);
+    RUN(stored_counts_equal_a_recount);
     RUN(trim_keeps_feeds_bounded_and_raises_the_floor);
     RUN(backfill_of_a_big_account_raises_the_floor);
     RUN(a_new_post_reaches_followers_feeds_at_once);
