@@ -11,6 +11,7 @@
 
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/json_out.h"
 #include "util/limits.h"
 
 const char *req_header(struct req *r, const char *name)
@@ -200,7 +201,8 @@ void resp_header_add(struct req *r, struct resp *p, const char *name, const char
 
 void resp_json(struct req *r, struct resp *p, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    size_t len = 0;
+    char *text = json_out(body, &len);
     json_decref(body);
     p->status = status;
     p->content_type = "application/json; charset=utf-8";
@@ -212,7 +214,7 @@ void resp_json(struct req *r, struct resp *p, int status, json_t *body)
     }
     arena_defer(r->arena, free, text);
     p->body = text;
-    p->body_len = strlen(text);
+    p->body_len = len;
 }
 
 void resp_error(struct req *r, struct resp *p, int status, const char *message)

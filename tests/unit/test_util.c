@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/json_out.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -149,6 +150,55 @@ TEST(time_iso8601_roundtrip)
     CHECK_INT(time_parse_iso8601("2026-11-22T00:00:00Zjunk", &ms), E_INVAL);
 }
 
+/* json_out writes exactly what json_dumps(JSON_COMPACT) writes. */
+static int same_as_jansson(json_t *j)
+{
+    size_t len = 0;
+    char *ours = json_out(j, &len);
+    char *theirs = json_dumps(j, JSON_COMPACT);
+    int same = ours && theirs && !strcmp(ours, theirs) && len == strlen(theirs);
+    if (!same)
+        fprintf(stderr, "  json_out %s\n  jansson  %s\n", ours ? ours : "(null)",
+                theirs ? theirs : "(null)");
+    free(ours);
+    free(theirs);
+    json_decref(j);
+    return same;
+}
+
+TEST(json_out_matches_jansson)
+{
+    CHECK(same_as_jansson(json_object()));
+    CHECK(same_as_jansson(json_array()));
+    CHECK(same_as_jansson(json_pack("{s:i, s:I, s:I, s:I}", "a", 0, "b", (json_int_t)-1, "c",
+                                    (json_int_t)INT64_MAX, "d", (json_int_t)INT64_MIN)));
+    CHECK(same_as_jansson(
+        json_pack("[b, b, n, f, f, f, f, f]", 1, 0, 1.0, 0.1, -2.5e300, 1e-7, 123456789.0e5)));
+    CHECK(same_as_jansson(json_pack("{s:s, s:s, s:s}", "quote\"key", "back\\slash and \"quotes\"",
+                                    "ctl", "\x01\b\f\n\r\t\x1f end", "utf8",
+                                    "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x94\xa5 </p>")));
+    CHECK(same_as_jansson(json_pack("{s:[{s:[]}, {}, [[[i]]]], s:o}", "nested", "x", 1, "o",
+                                    json_stringn("nul\0inside", 11))));
+    /* Insertion order survives, as json_dumps keeps it. */
+    json_t *o = json_object();
+    for (int i = 0; i < 100; i++) {
+        char k[16];
+        snprintf(k, sizeof(k), "k%d", (i * 37) % 100);
+        json_object_set_new(o, k, json_integer(i));
+    }
+    CHECK(same_as_jansson(o));
+    /* Too deep, NULL and non-finite are refused. */
+    json_t *deep = json_array();
+    for (int i = 0; i < JSON_OUT_DEPTH_MAX + 2; i++) {
+        json_t *up = json_array();
+        json_array_append_new(up, deep);
+        deep = up;
+    }
+    CHECK(json_out(deep, NULL) == NULL);
+    json_decref(deep);
+    CHECK(json_out(NULL, NULL) == NULL);
+}
+
 int main(void)
 {
     RUN(arena_alloc_and_defer);
@@ -157,5 +207,6 @@ int main(void)
     RUN(utf8_validation);
     RUN(ids_are_time_ordered_and_unique);
     RUN(time_iso8601_roundtrip);
+    RUN(json_out_matches_jansson);
     return t_done();
 }
