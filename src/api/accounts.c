@@ -227,22 +227,7 @@ static int follow_list(struct req *req, struct resp *resp, int followers)
     size_t n = 0;
     int rc = followers ? follow_list_followers(c, req->arena, id, &fp, &items, &n)
                        : follow_list_following(c, req->arena, id, &fp, &items, &n);
-    json_t *arr = json_array();
-    int64_t *ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        ids[i] = items[i].follow_id;
-        json_t *j = api_account_json_id(req, c, items[i].account_id);
-        if (j)
-            json_array_append_new(arr, j);
-    }
-    db_release(c);
-    if (rc) {
-        json_decref(arr);
-        return api_fail(req, resp, rc);
-    }
-    api_link_header(req, resp, ids, n);
-    resp_json(req, resp, 200, arr);
-    return 0;
+    return api_people_answer(req, resp, c, rc, items, n);
 }
 
 static int followers(struct req *req, struct resp *resp)
@@ -417,18 +402,7 @@ static int follow_requests(struct req *req, struct resp *resp)
     struct follow_item *items = NULL;
     size_t n = 0;
     int rc = follow_list_requests(c, req->arena, api_account_id(req), &fp, &items, &n);
-    json_t *arr = json_array();
-    int64_t *ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        ids[i] = items[i].follow_id;
-        json_t *j = api_account_json_id(req, c, items[i].account_id);
-        if (j)
-            json_array_append_new(arr, j);
-    }
-    api_link_header(req, resp, ids, n);
-    db_release(c);
-    resp_json(req, resp, 200, arr);
-    return 0;
+    return api_people_answer(req, resp, c, rc, items, n);
 }
 
 static int request_answer(struct req *req, struct resp *resp, int accept)

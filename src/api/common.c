@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/follow.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -236,6 +237,67 @@ int api_fail(struct req *req, struct resp *resp, int err)
     default:
         log_error("%s %s: %s", req->method, req->path, err_str(err));
         resp_error(req, resp, 500, "internal error");
+    }
+    return 0;
+}
+
+int api_people_answer(struct req *req, struct resp *resp, struct db_conn *c, int rc,
+                      const struct follow_item *items, size_t n)
+{
+    if (rc) {
+        db_release(c);
+        return api_fail(req, resp, rc);
+    }
+    json_t *arr = json_array();
+    int64_t *ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = items[i].follow_id;
+        json_t *j = api_account_json_id(req, c, items[i].account_id);
+        if (j)
+            json_array_append_new(arr, j);
+    }
+    db_release(c);
+    api_link_header(req, resp, ids, n);
+    resp_json(req, resp, 200, arr);
+    return 0;
+}
+
+int api_arg_strings(struct req *req, struct resp *resp, const char *name, const char **out,
+                    size_t max, size_t *n)
+{
+    *n = 0;
+    json_t *body = req_json(req);
+    json_t *arr = body ? json_object_get(body, name) : NULL;
+    const char *why = NULL;
+    if (arr) {
+        size_t i;
+        json_t *v;
+        if (!json_is_array(arr))
+            why = "must be an array of strings";
+        json_array_foreach(arr, i, v)
+        {
+            if (!json_is_string(v))
+                why = "must be an array of strings";
+            else if (*n < max)
+                out[(*n)++] = json_string_value(v);
+            else
+                why = "has too many items";
+        }
+    } else {
+        const char *key = arena_printf(req->arena, "%s[]", name);
+        req_arg(req, key); /* parses query and form */
+        for (size_t i = 0; i < req->n_args; i++) {
+            if (strcmp(req->args[i].name, key))
+                continue;
+            if (*n < max)
+                out[(*n)++] = req->args[i].value;
+            else
+                why = "has too many items";
+        }
+    }
+    if (why) {
+        api_invalid(req, resp, arena_printf(req->arena, "%s %s", name, why));
+        return 1;
     }
     return 0;
 }

@@ -49,10 +49,27 @@ int64_t api_param_id(struct req *req, const char *name);
  * when absent. -1 when present but not a boolean.
  */
 int api_arg_bool(struct req *req, const char *name, int def);
+/*
+ * The values of an array argument, as forms send it ("name[]", repeated)
+ * or as JSON does (an array of strings "name"): at most max of them into
+ * out, their count in *n. Non-zero (and a 422 naming the field in resp)
+ * when there are more than max or a JSON item is not a string.
+ */
+int api_arg_strings(struct req *req, struct resp *resp, const char *name, const char **out,
+                    size_t max, size_t *n);
 /* Reads the paging arguments; non-zero (and a 422 in resp) when malformed. */
 int api_page(struct req *req, struct resp *resp, struct page *p);
 /* Adds a Link header for a list of ids (newest first) returned for this request. */
 void api_link_header(struct req *req, struct resp *resp, const int64_t *ids, size_t n);
+
+struct follow_item;
+/*
+ * Answers a paged list of accounts (core/people.h): the Account entities
+ * and the Link header over the linking rows' ids, or the error rc. Releases
+ * c in every case.
+ */
+int api_people_answer(struct req *req, struct resp *resp, struct db_conn *c, int rc,
+                      const struct follow_item *items, size_t n);
 
 /* Mastodon's validation error: 422 {"error": "Validation failed: ..."}. */
 void api_invalid(struct req *req, struct resp *resp, const char *why);

@@ -375,7 +375,11 @@ static int tag_timeline(struct req *req, struct resp *resp)
     struct core *core = req->app;
     struct page p;
     struct timeline_filter f;
-    if (api_page(req, resp, &p) || read_filter(req, resp, &f))
+    struct timeline_tags more;
+    if (api_page(req, resp, &p) || read_filter(req, resp, &f) ||
+        api_arg_strings(req, resp, "any", more.any, TIMELINE_TAGS_MAX, &more.n_any) ||
+        api_arg_strings(req, resp, "all", more.all, TIMELINE_TAGS_MAX, &more.n_all) ||
+        api_arg_strings(req, resp, "none", more.none, TIMELINE_TAGS_MAX, &more.n_none))
         return 0;
     struct viewer v = api_viewer(req);
     struct db_conn *c;
@@ -384,7 +388,7 @@ static int tag_timeline(struct req *req, struct resp *resp)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
     size_t n = 0;
-    rc = timeline_tag(c, req->arena, &v, req_param(req, "hashtag"), &f, &p, &ids, &n);
+    rc = timeline_tag(c, req->arena, &v, req_param(req, "hashtag"), &more, &f, &p, &ids, &n);
     return timeline_answer(req, resp, rc, c, ids, n);
 }
 

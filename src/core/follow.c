@@ -16,14 +16,12 @@
 #include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
+#include "core/people.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
 #include "util/timeutil.h"
-
-#define FOLLOW_LIMIT_DEFAULT 40
-#define FOLLOW_LIMIT_MAX 80
 
 /* Runs one statement with two id parameters; returns db_step's result. */
 static int exec2(struct db_conn *c, const char *sql, int64_t a, int64_t b)
@@ -264,39 +262,7 @@ static int list_follows(struct db_conn *c, struct arena *a, const char *const sq
                         int64_t account_id, const struct follow_page *p, struct follow_item **out,
                         size_t *n)
 {
-    static const struct follow_page none = {0};
-    if (!p)
-        p = &none;
-    int limit = p->limit <= 0                 ? FOLLOW_LIMIT_DEFAULT
-                : p->limit > FOLLOW_LIMIT_MAX ? FOLLOW_LIMIT_MAX
-                                              : p->limit;
-    int asc = p->min_id != 0;
-    struct db_stmt *s;
-    int rc = db_prepare(c, sql[asc], &s);
-    if (rc)
-        return rc;
-    db_bind_i64(s, 1, account_id);
-    db_bind_i64(s, 2, p->max_id ? p->max_id : INT64_MAX);
-    db_bind_i64(s, 3, asc ? p->min_id : p->since_id);
-    db_bind_i64(s, 4, limit);
-    struct follow_item *list = arena_alloc(a, (size_t)limit * sizeof(*list));
-    size_t count = 0;
-    while (count < (size_t)limit && (rc = db_step(s)) == DB_ROW) {
-        list[count].follow_id = db_col_i64(s, 0);
-        list[count].account_id = db_col_i64(s, 1);
-        count++;
-    }
-    db_stmt_done(s);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; asc && i < count / 2; i++) {
-        struct follow_item t = list[i];
-        list[i] = list[count - 1 - i];
-        list[count - 1 - i] = t;
-    }
-    *out = list;
-    *n = count;
-    return 0;
+    return people_list(c, a, sql, account_id, NULL, p, out, n);
 }
 
 int follow_list_followers(struct db_conn *c, struct arena *a, int64_t account_id,

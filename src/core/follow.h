@@ -61,6 +61,9 @@ int follow_remove_follower(const struct core *core, int64_t account, int64_t fol
 int follow_state(struct db_conn *c, int64_t follower, int64_t target, enum follow_state *state);
 
 /* Paging over follows by the follow's id (Mastodon's Link header ids). */
+#define FOLLOW_LIMIT_DEFAULT 40
+#define FOLLOW_LIMIT_MAX 80
+
 struct follow_page {
     int64_t max_id;   /* follows older than this; 0: no bound */
     int64_t since_id; /* follows newer than this, newest first; 0: no bound */

@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 
 static int clamp_limit(int limit)
 {
@@ -27,7 +28,10 @@ static int clamp_limit(int limit)
  * lo < id < hi" in id order (descending unless asc), appending at most
  * limit ids to list[*count]. The source is the statuses table, or the
  * home feed of feed_account when that is not 0. bind binds the where
- * clause's parameters from index 1 and returns the next index.
+ * clause's parameters from index 1 and returns the next index. With
+ * prefs set, a member's own choices apply on top of the rule: accounts she
+ * mutes (until the mute expires) or blocks, as authors or as boosted
+ * authors, are left out.
  */
 typedef int (*bind_fn)(struct db_stmt *s, int i, const void *ctx);
 
@@ -39,9 +43,21 @@ struct query {
     bind_fn bind;
     const void *ctx;
     int asc;
+    int prefs;
     int64_t *list;
     size_t count, limit;
 };
+
+static const char *prefs_sql(const struct query *q)
+{
+    if (!q->prefs || q->viewer->kind != VIEWER_LOCAL)
+        return "";
+    return " AND NOT EXISTS (SELECT 1 FROM mutes pm WHERE pm.account_id = ?"
+           " AND pm.target_account_id IN (s.account_id, v.account_id)"
+           " AND (pm.expires_at IS NULL OR pm.expires_at > ?))"
+           " AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.account_id = ?"
+           " AND pb.target_account_id IN (s.account_id, v.account_id))";
+}
 
 static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
 {
@@ -50,11 +66,11 @@ static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
     const char *sql = arena_printf(
         q->a,
         "SELECT s.id FROM %s JOIN statuses v ON v.id = COALESCE(s.reblog_of_id, s.id)"
-        " WHERE %s s.deleted_at IS NULL AND %s AND %s AND s.id < ? AND s.id > ?"
+        " WHERE %s s.deleted_at IS NULL AND %s AND %s%s AND s.id < ? AND s.id > ?"
         " ORDER BY %s %s LIMIT ?",
         feed_account ? "home_feed h JOIN statuses s ON s.id = h.status_id" : "statuses s",
         feed_account ? "h.account_id = ? AND h.status_id < ? AND h.status_id > ? AND" : "",
-        q->where, visibility_sql(q->a, q->viewer, "v"),
+        q->where, visibility_sql(q->a, q->viewer, "v"), prefs_sql(q),
         /* The feed's own order: sorting by s.id would sort the whole feed first. */
         feed_account ? "h.status_id" : "s.id", q->asc ? "ASC" : "DESC");
     struct db_stmt *s;
@@ -69,6 +85,11 @@ static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
     }
     i = q->bind(s, i, q->ctx);
     i = visibility_sql_bind(s, i, q->viewer);
+    if (*prefs_sql(q)) {
+        db_bind_i64(s, i++, q->viewer->account_id);
+        db_bind_i64(s, i++, time_now_ms());
+        db_bind_i64(s, i++, q->viewer->account_id);
+    }
     db_bind_i64(s, i++, hi);
     db_bind_i64(s, i++, lo);
     db_bind_i64(s, i++, (int64_t)(q->limit - q->count));
@@ -110,16 +131,19 @@ static void query_init(struct query *q, struct db_conn *c, struct arena *a,
     q->bind = bind;
     q->ctx = ctx;
     q->asc = p->min_id != 0;
+    q->prefs = 0;
     q->limit = (size_t)clamp_limit(p->limit);
     q->list = arena_alloc(a, q->limit * sizeof(*q->list));
     q->count = 0;
 }
 
-static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, const char *where,
-               bind_fn bind, const void *ctx, const struct page *p, int64_t **ids, size_t *n)
+static int run(struct db_conn *c, struct arena *a, const struct viewer *viewer, int prefs,
+               const char *where, bind_fn bind, const void *ctx, const struct page *p,
+               int64_t **ids, size_t *n)
 {
     struct query q;
     query_init(&q, c, a, viewer, where, bind, ctx, p);
+    q.prefs = prefs;
     int64_t lo, hi;
     bounds(p, &lo, &hi);
     int rc = query(&q, 0, lo, hi);
@@ -171,6 +195,7 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
                " JOIN lists xl ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
                " AND xa.account_id = s.account_id))",
                bind_home, &h, p);
+    q.prefs = 1;
     int64_t lo, hi;
     bounds(p, &lo, &hi);
     /* The feed answers above the floor, the statuses table at or below it. */
@@ -204,37 +229,71 @@ static int bind_public(struct db_stmt *s, int i, const void *ctx)
 int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                     const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
 {
-    return run(c, a, v,
+    return run(c, a, v, 1,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
                " AND (? = 0 OR s.local = 0) AND ? = 0",
                bind_public, f, p, ids, n);
 }
 
 struct tag_ctx {
-    const char *tag;
+    const char *tags[1 + TIMELINE_TAGS_MAX]; /* the tag, then any[] */
+    const char *all[TIMELINE_TAGS_MAX];
+    const char *none[TIMELINE_TAGS_MAX];
     const struct timeline_filter *f;
 };
 
 static int bind_tag(struct db_stmt *s, int i, const void *ctx)
 {
     const struct tag_ctx *t = ctx;
-    db_bind_text(s, i++, t->tag);
+    /* Unused slots hold "": no tag has an empty name. */
+    for (size_t k = 0; k < 1 + TIMELINE_TAGS_MAX; k++)
+        db_bind_text(s, i++, t->tags[k] ? t->tags[k] : "");
+    for (size_t k = 0; k < TIMELINE_TAGS_MAX; k++) {
+        db_bind_text(s, i++, t->all[k] ? t->all[k] : "");
+        db_bind_text(s, i++, t->all[k] ? t->all[k] : "");
+    }
+    for (size_t k = 0; k < TIMELINE_TAGS_MAX; k++)
+        db_bind_text(s, i++, t->none[k] ? t->none[k] : "");
     return bind_public(s, i, t->f);
 }
 
-int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, const char *tag,
-                 const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
+_Static_assert(TIMELINE_TAGS_MAX == 4, "the tag timeline's SQL has four slots of each kind");
+
+static const char *lower_tag(struct arena *a, const char *tag)
 {
     char *lower = arena_strdup(a, tag);
     for (char *q = lower; *q; q++)
         if (*q >= 'A' && *q <= 'Z')
             *q = (char)(*q - 'A' + 'a');
-    struct tag_ctx ctx = {lower, f};
-    return run(c, a, v,
+    return lower;
+}
+
+int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, const char *tag,
+                 const struct timeline_tags *more, const struct timeline_filter *f,
+                 const struct page *p, int64_t **ids, size_t *n)
+{
+    struct tag_ctx ctx = {.f = f};
+    ctx.tags[0] = lower_tag(a, tag);
+    for (size_t k = 0; more && k < more->n_any && k < TIMELINE_TAGS_MAX; k++)
+        ctx.tags[1 + k] = lower_tag(a, more->any[k]);
+    for (size_t k = 0; more && k < more->n_all && k < TIMELINE_TAGS_MAX; k++)
+        ctx.all[k] = lower_tag(a, more->all[k]);
+    for (size_t k = 0; more && k < more->n_none && k < TIMELINE_TAGS_MAX; k++)
+        ctx.none[k] = lower_tag(a, more->none[k]);
+#define HAS_TAG                                                                                    \
+    " EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"                        \
+    " WHERE st.status_id = s.id AND t.name = ?)"
+    return run(c, a, v, 1,
                "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
                " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
-               " t.name = ?) AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND ? = 0",
+               " t.name IN (?, ?, ?, ?, ?))"
+               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+               " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+               " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
+               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND ? = 0",
                bind_tag, &ctx, p, ids, n);
+#undef HAS_TAG
 }
 
 struct account_ctx {
@@ -258,7 +317,7 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
 {
     struct account_ctx ctx = {account_id, f};
     /* Replies to oneself (threads) stay when replies are excluded, as in Mastodon. */
-    return run(c, a, v,
+    return run(c, a, v, 0,
                "s.account_id = ? AND (? = 0 OR s.in_reply_to_id IS NULL OR"
                " s.in_reply_to_account_id = s.account_id) AND (? = 0 OR s.reblog_of_id IS NULL)"
                " AND ? = 0",
@@ -357,7 +416,7 @@ int timeline_list(struct db_conn *c, struct arena *a, const struct viewer *v, in
     else if (replies_policy && !strcmp(replies_policy, "none"))
         ctx.policy = 2;
     /* Members' posts; replies as the list's policy says (a thread of one's own always shows). */
-    return run(c, a, v,
+    return run(c, a, v, 1,
                "EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = ?"
                " AND la.account_id = s.account_id)"
                " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id"

@@ -42,8 +42,20 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
 int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                     const struct timeline_filter *f, const struct page *p, int64_t **ids,
                     size_t *n);
+/* Mastodon's any[], all[] and none[] of a tag timeline, each at most TIMELINE_TAGS_MAX. */
+#define TIMELINE_TAGS_MAX 4
+struct timeline_tags {
+    const char *any[TIMELINE_TAGS_MAX]; /* or one of these */
+    size_t n_any;
+    const char *all[TIMELINE_TAGS_MAX]; /* and every one of these */
+    size_t n_all;
+    const char *none[TIMELINE_TAGS_MAX]; /* and none of these */
+    size_t n_none;
+};
+/* Public posts with the tag; more may be NULL. Tag names match case-insensitively. */
 int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, const char *tag,
-                 const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n);
+                 const struct timeline_tags *more, const struct timeline_filter *f,
+                 const struct page *p, int64_t **ids, size_t *n);
 int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t account_id,
                      const struct timeline_filter *f, const struct page *p, int64_t **ids,
                      size_t *n);

@@ -53,6 +53,7 @@ static const struct {
     {api_account_routes, &api_account_routes_count},
     {api_me_routes, &api_me_routes_count},
     {api_list_routes, &api_list_routes_count},
+    {api_people_routes, &api_people_routes_count},
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
 };
