@@ -27,14 +27,14 @@ static json_t *poll_json(struct req *req, struct db_conn *c, const struct poll *
     int hidden = p->hide_totals && !expired && me != p->account_id;
     json_t *options = json_array();
     for (size_t i = 0; i < p->n_options; i++)
-        json_array_append_new(options, json_pack("{s:s, s:o}", "title", p->options[i].title,
-                                                 "votes_count",
-                                                 hidden ? json_null()
-                                                        : json_integer(p->options[i].votes_count)));
+        json_array_append_new(
+            options, json_pack("{s:s, s:o}", "title", p->options[i].title, "votes_count",
+                               hidden ? json_null() : json_integer(p->options[i].votes_count)));
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(id_to_str(p->id, idb)));
     json_object_set_new(j, "expires_at",
-                        p->expires_at ? json_string(time_iso8601(p->expires_at, buf)) : json_null());
+                        p->expires_at ? json_string(time_iso8601(p->expires_at, buf))
+                                      : json_null());
     json_object_set_new(j, "expired", json_boolean(expired));
     json_object_set_new(j, "multiple", json_boolean(p->multiple));
     json_object_set_new(j, "votes_count", json_integer(p->votes_count));

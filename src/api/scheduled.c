@@ -151,8 +151,7 @@ static int scheduled_delete(struct req *req, struct resp *resp)
 
 const struct route api_scheduled_routes[] = {
     {"GET", "/api/v1/scheduled_statuses", scheduled_index, ROUTE_AUTH_REQUIRED, "read:statuses"},
-    {"GET", "/api/v1/scheduled_statuses/:id", scheduled_show, ROUTE_AUTH_REQUIRED,
-     "read:statuses"},
+    {"GET", "/api/v1/scheduled_statuses/:id", scheduled_show, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"PUT", "/api/v1/scheduled_statuses/:id", scheduled_update, ROUTE_AUTH_REQUIRED,
      "write:statuses"},
     {"DELETE", "/api/v1/scheduled_statuses/:id", scheduled_delete, ROUTE_AUTH_REQUIRED,

@@ -11,17 +11,18 @@
 struct db;
 
 struct core {
-    struct db *db;            /* borrowed; open for the life of the process */
-    const char *base_url;     /* public base URL without trailing slash: "https://social.example" */
-    const char *domain;       /* the server's domain: host, with ":port" when the URL has one */
-    int max_status_chars;     /* status length limit in code points (URLs count 23) */
-    int test_network;         /* 1: plain http and private addresses allowed (tests only) */
-    int min_poll_seconds;     /* shortest poll; 0 means LIMIT_POLL_EXPIRY_MIN_S */
-    int min_schedule_seconds; /* how far ahead a post is scheduled; 0: LIMIT_SCHEDULE_MIN_S */
-    const char *title;        /* the server's name */
-    const char *description;  /* about the community ("" when unset) */
+    struct db *db;           /* borrowed; open for the life of the process */
+    const char *base_url;    /* public base URL without trailing slash: "https://social.example" */
+    const char *domain;      /* the server's domain: host, with ":port" when the URL has one */
+    int max_status_chars;    /* status length limit in code points (URLs count 23) */
+    int test_network;        /* 1: plain http and private addresses allowed (tests only) */
+    const char *title;       /* the server's name */
+    const char *description; /* about the community ("" when unset) */
     const char *contact_email; /* public contact ("" when unset) */
     const char *source_url;    /* the software's source ("" when unset) */
+
+    int min_poll_seconds;     /* shortest poll; 0 means LIMIT_POLL_EXPIRY_MIN_S */
+    int min_schedule_seconds; /* how far ahead a post is scheduled; 0: LIMIT_SCHEDULE_MIN_S */
 };
 
 #endif

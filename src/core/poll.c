@@ -293,8 +293,8 @@ static int check_choices(const struct poll *p, const int *choices, size_t n,
     return 0;
 }
 
-int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices,
-              size_t n, const char **why)
+int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices, size_t n,
+              const char **why)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;

@@ -90,8 +90,8 @@ int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t 
  * single-choice poll, or the voter already voted (for a multiple-choice
  * poll: already voted for one of these choices).
  */
-int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices,
-              size_t n, const char **why);
+int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices, size_t n,
+              const char **why);
 
 /*
  * Closes every poll that ended at or before now (ms) and was not closed

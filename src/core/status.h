@@ -48,7 +48,8 @@ struct status_new {
     int sensitive;
     const char *language; /* NULL: unknown */
     enum status_visibility visibility;
-    int64_t in_reply_to_id;      /* 0: not a reply */
+    int64_t in_reply_to_id; /* 0: not a reply */
+
     const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
     const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
     int64_t scheduled_id;        /* create: the scheduled status published (core/scheduled.h) */

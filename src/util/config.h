@@ -38,12 +38,13 @@ struct config {
     char *log_level;  /* "info" */
     int test_network; /* 0 or 1 */
     int max_status_chars;
+    char *title;         /* "Hearth" */
+    char *description;   /* "" */
+    char *contact_email; /* "" */
+    char *source_url;    /* "" */
+
     int min_poll_seconds;     /* LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* LIMIT_SCHEDULE_MIN_S */
-    char *title;              /* "Hearth" */
-    char *description;        /* "" */
-    char *contact_email;      /* "" */
-    char *source_url;         /* "" */
 };
 
 /* Sets the defaults (data_dir copied). */
