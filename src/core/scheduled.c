@@ -164,16 +164,24 @@ static int check_when(const struct core *core, struct db_conn *c, int64_t accoun
     return 0;
 }
 
-static int exists(struct db_conn *c, int64_t account, int64_t id)
+/* Runs sql with (id, account) bound; DB_ROW, DB_DONE or an error. */
+static int step_id_account(struct db_conn *c, const char *sql, int64_t id, int64_t account)
 {
     struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT 1 FROM scheduled_statuses WHERE id = ? AND account_id = ?", &s);
+    int rc = db_prepare(c, sql, &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, id);
     db_bind_i64(s, 2, account);
     rc = db_step(s);
     db_stmt_done(s);
+    return rc;
+}
+
+static int exists(struct db_conn *c, int64_t account, int64_t id)
+{
+    int rc = step_id_account(c, "SELECT 1 FROM scheduled_statuses WHERE id = ? AND account_id = ?",
+                             id, account);
     return rc < 0 ? rc : rc == DB_ROW;
 }
 
@@ -329,14 +337,8 @@ out:
 
 int scheduled_take(struct db_conn *c, int64_t account, int64_t id)
 {
-    struct db_stmt *s;
-    int rc = db_prepare(c, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?", &s);
-    if (rc)
-        return rc;
-    db_bind_i64(s, 1, id);
-    db_bind_i64(s, 2, account);
-    rc = db_step(s);
-    db_stmt_done(s);
+    int rc = step_id_account(c, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
+                             id, account);
     if (rc < 0)
         return rc;
     return db_changes(c) == 1 ? 0 : E_NOTFOUND;

@@ -19,8 +19,8 @@ static int64_t alice, bob, carol, dave;
 
 static const char *two[] = {"tea", "coffee"};
 
-static int64_t post_poll(int64_t author, enum status_visibility vis, const char **options,
-                         size_t n, int multiple, int hide_totals)
+static int64_t post_poll(int64_t author, enum status_visibility vis, const char **options, size_t n,
+                         int multiple, int hide_totals)
 {
     struct poll_new poll = {options, n, 3600, multiple, hide_totals};
     struct status_new p = {.text = "which?", .visibility = vis, .poll = &poll};

@@ -144,8 +144,7 @@ TEST(published_at_its_time_once)
         .text = "from the past", .visibility = VIS_FOLLOWERS, .poll = &poll, .language = "en"};
     int64_t sid = 0, later = 0;
     const char *why = NULL;
-    CHECK_INT(scheduled_create(&fx_core, alice, &p, time_now_ms() + 10 * MIN_MS, 0, &sid, &why),
-              0);
+    CHECK_INT(scheduled_create(&fx_core, alice, &p, time_now_ms() + 10 * MIN_MS, 0, &sid, &why), 0);
     CHECK_INT(scheduled_create(&fx_core, alice, &p, time_now_ms() + 20 * MIN_MS, 0, &later, &why),
               0);
     size_t before = count("SELECT count(*) FROM statuses");
