@@ -32,6 +32,7 @@
 #include "core/password.h"
 #include "db/db.h"
 #include "http/server.h"
+#include "jobs/timer.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/err.h"
@@ -222,6 +223,8 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.domain = in->cfg.domain;
     in->core.max_status_chars = in->cfg.max_status_chars;
     in->core.test_network = in->cfg.test_network;
+    in->core.min_poll_seconds = in->cfg.min_poll_seconds;
+    in->core.min_schedule_seconds = in->cfg.min_schedule_seconds;
     in->core.title = in->cfg.title;
     in->core.description = in->cfg.description;
     in->core.contact_email = in->cfg.contact_email;
@@ -501,6 +504,13 @@ static int cmd_serve(int argc, char **argv)
         code = fail("cannot listen on %s: %s", in.cfg.listen, err_str(rc));
         goto out;
     }
+    if (timer_start(&in.core) != 0) {
+        http_server_stop(srv);
+        srv = NULL;
+        api_streaming_stop();
+        code = fail("cannot start the timer thread");
+        goto out;
+    }
     log_info("Hearth %s serving %s on %s (database %s)", HEARTH_VERSION, in.cfg.url, in.cfg.listen,
              db_backend_name(in.db));
     printf("Hearth %s is running at %s\n", HEARTH_VERSION, in.cfg.url);
@@ -508,6 +518,7 @@ static int cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&sigs, &sig);
     log_info("received %s: finishing in-flight requests", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    timer_stop();
     http_server_stop(srv);
     srv = NULL;
     api_streaming_stop();

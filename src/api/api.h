@@ -31,6 +31,10 @@ extern const struct route api_list_routes[];
 extern const size_t api_list_routes_count;
 extern const struct route api_people_routes[];
 extern const size_t api_people_routes_count;
+extern const struct route api_poll_routes[];
+extern const size_t api_poll_routes_count;
+extern const struct route api_scheduled_routes[];
+extern const size_t api_scheduled_routes_count;
 extern const struct route api_streaming_routes[];
 extern const size_t api_streaming_routes_count;
 

@@ -438,7 +438,8 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     json_object_set_new(j, "in_reply_to_id", id_or_null(st->in_reply_to_id));
     json_object_set_new(j, "in_reply_to_account_id", id_or_null(st->in_reply_to_account_id));
     json_object_set_new(j, "reblog", json_null());
-    json_object_set_new(j, "poll", json_null());
+    json_t *poll = api_status_poll_json(req, c, st->id);
+    json_object_set_new(j, "poll", poll ? poll : json_null());
     json_object_set_new(j, "card", json_null());
     json_object_set_new(j, "language", str_or_null(st->language));
     json_object_set_new(j, "text", json_null());

@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/poll.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -61,10 +62,11 @@ static json_t *config_statuses(const struct core *core)
                      "max_media_attachments", 4, "characters_reserved_per_url", LIMIT_URL_CHARS);
 }
 
-static json_t *config_polls(void)
+static json_t *config_polls(const struct core *core)
 {
-    return json_pack("{s:i, s:i, s:i, s:i}", "max_options", 4, "max_characters_per_option", 50,
-                     "min_expiration", 300, "max_expiration", 2629746);
+    return json_pack("{s:i, s:i, s:i, s:i}", "max_options", LIMIT_POLL_OPTIONS,
+                     "max_characters_per_option", LIMIT_POLL_OPTION_CHARS, "min_expiration",
+                     poll_min_seconds(core), "max_expiration", LIMIT_POLL_EXPIRY_MAX_S);
 }
 
 static json_t *config_media(void)
@@ -104,7 +106,7 @@ static int instance_v1(struct req *req, struct resp *resp)
     json_object_set_new(j, "configuration",
                         json_pack("{s:{s:i}, s:o, s:o, s:o}", "accounts", "max_featured_tags", 10,
                                   "statuses", config_statuses(core), "media_attachments",
-                                  config_media(), "polls", config_polls()));
+                                  config_media(), "polls", config_polls(core)));
     json_object_set_new(j, "contact_account", contact_account(req, c));
     json_object_set_new(j, "rules", json_array());
     db_release(c);
@@ -159,7 +161,7 @@ static int instance_v2(struct req *req, struct resp *resp)
                         json_pack("{s:i, s:i}", "max_featured_tags", 10, "max_pinned_statuses", 5));
     json_object_set_new(conf, "statuses", config_statuses(core));
     json_object_set_new(conf, "media_attachments", config_media());
-    json_object_set_new(conf, "polls", config_polls());
+    json_object_set_new(conf, "polls", config_polls(core));
     json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
     json_object_set_new(j, "configuration", conf);
     json_object_set_new(

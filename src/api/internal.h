@@ -85,5 +85,17 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+/* The Poll of a status as the viewer sees it; NULL when it has none or is invisible (polls.c). */
+json_t *api_status_poll_json(struct req *req, struct db_conn *c, int64_t status_id);
+
+struct poll_new;
+/*
+ * Reads poll[options][], poll[expires_in], poll[multiple] and
+ * poll[hide_totals] (form) or {"poll": {...}} (JSON) into the arena: *out
+ * is NULL when no poll was sent. Non-zero (422 answered) when malformed.
+ */
+int api_read_poll(struct req *req, struct resp *resp, const struct poll_new **out);
+/* Answers POST /api/v1/statuses with scheduled_at: the ScheduledStatus (scheduled.c). */
+int api_status_schedule(struct req *req, struct resp *resp, const struct status_new *p, int64_t at);
 
 #endif

@@ -46,6 +46,8 @@ static int read_post(struct req *req, struct resp *resp, struct status_new *p, i
         return 1;
     }
     p->sensitive = sensitive;
+    if (api_read_poll(req, resp, &p->poll))
+        return 1;
     if (!creating)
         return 0;
     /* Hometown and glitch-soc send local_only; Akkoma sends visibility=local. */
@@ -91,11 +93,23 @@ static int status_post(struct req *req, struct resp *resp)
     struct status_new p;
     if (read_post(req, resp, &p, 1))
         return 0;
-    if (req_arg(req, "scheduled_at") || req_arg(req, "media_ids[]") ||
-        req_arg(req, "poll[options][]")) {
-        api_invalid(req, resp, "scheduled posts, media and polls are not supported yet");
+    if (req_arg(req, "media_ids[]")) {
+        api_invalid(req, resp,
+                    p.poll ? "media and a poll cannot be attached to one post"
+                           : "media attachments are not supported yet");
         return 0;
     }
+    const char *key = req_header(req, "Idempotency-Key");
+    p.idempotency = key && *key ? key : NULL;
+    const char *when = req_arg(req, "scheduled_at");
+    int64_t at = 0;
+    if (when && *when && time_parse_iso8601(when, &at) != 0) {
+        api_invalid(req, resp, "scheduled_at must be a date and time (ISO 8601)");
+        return 0;
+    }
+    /* A time already past posts at once, as Mastodon does. */
+    if (when && *when && at > time_now_ms())
+        return api_status_schedule(req, resp, &p, at);
     int64_t id = 0;
     const char *why = NULL;
     struct core *core = req->app;

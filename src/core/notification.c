@@ -57,7 +57,7 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
 {
     if (created)
         *created = 0;
-    if (to == from)
+    if (to == from && type != NOTIFY_POLL) /* an author is told that her own poll ended */
         return 0;
     int local = 0;
     struct db_stmt *s;

@@ -2,8 +2,9 @@
  * notification: what members are told (mentions, follows, boosts...).
  *
  * Only local accounts receive notifications. Nobody is notified of their
- * own acts, nor of a status they may not see (the visibility rule), nor
- * twice of the same act. Structs returned come from the caller's arena.
+ * own acts (but they are told that their own poll ended), nor of a status
+ * they may not see (the visibility rule), nor twice of the same act.
+ * Structs returned come from the caller's arena.
  */
 #ifndef HEARTH_CORE_NOTIFICATION_H
 #define HEARTH_CORE_NOTIFICATION_H
@@ -43,10 +44,10 @@ int notification_type_parse(const char *s, enum notification_type *out);
 
 /*
  * Records a notification inside the caller's connection (and transaction).
- * Does nothing (returns 0) for a remote recipient, a self-notification, a
- * duplicate, an actor the recipient blocks or mutes with notifications, or
- * a status the recipient may not see. *created (may be NULL) says whether
- * one was made.
+ * Does nothing (returns 0) for a remote recipient, a self-notification
+ * (but "poll": an author's own poll ended), a duplicate, an actor the
+ * recipient blocks or mutes with notifications, or a status the recipient
+ * may not see. *created (may be NULL) says whether one was made.
  */
 int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
                      int64_t status_id, int *created);

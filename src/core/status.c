@@ -12,9 +12,12 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/idempotency.h"
 #include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
+#include "core/poll.h"
+#include "core/scheduled.h"
 #include "core/text.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -265,6 +268,19 @@ static int notify_mentions(struct db_conn *c, int64_t author, int64_t id,
     return 0;
 }
 
+/* 1 when key already made a status of author that still exists (*id set to it). */
+static int repeated(struct db_conn *c, struct arena *a, int64_t author, const char *key,
+                    int64_t *id)
+{
+    int64_t prev;
+    struct status *st;
+    if (idempotency_find(c, author, IDEMPOTENCY_STATUS, key, time_now_ms(), &prev) != 0 ||
+        status_get(c, a, prev, &st) != 0 || st->account_id != author)
+        return 0;
+    *id = prev;
+    return 1;
+}
+
 int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
                   const char **why)
 {
@@ -285,6 +301,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         rc = E_FORBIDDEN;
         goto out;
     }
+    if (p->idempotency && !p->check_only && repeated(c, a, author, p->idempotency, id))
+        goto out;
     if ((unsigned)p->visibility > VIS_NEIGHBORHOOD) {
         *why = "visibility is not a known level";
         rc = E_INVAL;
@@ -327,7 +345,9 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     struct status_new q = *p;
     q.visibility = vis;
     rc = format_text(core, c, a, &q, res, &fmt, why);
-    if (rc)
+    if (rc == 0 && p->poll)
+        rc = poll_check(core, p->poll, why);
+    if (rc || p->check_only)
         goto out;
     int64_t sid = id_next();
     int64_t now = time_now_ms();
@@ -367,6 +387,13 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = store_links(c, sid, res, &fmt)))
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
+        goto out;
+    if (p->poll && (rc = poll_insert(c, sid, author, p->poll, now)))
+        goto out;
+    if (p->scheduled_id && (rc = scheduled_take(c, author, p->scheduled_id)))
+        goto out;
+    if (p->idempotency &&
+        (rc = idempotency_store(c, author, IDEMPOTENCY_STATUS, p->idempotency, sid, now)))
         goto out;
     if ((rc = feed_push(c, sid, author)) || (rc = account_stats_refresh(c, author)))
         goto out;
@@ -469,6 +496,8 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     struct status_new q = *p;
     q.visibility = st->visibility; /* edits never change who may see a post */
     rc = format_text(core, c, a, &q, res, &fmt, why);
+    if (rc == 0 && p->poll)
+        rc = poll_check(core, p->poll, why);
     if (rc)
         goto out;
     struct db_stmt *s;
@@ -504,6 +533,8 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     db_bind_i64(s, 6, now);
     db_bind_i64(s, 7, id);
     if ((rc = step_done(s)))
+        goto out;
+    if ((rc = poll_edit(c, id, actor, p->poll, now)))
         goto out;
     if ((rc = store_links(c, id, res, &fmt)))
         goto out;

@@ -20,6 +20,7 @@
 struct arena;
 struct core;
 struct db_conn;
+struct poll_new;
 
 struct status {
     int64_t id;
@@ -48,6 +49,11 @@ struct status_new {
     const char *language; /* NULL: unknown */
     enum status_visibility visibility;
     int64_t in_reply_to_id; /* 0: not a reply */
+
+    const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
+    const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
+    int64_t scheduled_id;        /* create: the scheduled status published (core/scheduled.h) */
+    int check_only;              /* create: check everything, store nothing (*id stays 0) */
 };
 
 /*
@@ -57,8 +63,13 @@ struct status_new {
  * records its parent, the parent's author and the thread's root; mentioned
  * local members who may see the post are notified. Returns 0 and the new
  * id; E_INVAL or E_LIMIT with *why (blank text, too long, invalid UTF-8,
- * bad language or visibility); E_NOTFOUND when replying to a status the
- * author may not see; E_FORBIDDEN for a remote author.
+ * bad language or visibility, a poll outside the limits of poll_check);
+ * E_NOTFOUND when replying to a status the author may not see, or when
+ * the scheduled status being published is gone; E_FORBIDDEN for a remote
+ * author. A poll is stored in the status's transaction, and so is the
+ * removal of the scheduled status it publishes. With an idempotency key
+ * the author used within LIMIT_IDEMPOTENCY_S for a status that still
+ * exists, nothing is made and *id is that status.
  *
  * A reply stays inside the ring of its parent: a reply to a local-only
  * post is local-only unless it is direct (a followers-only reply included:
@@ -79,7 +90,9 @@ int status_delete(const struct core *core, int64_t actor, int64_t id);
 /*
  * The author edits text, content warning and sensitivity; the previous
  * version is kept (status_history), edited_at set, and members who boosted
- * it are notified ("update"). Mentions and tags follow the new text.
+ * it are notified ("update"). Mentions and tags follow the new text. The
+ * poll follows p->poll (poll_edit: changed choices clear the votes; none
+ * removes it).
  */
 int status_edit(const struct core *core, int64_t actor, int64_t id, const struct status_new *p,
                 const char **why);

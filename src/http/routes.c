@@ -54,6 +54,8 @@ static const struct {
     {api_me_routes, &api_me_routes_count},
     {api_list_routes, &api_list_routes_count},
     {api_people_routes, &api_people_routes_count},
+    {api_poll_routes, &api_poll_routes_count},
+    {api_scheduled_routes, &api_scheduled_routes_count},
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
 };

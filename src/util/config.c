@@ -40,6 +40,8 @@ void config_init(struct config *c, const char *data_dir)
     snprintf(c->db_path, n, "%s/hearth.db", data_dir);
     c->test_network = 0;
     c->max_status_chars = LIMIT_STATUS_CHARS_DEFAULT;
+    c->min_poll_seconds = LIMIT_POLL_EXPIRY_MIN_S;
+    c->min_schedule_seconds = LIMIT_SCHEDULE_MIN_S;
     c->title = xstrdup("Hearth");
     c->description = xstrdup("");
     c->contact_email = xstrdup("");
@@ -222,6 +224,17 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                 snprintf(reason, sizeof(reason), "max_status_chars must be 1 to 100000");
                 goto bad;
             }
+        } else if (!strcmp(name, "min_poll_seconds")) {
+            if (parse_int(value, 1, LIMIT_POLL_EXPIRY_MAX_S, &c->min_poll_seconds)) {
+                snprintf(reason, sizeof(reason), "min_poll_seconds must be 1 to %d",
+                         LIMIT_POLL_EXPIRY_MAX_S);
+                goto bad;
+            }
+        } else if (!strcmp(name, "min_schedule_seconds")) {
+            if (parse_int(value, 1, 86400, &c->min_schedule_seconds)) {
+                snprintf(reason, sizeof(reason), "min_schedule_seconds must be 1 to 86400");
+                goto bad;
+            }
         } else {
             goto unknown;
         }
@@ -360,6 +373,8 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "\n"
             "[limits]\n"
             "max_status_chars = %d\n"
+            "min_poll_seconds = %d\n"
+            "min_schedule_seconds = %d\n"
             "\n"
             "[instance]\n"
             "title = %s\n"
@@ -367,7 +382,8 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "contact_email = %s\n"
             "source_url = %s\n",
             c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
-            c->max_status_chars, c->title, c->description, c->contact_email, c->source_url);
+            c->max_status_chars, c->min_poll_seconds, c->min_schedule_seconds, c->title,
+            c->description, c->contact_email, c->source_url);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

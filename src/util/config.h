@@ -10,6 +10,8 @@
  *   path = hearth.db                  SQLite file, relative to the data folder
  *   [limits]
  *   max_status_chars = 500
+ *   min_poll_seconds = 300            shortest poll duration (lower it only for tests)
+ *   min_schedule_seconds = 300        how far ahead a post may be scheduled (same)
  *   [instance]
  *   title = Hearth                    the server's name, shown to apps and visitors
  *   description =                     one paragraph about the community
@@ -40,6 +42,9 @@ struct config {
     char *description;   /* "" */
     char *contact_email; /* "" */
     char *source_url;    /* "" */
+
+    int min_poll_seconds;     /* LIMIT_POLL_EXPIRY_MIN_S */
+    int min_schedule_seconds; /* LIMIT_SCHEDULE_MIN_S */
 };
 
 /* Sets the defaults (data_dir copied). */

@@ -33,6 +33,19 @@
 #define LIMIT_PASSWORD_MIN 8
 #define LIMIT_PASSWORD_MAX 256
 
+/* Polls (reported in /api/v2/instance configuration.polls) */
+#define LIMIT_POLL_OPTIONS_MIN 2
+#define LIMIT_POLL_OPTIONS 4
+#define LIMIT_POLL_OPTION_CHARS 50
+#define LIMIT_POLL_EXPIRY_MIN_S 300     /* default of [limits] min_poll_seconds */
+#define LIMIT_POLL_EXPIRY_MAX_S 2629746 /* a month, as Mastodon counts it */
+
+/* Scheduled statuses and repeated posts */
+#define LIMIT_SCHEDULE_MIN_S 300 /* default of [limits] min_schedule_seconds */
+#define LIMIT_SCHEDULED_TOTAL 300
+#define LIMIT_SCHEDULED_DAILY 25
+#define LIMIT_IDEMPOTENCY_S 3600 /* how long an Idempotency-Key is remembered */
+
 /* Passwords: concurrent argon2id hashes (each takes ~64 MB and ~100 ms). */
 #define LIMIT_PASSWORD_CONCURRENCY 2
 
