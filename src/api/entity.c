@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/follow.h"
+#include "core/media.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -53,10 +54,12 @@ static int64_t count_of(struct db_conn *c, const char *sql, int64_t id)
 json_t *api_account_json(struct req *req, struct db_conn *c, const struct account *acc)
 {
     struct core *core = req->app;
-    const char *avatar =
-        arena_printf(req->arena, "%s/avatars/original/missing.png", core->base_url);
-    const char *header =
-        arena_printf(req->arena, "%s/headers/original/missing.png", core->base_url);
+    const char *avatar = NULL, *header = NULL;
+    media_profile_urls(core, c, req->arena, acc->id, &avatar, &header);
+    if (!avatar)
+        avatar = arena_printf(req->arena, "%s/avatars/original/missing.png", core->base_url);
+    if (!header)
+        header = arena_printf(req->arena, "%s/headers/original/missing.png", core->base_url);
     json_error_t err;
     json_t *fields = json_loads(acc->fields ? acc->fields : "[]", 0, &err);
     if (!json_is_array(fields)) {
@@ -243,7 +246,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, const struct stat
     json_object_set_new(j, "local_only", json_boolean(vis == VIS_LOCAL));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
     json_object_set_new(j, "spoiler_text", json_string(st->spoiler_text ? st->spoiler_text : ""));
-    json_object_set_new(j, "media_attachments", json_array());
+    json_object_set_new(j, "media_attachments", api_status_media_json(req, c, st->id));
     json_object_set_new(j, "application", json_null());
     json_t *mentions = json_array();
     int64_t *mids;

@@ -68,5 +68,12 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+/* A status's media_attachments (MediaAttachment entities, in order; [] when none). */
+json_t *api_status_media_json(struct req *req, struct db_conn *c, int64_t status_id);
+/*
+ * Stores the avatar and header file parts of update_credentials, if sent.
+ * Non-zero when it answered (422 for a refused image, 400 for a bad form).
+ */
+int api_media_profile_images(struct req *req, struct resp *resp);
 
 #endif

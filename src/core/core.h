@@ -20,6 +20,7 @@ struct core {
     const char *description; /* about the community ("" when unset) */
     const char *contact_email; /* public contact ("" when unset) */
     const char *source_url;    /* the software's source ("" when unset) */
+    const char *data_dir;      /* the data folder (media files live under it) */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/account.h"
 #include "core/core.h"
 #include "core/events.h"
+#include "core/media.h"
 #include "core/tx.h"
 #include "core/notification.h"
 #include "core/text.h"
@@ -165,7 +166,7 @@ static int format_text(const struct core *core, struct db_conn *c, struct arena 
     int blank = 1;
     for (const char *q = text; *q && blank; q++)
         blank = isspace((unsigned char)*q) != 0;
-    if (blank) {
+    if (blank && !p->n_media) {
         *why = "text can't be blank";
         return E_INVAL;
     }
@@ -346,7 +347,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     db_bind_text(s, 4,
                  arena_printf(a, "%s/@%s/%lld", core->base_url, acc->username, (long long)sid));
     db_bind_i64(s, 5, vis);
-    db_bind_text(s, 6, p->text);
+    db_bind_text(s, 6, p->text ? p->text : "");
     db_bind_text(s, 7, fmt.html);
     db_bind_text(s, 8, p->spoiler_text ? p->spoiler_text : "");
     db_bind_i64(s, 9, p->sensitive || (p->spoiler_text && *p->spoiler_text));
@@ -363,6 +364,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = step_done(s)))
         goto out;
     if ((rc = store_links(c, sid, res, &fmt)))
+        goto out;
+    if ((rc = media_attach(c, author, sid, p->media_ids, p->n_media, why)))
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;

@@ -47,7 +47,9 @@ struct status_new {
     int sensitive;
     const char *language; /* NULL: unknown */
     enum status_visibility visibility;
-    int64_t in_reply_to_id; /* 0: not a reply */
+    int64_t in_reply_to_id;   /* 0: not a reply */
+    const int64_t *media_ids; /* the author's unattached media, in order (create only) */
+    size_t n_media;
 };
 
 /*
@@ -57,7 +59,8 @@ struct status_new {
  * records its parent, the parent's author and the thread's root; mentioned
  * local members who may see the post are notified. Returns 0 and the new
  * id; E_INVAL or E_LIMIT with *why (blank text, too long, invalid UTF-8,
- * bad language or visibility); E_NOTFOUND when replying to a status the
+ * bad language or visibility, media not attachable: core/media.h); text
+ * may be blank when media are attached; E_NOTFOUND when replying to a status the
  * author may not see; E_FORBIDDEN for a remote author.
  *
  * A reply stays inside the ring of its parent: a reply to a local-only

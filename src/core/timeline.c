@@ -108,6 +108,9 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
                bind_home, &h, p, ids, n);
 }
 
+/* The only_media filter: a bound flag, then statuses with an attachment. */
+#define ONLY_MEDIA "(? = 0 OR EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id))"
+
 static int bind_public(struct db_stmt *s, int i, const void *ctx)
 {
     const struct timeline_filter *f = ctx;
@@ -122,7 +125,7 @@ int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
 {
     return run(c, a, v,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
-               " AND (? = 0 OR s.local = 0) AND ? = 0",
+               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
                bind_public, f, p, ids, n);
 }
 
@@ -149,7 +152,8 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
     return run(c, a, v,
                "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
                " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
-               " t.name = ?) AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND ? = 0",
+               " t.name = ?) AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND"
+               " " ONLY_MEDIA,
                bind_tag, &ctx, p, ids, n);
 }
 
@@ -177,7 +181,7 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
     return run(c, a, v,
                "s.account_id = ? AND (? = 0 OR s.in_reply_to_id IS NULL OR"
                " s.in_reply_to_account_id = s.account_id) AND (? = 0 OR s.reblog_of_id IS NULL)"
-               " AND ? = 0",
+               " AND " ONLY_MEDIA,
                bind_account, &ctx, p, ids, n);
 }
 
