@@ -68,7 +68,7 @@ json_t *api_status_media_json(struct req *req, struct db_conn *c, int64_t status
 /* Answers a malformed multipart body; non-zero when it did. */
 static int form_failed(struct req *req, struct resp *resp)
 {
-    req_arg(req, "");
+    req_file(req, ""); /* parses the body once, setting form_error */
     if (!req->form_error)
         return 0;
     if (req->form_error == E_LIMIT)

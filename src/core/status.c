@@ -444,6 +444,11 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     }
     struct status_new q = *p;
     q.visibility = st->visibility; /* edits never change who may see a post */
+    /* The attachments stay through an edit, and let its text be blank as at creation. */
+    struct media *kept;
+    if ((rc = media_of_status(c, a, id, &kept, &q.n_media)))
+        goto out;
+    q.media_ids = NULL;
     rc = format_text(core, c, a, &q, res, &fmt, why);
     if (rc)
         goto out;

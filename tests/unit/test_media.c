@@ -351,6 +351,15 @@ TEST(owner_rules_and_attaching)
     CHECK_INT(n, 2);
     db_release(c);
 
+    /* An edit keeps the images, and its text may be blank too. */
+    struct status_new blank = {.text = ""};
+    CHECK_INT(status_edit(&fx_core, alice, sid, &blank, &why), 0);
+    CHECK_INT(status_edit(&fx_core, alice, plain, &blank, &why), E_INVAL);
+    CHECK_INT(db_acquire(fx_core.db, DB_READ, &c), 0);
+    CHECK_INT(media_of_status(c, a, sid, &list, &n), 0);
+    CHECK_INT(n, 2);
+    db_release(c);
+
     /* Attached media cannot change, be attached again or be deleted. */
     CHECK_INT(media_update(&fx_core, alice, m1, "later", NULL, &why), E_NOTFOUND);
     int64_t again[] = {m1};
