@@ -28,6 +28,7 @@
 
 #include "api/api.h"
 #include "core/account.h"
+#include "content/media.h"
 #include "core/core.h"
 #include "core/password.h"
 #include "db/db.h"
@@ -229,6 +230,7 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.description = in->cfg.description;
     in->core.contact_email = in->cfg.contact_email;
     in->core.source_url = in->cfg.source_url;
+    in->core.data_dir = data_dir;
     return 0;
 }
 
@@ -474,6 +476,7 @@ static int cmd_serve(int argc, char **argv)
         return fail("%s", why);
     struct instance in;
     struct http_server *srv = NULL;
+    int media_started = 0;
     int code = instance_open(&in, o.data);
     if (code)
         goto out;
@@ -487,9 +490,15 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (content_media_init(NULL) != 0) {
+        code = fail("cannot start libvips (image processing)");
+        goto out;
+    }
+    media_started = 1;
 
     api_streaming_start();
-    struct http_options hopt = {.listen = in.cfg.listen, .authenticate = api_authenticate};
+    struct http_options hopt = {
+        .listen = in.cfg.listen, .authenticate = api_authenticate, .body_limit = api_body_limit};
     const struct route *routes;
     size_t n_routes;
     http_routes_all(&routes, &n_routes);
@@ -524,6 +533,8 @@ static int cmd_serve(int argc, char **argv)
     api_streaming_stop();
     log_info("stopped");
 out:
+    if (media_started)
+        content_media_shutdown();
     instance_close(&in);
     lockfile_release(lock_fd);
     return code;

@@ -110,6 +110,8 @@ static int update_credentials(struct req *req, struct resp *resp)
             n_fields++;
         }
     }
+    if (api_media_profile_images(req, resp))
+        return 0;
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_WRITE, &c);
     if (rc)

@@ -37,6 +37,8 @@ extern const struct route api_scheduled_routes[];
 extern const size_t api_scheduled_routes_count;
 extern const struct route api_streaming_routes[];
 extern const size_t api_streaming_routes_count;
+extern const struct route api_media_routes[];
+extern const size_t api_media_routes_count;
 
 /* Starts and stops the streaming hub (its event listener and heartbeat). */
 void api_streaming_start(void);
@@ -44,5 +46,7 @@ void api_streaming_stop(void);
 
 /* The route_auth_fn of the API. */
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);
+/* The route_body_limit_fn of the API: media uploads and update_credentials take images. */
+size_t api_body_limit(const struct route *rt);
 
 #endif

@@ -11,6 +11,7 @@
 #include "api/internal.h"
 #include "core/batch.h"
 #include "core/follow.h"
+#include "core/media.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -107,10 +108,12 @@ static json_t *account_build(struct req *req, const struct account *acc,
                              const struct account_stats *st)
 {
     struct core *core = req->app;
-    const char *avatar =
-        arena_printf(req->arena, "%s/avatars/original/missing.png", core->base_url);
-    const char *header =
-        arena_printf(req->arena, "%s/headers/original/missing.png", core->base_url);
+    const char *avatar = media_ref_url(core, req->arena, st->avatar_ref);
+    const char *header = media_ref_url(core, req->arena, st->header_ref);
+    if (!avatar)
+        avatar = arena_printf(req->arena, "%s/avatars/original/missing.png", core->base_url);
+    if (!header)
+        header = arena_printf(req->arena, "%s/headers/original/missing.png", core->base_url);
     json_error_t err;
     json_t *fields = json_loads(acc->fields ? acc->fields : "[]", 0, &err);
     if (!json_is_array(fields)) {
@@ -427,7 +430,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     json_object_set_new(j, "local_only", json_boolean(vis == VIS_LOCAL));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
     json_object_set_new(j, "spoiler_text", json_string(st->spoiler_text ? st->spoiler_text : ""));
-    json_object_set_new(j, "media_attachments", json_array());
+    json_object_set_new(j, "media_attachments", api_status_media_json(req, c, st->id));
     json_object_set_new(j, "application", json_null());
     json_object_set(j, "mentions", ec->mentions[i]);
     json_object_set(j, "tags", ec->tags[i]);

@@ -59,7 +59,8 @@ static json_t *stats(struct db_conn *c)
 static json_t *config_statuses(const struct core *core)
 {
     return json_pack("{s:i, s:i, s:i}", "max_characters", core->max_status_chars,
-                     "max_media_attachments", 4, "characters_reserved_per_url", LIMIT_URL_CHARS);
+                     "max_media_attachments", LIMIT_MEDIA_PER_STATUS, "characters_reserved_per_url",
+                     LIMIT_URL_CHARS);
 }
 
 static json_t *config_polls(const struct core *core)
@@ -71,10 +72,12 @@ static json_t *config_polls(const struct core *core)
 
 static json_t *config_media(void)
 {
-    return json_pack("{s:[s,s,s,s], s:i, s:i, s:i, s:i, s:i}", "supported_mime_types", "image/jpeg",
-                     "image/png", "image/webp", "image/gif", "image_size_limit", 16 * 1024 * 1024,
-                     "image_matrix_limit", 33177600, "video_size_limit", LIMIT_HTTP_UPLOAD_BYTES,
-                     "video_frame_rate_limit", 60, "video_matrix_limit", 8294400);
+    /* Images only: the video limits are 0 so that apps do not offer videos. */
+    return json_pack("{s:[s,s,s,s], s:i, s:i, s:i, s:i, s:i, s:i}", "supported_mime_types",
+                     "image/jpeg", "image/png", "image/webp", "image/gif", "image_size_limit",
+                     LIMIT_MEDIA_IMAGE_BYTES, "image_matrix_limit", LIMIT_MEDIA_IMAGE_PIXELS,
+                     "video_size_limit", 0, "video_frame_rate_limit", 0, "video_matrix_limit", 0,
+                     "description_limit", LIMIT_MEDIA_DESCRIPTION_CHARS);
 }
 
 /* GET /api/v1/instance */

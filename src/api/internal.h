@@ -98,4 +98,12 @@ int api_read_poll(struct req *req, struct resp *resp, const struct poll_new **ou
 /* Answers POST /api/v1/statuses with scheduled_at: the ScheduledStatus (scheduled.c). */
 int api_status_schedule(struct req *req, struct resp *resp, const struct status_new *p, int64_t at);
 
+/* A status's media_attachments (MediaAttachment entities, in order; [] when none). */
+json_t *api_status_media_json(struct req *req, struct db_conn *c, int64_t status_id);
+/*
+ * Stores the avatar and header file parts of update_credentials, if sent.
+ * Non-zero when it answered (422 for a refused image, 400 for a bad form).
+ */
+int api_media_profile_images(struct req *req, struct resp *resp);
+
 #endif

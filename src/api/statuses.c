@@ -11,6 +11,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/limits.h"
 #include "util/timeutil.h"
 
 static int answer_status(struct req *req, struct resp *resp, int64_t id)
@@ -25,6 +26,56 @@ static int answer_status(struct req *req, struct resp *resp, int64_t id)
     if (!j)
         return api_fail(req, resp, E_NOTFOUND);
     resp_json(req, resp, 200, j);
+    return 0;
+}
+
+/*
+ * media_ids (a JSON array) or media_ids[] (form fields), in order. Whose
+ * they are is checked when the status is created; non-zero (422 answered)
+ * for a value that is not an id.
+ */
+static int read_media_ids(struct req *req, struct resp *resp, struct status_new *p)
+{
+    /* One more than allowed is kept, so that the core refuses too many by name. */
+    int64_t *ids = arena_alloc(req->arena, (LIMIT_MEDIA_PER_STATUS + 1) * sizeof(*ids));
+    size_t n = 0;
+    int bad = 0;
+    json_t *body = req_json(req);
+    json_t *arr = body ? json_object_get(body, "media_ids") : NULL;
+    if (arr) {
+        size_t i;
+        json_t *v;
+        bad = !json_is_array(arr);
+        json_array_foreach(arr, i, v)
+        {
+            int64_t id = 0;
+            if (json_is_integer(v))
+                id = json_integer_value(v);
+            else if (!json_is_string(v) || id_from_str(json_string_value(v), &id) != 0)
+                bad = 1;
+            if (n <= LIMIT_MEDIA_PER_STATUS)
+                ids[n++] = id;
+        }
+    } else {
+        req_arg(req, "media_ids[]");
+        for (size_t i = 0; i < req->n_args; i++) {
+            int64_t id = 0;
+            if ((strcmp(req->args[i].name, "media_ids[]") &&
+                 strcmp(req->args[i].name, "media_ids")) ||
+                !*req->args[i].value)
+                continue;
+            if (id_from_str(req->args[i].value, &id) != 0)
+                bad = 1;
+            if (n <= LIMIT_MEDIA_PER_STATUS)
+                ids[n++] = id;
+        }
+    }
+    if (bad) {
+        api_invalid(req, resp, "media_ids must be a list of media attachment ids");
+        return 1;
+    }
+    p->media_ids = ids;
+    p->n_media = n;
     return 0;
 }
 
@@ -73,7 +124,7 @@ static int read_post(struct req *req, struct resp *resp, struct status_new *p, i
         api_invalid(req, resp, "in_reply_to_id must be an id");
         return 1;
     }
-    return 0;
+    return read_media_ids(req, resp, p);
 }
 
 static void post_failed(struct req *req, struct resp *resp, int rc, const char *why)
@@ -93,10 +144,8 @@ static int status_post(struct req *req, struct resp *resp)
     struct status_new p;
     if (read_post(req, resp, &p, 1))
         return 0;
-    if (req_arg(req, "media_ids[]")) {
-        api_invalid(req, resp,
-                    p.poll ? "media and a poll cannot be attached to one post"
-                           : "media attachments are not supported yet");
+    if (p.poll && p.n_media) {
+        api_invalid(req, resp, "media and a poll cannot be attached to one post");
         return 0;
     }
     const char *key = req_header(req, "Idempotency-Key");

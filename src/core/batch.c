@@ -85,7 +85,8 @@ int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_
             db_prepare(c,
                        "SELECT " ACCOUNT_COLUMNS ","
                        " COALESCE(st.followers_count, 0), COALESCE(st.following_count, 0),"
-                       " COALESCE(st.statuses_count, 0), COALESCE(last_status_at, 0)"
+                       " COALESCE(st.statuses_count, 0), COALESCE(last_status_at, 0), avatar_ref,"
+                       " header_ref"
                        " FROM accounts LEFT JOIN account_stats st ON st.account_id = accounts.id"
                        " WHERE id IN " DB_IN_LIST,
                        &s);
@@ -101,6 +102,10 @@ int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_
             stats[i].following = db_col_i64(s, 19);
             stats[i].statuses = db_col_i64(s, 20);
             stats[i].last_status_at = db_col_i64(s, 21);
+            const char *t = db_col_text(s, 22);
+            stats[i].avatar_ref = t ? arena_strdup(a, t) : NULL;
+            t = db_col_text(s, 23);
+            stats[i].header_ref = t ? arena_strdup(a, t) : NULL;
             for (size_t j = i + 1; j < off + k; j++)
                 if (ids[j] == ids[i]) {
                     accounts[j] = accounts[i];

@@ -25,6 +25,8 @@ struct account_stats {
     int64_t following;
     int64_t statuses; /* public, unlisted and followers-only, not deleted */
     int64_t last_status_at;
+    const char *avatar_ref; /* stored profile images (core/media.h media_ref_url), or NULL */
+    const char *header_ref;
 };
 
 /*

@@ -23,6 +23,7 @@ struct core {
 
     int min_poll_seconds;     /* shortest poll; 0 means LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* how far ahead a post is scheduled; 0: LIMIT_SCHEDULE_MIN_S */
+    const char *data_dir;     /* the data folder (media files live under it) */
 };
 
 #endif

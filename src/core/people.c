@@ -105,8 +105,8 @@ int people_reblogged_by(struct db_conn *c, struct arena *a, const struct viewer 
 }
 
 int people_favourited_by(struct db_conn *c, struct arena *a, const struct viewer *v,
-                         int64_t status_id, const struct follow_page *p,
-                         struct follow_item **out, size_t *n)
+                         int64_t status_id, const struct follow_page *p, struct follow_item **out,
+                         size_t *n)
 {
     static const char *const sql[2] = {
         "SELECT id, account_id FROM favourites WHERE status_id = ?"

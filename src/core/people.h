@@ -40,7 +40,7 @@ int people_reblogged_by(struct db_conn *c, struct arena *a, const struct viewer 
                         int64_t status_id, const struct follow_page *p, struct follow_item **out,
                         size_t *n);
 int people_favourited_by(struct db_conn *c, struct arena *a, const struct viewer *v,
-                         int64_t status_id, const struct follow_page *p,
-                         struct follow_item **out, size_t *n);
+                         int64_t status_id, const struct follow_page *p, struct follow_item **out,
+                         size_t *n);
 
 #endif

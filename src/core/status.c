@@ -13,6 +13,7 @@
 #include "core/events.h"
 #include "core/feed.h"
 #include "core/idempotency.h"
+#include "core/media.h"
 #include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
@@ -170,7 +171,7 @@ static int format_text(const struct core *core, struct db_conn *c, struct arena 
     int blank = 1;
     for (const char *q = text; *q && blank; q++)
         blank = isspace((unsigned char)*q) != 0;
-    if (blank) {
+    if (blank && !p->n_media) {
         *why = "text can't be blank";
         return E_INVAL;
     }
@@ -368,7 +369,7 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     db_bind_text(s, 4,
                  arena_printf(a, "%s/@%s/%lld", core->base_url, acc->username, (long long)sid));
     db_bind_i64(s, 5, vis);
-    db_bind_text(s, 6, p->text);
+    db_bind_text(s, 6, p->text ? p->text : "");
     db_bind_text(s, 7, fmt.html);
     db_bind_text(s, 8, p->spoiler_text ? p->spoiler_text : "");
     db_bind_i64(s, 9, p->sensitive || (p->spoiler_text && *p->spoiler_text));
@@ -385,6 +386,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = step_done(s)))
         goto out;
     if ((rc = store_links(c, sid, res, &fmt)))
+        goto out;
+    if ((rc = media_attach(c, author, sid, p->media_ids, p->n_media, why)))
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
@@ -495,6 +498,11 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     }
     struct status_new q = *p;
     q.visibility = st->visibility; /* edits never change who may see a post */
+    /* The attachments stay through an edit, and let its text be blank as at creation. */
+    struct media *kept;
+    if ((rc = media_of_status(c, a, id, &kept, &q.n_media)))
+        goto out;
+    q.media_ids = NULL;
     rc = format_text(core, c, a, &q, res, &fmt, why);
     if (rc == 0 && p->poll)
         rc = poll_check(core, p->poll, why);

@@ -48,7 +48,9 @@ struct status_new {
     int sensitive;
     const char *language; /* NULL: unknown */
     enum status_visibility visibility;
-    int64_t in_reply_to_id; /* 0: not a reply */
+    int64_t in_reply_to_id;   /* 0: not a reply */
+    const int64_t *media_ids; /* the author's unattached media, in order (create only) */
+    size_t n_media;
 
     const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
     const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
@@ -63,13 +65,14 @@ struct status_new {
  * records its parent, the parent's author and the thread's root; mentioned
  * local members who may see the post are notified. Returns 0 and the new
  * id; E_INVAL or E_LIMIT with *why (blank text, too long, invalid UTF-8,
- * bad language or visibility, a poll outside the limits of poll_check);
- * E_NOTFOUND when replying to a status the author may not see, or when
- * the scheduled status being published is gone; E_FORBIDDEN for a remote
- * author. A poll is stored in the status's transaction, and so is the
- * removal of the scheduled status it publishes. With an idempotency key
- * the author used within LIMIT_IDEMPOTENCY_S for a status that still
- * exists, nothing is made and *id is that status.
+ * bad language or visibility, a poll outside the limits of poll_check,
+ * media not attachable: core/media.h); text may be blank when media are
+ * attached; E_NOTFOUND when replying to a status the author may not see,
+ * or when the scheduled status being published is gone; E_FORBIDDEN for a
+ * remote author. A poll and the media are stored in the status's
+ * transaction, and so is the removal of the scheduled status it publishes.
+ * With an idempotency key the author used within LIMIT_IDEMPOTENCY_S for a
+ * status that still exists, nothing is made and *id is that status.
  *
  * A reply stays inside the ring of its parent: a reply to a local-only
  * post is local-only unless it is direct (a followers-only reply included:

@@ -217,6 +217,9 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
     return 0;
 }
 
+/* The only_media filter: a bound flag, then statuses with an attachment. */
+#define ONLY_MEDIA "(? = 0 OR EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id))"
+
 static int bind_public(struct db_stmt *s, int i, const void *ctx)
 {
     const struct timeline_filter *f = ctx;
@@ -231,7 +234,7 @@ int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
 {
     return run(c, a, v, 1,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
-               " AND (? = 0 OR s.local = 0) AND ? = 0",
+               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
                bind_public, f, p, ids, n);
 }
 
@@ -291,7 +294,7 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
                " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
                " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
                " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
-               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND ? = 0",
+               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
                bind_tag, &ctx, p, ids, n);
 #undef HAS_TAG
 }
@@ -320,7 +323,7 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
     return run(c, a, v, 0,
                "s.account_id = ? AND (? = 0 OR s.in_reply_to_id IS NULL OR"
                " s.in_reply_to_account_id = s.account_id) AND (? = 0 OR s.reblog_of_id IS NULL)"
-               " AND ? = 0",
+               " AND " ONLY_MEDIA,
                bind_account, &ctx, p, ids, n);
 }
 

@@ -30,7 +30,7 @@ struct timeline_filter {
     int remote_only;     /* public: statuses from elsewhere */
     int exclude_replies; /* account */
     int exclude_reblogs; /* account */
-    int only_media;      /* no media yet: an empty list */
+    int only_media;      /* statuses with media attachments only */
 };
 
 /*

@@ -58,6 +58,7 @@ static const struct {
     {api_scheduled_routes, &api_scheduled_routes_count},
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
+    {api_media_routes, &api_media_routes_count},
 };
 
 static struct route *all;

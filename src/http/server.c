@@ -47,6 +47,7 @@ struct http_server {
     size_t n_routes;
     void *app;
     route_auth_fn authenticate;
+    route_body_limit_fn body_limit;
     atomic_int in_flight;
     pthread_mutex_t streams_lock;
     struct hstream *streams; /* open streaming responses */
@@ -304,6 +305,15 @@ static void dispatch(struct http_server *s, struct hreq *h)
     log_set_request_id(NULL);
 }
 
+/* 413 naming the cap that applied to this request. */
+static void too_large(struct hreq *h)
+{
+    size_t mib = h->body.max / (1024 * 1024);
+    resp_error(&h->req, &h->resp, 413,
+               arena_printf(h->req.arena, "Request body too large: the limit here is %zu MiB",
+                            mib ? mib : 1));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -332,14 +342,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                           sizeof(addr));
         }
         h->req.remote = arena_strdup(h->req.arena, addr);
+        /* Upload routes take larger bodies than the rest. */
+        const struct route *rt = NULL;
+        if (s->body_limit &&
+            route_match(s->routes, s->n_routes, &h->req, &rt, NULL, 0) == ROUTE_FOUND &&
+            s->body_limit(rt) > LIMIT_HTTP_BODY_BYTES)
+            h->body.max = s->body_limit(rt);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
             char *end;
             errno = 0;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || end == cl || n > LIMIT_HTTP_BODY_BYTES) {
+            if (errno || end == cl || n > h->body.max) {
                 /* Refuse before reading: libmicrohttpd closes the connection after. */
-                resp_error(&h->req, &h->resp, 413, "Request body too large");
+                too_large(h);
                 return send_resp(conn, h);
             }
         }
@@ -362,7 +378,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (h->responded)
         return MHD_YES;
     if (h->too_large)
-        resp_error(&h->req, &h->resp, 413, "Request body too large");
+        too_large(h);
     else
         dispatch(s, h);
     return send_resp(conn, h);
@@ -454,6 +470,7 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->n_routes = n;
     s->app = app;
     s->authenticate = opt->authenticate;
+    s->body_limit = opt->body_limit;
     atomic_init(&s->in_flight, 0);
     pthread_mutex_init(&s->streams_lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

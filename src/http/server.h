@@ -25,6 +25,7 @@ struct http_options {
     int threads;        /* 0: one per core */
     /* Runs before handlers of routes that take a token, or when one is sent; may be NULL. */
     route_auth_fn authenticate;
+    route_body_limit_fn body_limit; /* optional: larger bodies for upload routes */
 };
 
 /*

@@ -8,9 +8,10 @@
 #define HEARTH_UTIL_LIMITS_H
 
 /* HTTP */
-#define LIMIT_HTTP_HEADER_BYTES (32 * 1024)        /* request line and headers */
-#define LIMIT_HTTP_BODY_BYTES (1024 * 1024)        /* any non-upload body */
-#define LIMIT_HTTP_UPLOAD_BYTES (40 * 1024 * 1024) /* media uploads */
+#define LIMIT_HTTP_HEADER_BYTES (32 * 1024) /* request line and headers */
+#define LIMIT_HTTP_BODY_BYTES (1024 * 1024) /* any non-upload body */
+/* Upload routes (media, avatar and header): the image plus the form around it. */
+#define LIMIT_HTTP_UPLOAD_BYTES (LIMIT_MEDIA_IMAGE_BYTES + 64 * 1024)
 #define LIMIT_HTTP_URL_BYTES 4096
 #define LIMIT_HTTP_TIMEOUT_S 30 /* idle connection timeout */
 #define LIMIT_HTTP_CONNECTIONS 4096
@@ -45,6 +46,24 @@
 #define LIMIT_SCHEDULED_TOTAL 300
 #define LIMIT_SCHEDULED_DAILY 25
 #define LIMIT_IDEMPOTENCY_S 3600 /* how long an Idempotency-Key is remembered */
+
+/* multipart/form-data bodies */
+#define LIMIT_MULTIPART_PARTS 32           /* fields and files in one body */
+#define LIMIT_MULTIPART_HEADER_BYTES 2048  /* the header block of one part */
+#define LIMIT_MULTIPART_NAME_BYTES 128     /* a field name */
+#define LIMIT_MULTIPART_FILENAME_BYTES 255 /* a file name as the client sent it */
+#define LIMIT_MULTIPART_BOUNDARY_BYTES 70  /* RFC 2046 */
+
+/* Media */
+#define LIMIT_MEDIA_IMAGE_BYTES (16 * 1024 * 1024)  /* one uploaded image file */
+#define LIMIT_MEDIA_IMAGE_PIXELS (40 * 1000 * 1000) /* width x height (all frames of a GIF) */
+#define LIMIT_MEDIA_THUMB_SIDE 640                  /* previews fit in this square */
+#define LIMIT_MEDIA_DESCRIPTION_CHARS 1500
+#define LIMIT_MEDIA_PER_STATUS 4
+#define LIMIT_MEDIA_CONCURRENCY 2 /* images decoded at once */
+#define LIMIT_AVATAR_SIDE 400
+#define LIMIT_HEADER_WIDTH 1500
+#define LIMIT_HEADER_HEIGHT 500
 
 /* Passwords: concurrent argon2id hashes (each takes ~64 MB and ~100 ms). */
 #define LIMIT_PASSWORD_CONCURRENCY 2

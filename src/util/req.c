@@ -13,6 +13,7 @@
 #include "util/err.h"
 #include "util/json_out.h"
 #include "util/limits.h"
+#include "util/multipart.h"
 
 const char *req_header(struct req *r, const char *name)
 {
@@ -146,6 +147,30 @@ json_t *req_json(struct req *r)
     return j;
 }
 
+/* Text fields become form pairs; files are kept apart for req_file. */
+static void parse_multipart(struct req *r, struct req_pair **f, size_t *nf)
+{
+    struct multipart_part *parts;
+    size_t n;
+    int rc =
+        multipart_parse(r->arena, req_header(r, "Content-Type"), r->body, r->body_len, &parts, &n);
+    if (rc) {
+        r->form_error = rc;
+        return;
+    }
+    *f = arena_alloc(r->arena, (n ? n : 1) * sizeof(**f));
+    r->files = arena_alloc(r->arena, (n ? n : 1) * sizeof(*r->files));
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].filename) {
+            r->files[r->n_files++] = parts[i];
+        } else {
+            (*f)[*nf].name = parts[i].name;
+            (*f)[*nf].value = parts[i].text;
+            (*nf)++;
+        }
+    }
+}
+
 static void parse_args(struct req *r)
 {
     if (r->args_parsed)
@@ -157,6 +182,8 @@ static void parse_args(struct req *r)
         req_parse_urlencoded(r->arena, r->query, strlen(r->query), &q, &nq);
     if (r->body_len && content_type_is(r, "application/x-www-form-urlencoded"))
         req_parse_urlencoded(r->arena, r->body, r->body_len, &f, &nf);
+    else if (content_type_is(r, "multipart/form-data"))
+        parse_multipart(r, &f, &nf);
     /* Body pairs first so that they win over the query string. */
     r->n_args = nq + nf;
     r->args = arena_alloc(r->arena, (r->n_args ? r->n_args : 1) * sizeof(*r->args));
@@ -186,6 +213,16 @@ const char *req_arg(struct req *r, const char *name)
     for (size_t i = 0; i < r->n_args; i++) {
         if (!strcmp(r->args[i].name, name))
             return r->args[i].value;
+    }
+    return NULL;
+}
+
+const struct multipart_part *req_file(struct req *r, const char *name)
+{
+    parse_args(r);
+    for (size_t i = 0; i < r->n_files; i++) {
+        if (!strcmp(r->files[i].name, name))
+            return &r->files[i];
     }
     return NULL;
 }

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 struct arena;
+struct multipart_part;
 
 #define REQ_MAX_PARAMS 8 /* path parameters per route */
 
@@ -47,7 +48,10 @@ struct req {
     struct req_pair *args;
     size_t n_args;
     int args_parsed;
-    json_t *json; /* the parsed JSON body, or NULL */
+    struct multipart_part *files; /* file parts of a multipart/form-data body */
+    size_t n_files;
+    int form_error; /* a multipart body that did not parse: its enum err */
+    json_t *json;   /* the parsed JSON body, or NULL */
     int json_parsed;
     int json_error; /* the body claimed JSON but did not parse */
     void *app;      /* the server's application context (struct core *) */
@@ -94,11 +98,17 @@ const char *req_header(struct req *r, const char *name);
 /* A path parameter of the matched route, or NULL. */
 const char *req_param(struct req *r, const char *name);
 /*
- * A query, form (application/x-www-form-urlencoded) or JSON body
- * parameter, in that order of precedence: body over query. JSON scalars are
+ * A query, form (application/x-www-form-urlencoded or the text fields of
+ * multipart/form-data) or JSON body parameter, in that order of
+ * precedence: body over query. JSON scalars are
  * returned as text ("true", "12"); NULL when absent. Borrowed from the arena.
  */
 const char *req_arg(struct req *r, const char *name);
+/*
+ * The file part named name of a multipart/form-data body, or NULL (also
+ * when the body did not parse: req->form_error tells). Borrowed.
+ */
+const struct multipart_part *req_file(struct req *r, const char *name);
 /* The JSON body when Content-Type is JSON; NULL when absent or invalid. */
 json_t *req_json(struct req *r);
 

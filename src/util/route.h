@@ -40,6 +40,12 @@ struct route {
  */
 typedef int (*route_auth_fn)(struct req *req, const struct route *rt, struct resp *resp);
 
+/*
+ * The body cap of a route in bytes; a surface registers one to let upload
+ * routes take more than LIMIT_HTTP_BODY_BYTES (0 keeps that default).
+ */
+typedef size_t (*route_body_limit_fn)(const struct route *rt);
+
 enum route_result {
     ROUTE_FOUND = 0,
     ROUTE_NOT_FOUND = 1,  /* no pattern matches the path */
