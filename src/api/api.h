@@ -29,6 +29,8 @@ extern const struct route api_me_routes[];
 extern const size_t api_me_routes_count;
 extern const struct route api_list_routes[];
 extern const size_t api_list_routes_count;
+extern const struct route api_search_routes[];
+extern const size_t api_search_routes_count;
 extern const struct route api_streaming_routes[];
 extern const size_t api_streaming_routes_count;
 
