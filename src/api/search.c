@@ -24,15 +24,15 @@ static json_t *tag_json(struct req *req, const struct tag *t)
     for (int i = 0; i < TAG_HISTORY_DAYS; i++) {
         const struct tag_day *d = &t->history[i];
         json_array_append_new(
-            history, json_pack("{s:s, s:s, s:s}", "day",
-                               arena_printf(req->arena, "%lld", (long long)d->day), "uses",
-                               arena_printf(req->arena, "%lld", (long long)d->uses), "accounts",
-                               arena_printf(req->arena, "%lld", (long long)d->accounts)));
+            history,
+            json_pack("{s:s, s:s, s:s}", "day", arena_printf(req->arena, "%lld", (long long)d->day),
+                      "uses", arena_printf(req->arena, "%lld", (long long)d->uses), "accounts",
+                      arena_printf(req->arena, "%lld", (long long)d->accounts)));
     }
     /* An unused tag has no id yet; Mastodon sends "" for it too. */
-    json_t *j = json_pack("{s:s, s:s, s:s, s:o}", "id", t->id ? id_to_str(t->id, id) : "", "name",
-                          t->name, "url", arena_printf(req->arena, "%s/tags/%s", core->base_url, t->name),
-                          "history", history);
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:o}", "id", t->id ? id_to_str(t->id, id) : "", "name", t->name, "url",
+        arena_printf(req->arena, "%s/tags/%s", core->base_url, t->name), "history", history);
     if (api_account_id(req))
         json_object_set_new(j, "following", json_boolean(t->following));
     return j;
@@ -150,9 +150,9 @@ static int search_v2(struct req *req, struct resp *resp)
     json_t *hashtags = json_array();
     for (size_t i = 0; i < r.n_hashtags; i++)
         json_array_append_new(hashtags, tag_json(req, &r.hashtags[i]));
-    json_t *j = json_pack("{s:o, s:o, s:o}", "accounts",
-                          accounts_json(req, c, r.accounts, r.n_accounts), "statuses",
-                          api_statuses_json(req, c, r.statuses, r.n_statuses), "hashtags", hashtags);
+    json_t *j = json_pack(
+        "{s:o, s:o, s:o}", "accounts", accounts_json(req, c, r.accounts, r.n_accounts), "statuses",
+        api_statuses_json(req, c, r.statuses, r.n_statuses), "hashtags", hashtags);
     db_release(c);
     resp_json(req, resp, 200, j);
     return 0;

@@ -95,7 +95,8 @@ static int is_url(const char *q)
     return !strncmp(q, "https://", 8) || !strncmp(q, "http://", 7);
 }
 
-/* The account or status id a known URL names: its ActivityPub id, or a local profile or post page. */
+/* The account or status id a known URL names: its ActivityPub id, or a local profile or post page.
+ */
 static int resolve_url(struct db_conn *c, struct arena *a, const struct core *core, const char *q,
                        int64_t *account, int64_t *status)
 {
@@ -184,8 +185,7 @@ static int collect(struct db_stmt *s, struct arena *a, int limit, int64_t **ids,
 }
 
 int search_accounts(struct db_conn *c, struct arena *a, const struct core *core,
-                    const struct viewer *v, const struct search_query *q, int64_t **ids,
-                    size_t *n)
+                    const struct viewer *v, const struct search_query *q, int64_t **ids, size_t *n)
 {
     int limit = clamp(q->limit, SEARCH_LIMIT_DEFAULT, SEARCH_ACCOUNTS_LIMIT_MAX);
     int64_t me = v->kind == VIEWER_LOCAL ? v->account_id : 0;
@@ -281,8 +281,8 @@ static int search_hashtags(struct db_conn *c, struct arena *a, const struct view
 
 /* Posts holding every word, newest first, among those the member may see. */
 static int search_statuses(struct db_conn *c, struct arena *a, const struct viewer *v,
-                           const struct search_query *q, const char *text, int limit,
-                           int64_t **ids, size_t *n)
+                           const struct search_query *q, const char *text, int limit, int64_t **ids,
+                           size_t *n)
 {
     *ids = NULL;
     *n = 0;

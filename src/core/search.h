@@ -82,7 +82,6 @@ int search_run(struct db_conn *c, struct arena *a, const struct core *core, cons
  * 1..SEARCH_ACCOUNTS_LIMIT_MAX (0: SEARCH_LIMIT_DEFAULT). Ids in rank order.
  */
 int search_accounts(struct db_conn *c, struct arena *a, const struct core *core,
-                    const struct viewer *v, const struct search_query *q, int64_t **ids,
-                    size_t *n);
+                    const struct viewer *v, const struct search_query *q, int64_t **ids, size_t *n);
 
 #endif

@@ -74,8 +74,7 @@ int tag_history(struct db_conn *c, int64_t tag_id, int64_t now_ms,
     return rc < 0 ? rc : 0;
 }
 
-int tag_get(struct db_conn *c, struct arena *a, int64_t viewer, const char *name,
-            struct tag **out)
+int tag_get(struct db_conn *c, struct arena *a, int64_t viewer, const char *name, struct tag **out)
 {
     const char *norm = tag_normalize(a, name);
     if (!norm)

@@ -32,7 +32,7 @@ struct tag_day {
 struct tag {
     int64_t id; /* 0 for a valid name no post has used yet */
     const char *name;
-    int following; /* the viewer follows it */
+    int following;                            /* the viewer follows it */
     struct tag_day history[TAG_HISTORY_DAYS]; /* today first */
 };
 
@@ -47,8 +47,7 @@ const char *tag_normalize(struct arena *a, const char *name);
  * she follows it. A valid name that is not stored yet gives a tag with id
  * 0 and an empty history. E_NOTFOUND for an invalid name; E_DB.
  */
-int tag_get(struct db_conn *c, struct arena *a, int64_t viewer, const char *name,
-            struct tag **out);
+int tag_get(struct db_conn *c, struct arena *a, int64_t viewer, const char *name, struct tag **out);
 
 /* Fills a stored tag's history (id 0: all zeros) for the days up to now_ms. */
 int tag_history(struct db_conn *c, int64_t tag_id, int64_t now_ms,
@@ -81,7 +80,7 @@ int tag_followed(struct db_conn *c, struct arena *a, int64_t account, const stru
  * One '?' parameter: the member's account id.
  */
 #define TAG_HOME_SQL                                                                               \
-    "(s.reblog_of_id IS NULL AND s.visibility IN (0, 4, 5) AND EXISTS (SELECT 1 FROM"             \
+    "(s.reblog_of_id IS NULL AND s.visibility IN (0, 4, 5) AND EXISTS (SELECT 1 FROM"              \
     " followed_tags ft JOIN status_tags fst ON fst.tag_id = ft.tag_id WHERE ft.account_id = ?"     \
     " AND fst.status_id = s.id))"
 

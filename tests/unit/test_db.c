@@ -749,6 +749,36 @@ TEST(migration_variants)
     db_close(db);
 }
 
+/* A database from before 0008_search gets its existing posts and accounts indexed. */
+TEST(search_migration_backfills)
+{
+    struct db *db;
+    struct db_conn *c;
+    int before = 0;
+    while (before < db_migrations_count && db_migrations[before].version < 8)
+        before++;
+    CHECK_INT(db_open(":memory:", NULL, &db), 0);
+    CHECK_INT(db_migrate_table(db, db_migrations, before, NULL, NULL), 0);
+    CHECK_INT(db_acquire(db, DB_WRITE, &c), 0);
+    CHECK_INT(db_exec(c,
+                      "INSERT INTO accounts (id, username, acct_key, display_name, uri,"
+                      " created_at, updated_at) VALUES (1, 'ana', 'ana', 'Ana Lísa', 'u1', 0, 0);"
+                      " INSERT INTO statuses (id, account_id, uri, local, visibility, text,"
+                      " created_at) VALUES (10, 1, 's10', 1, 0, 'old harvest notes', 0),"
+                      " (11, 1, 's11', 1, 0, 'deleted harvest', 0);"
+                      " UPDATE statuses SET deleted_at = 5 WHERE id = 11"),
+              0);
+    db_release(c);
+    CHECK_INT(db_migrate(db, NULL, NULL), 0);
+    CHECK_INT(
+        query_db(db, DB_READ, "SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'harvest'"),
+        10);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM statuses_fts"), 1);
+    CHECK_INT(
+        query_db(db, DB_READ, "SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH 'lisa'"), 1);
+    db_close(db);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -1028,6 +1058,7 @@ int main(void)
     RUN(newer_database_refused_unchanged);
     RUN(migration_runner_on_its_own_tables);
     RUN(migration_variants);
+    RUN(search_migration_backfills);
     RUN(open_errors);
     RUN(busy_is_e_busy);
     RUN(wal_snapshot_while_writing);

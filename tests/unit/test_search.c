@@ -126,8 +126,8 @@ TEST(index_follows_edits_and_deletes)
 {
     int64_t id = post(bob, "Kombucha brewing notes", VIS_PUBLIC);
     CHECK_INT(finds_status(dave, "kombucha", id), 1);
-    struct status_new edit = {.text = "Kefir brewing notes", .visibility = VIS_PUBLIC,
-                              .spoiler_text = "fermentation"};
+    struct status_new edit = {
+        .text = "Kefir brewing notes", .visibility = VIS_PUBLIC, .spoiler_text = "fermentation"};
     const char *why = NULL;
     CHECK_INT(status_edit(&fx_core, bob, id, &edit, &why), 0);
     CHECK_INT(finds_status(dave, "kombucha", id), 0);
@@ -153,9 +153,9 @@ TEST(index_follows_edits_and_deletes)
 TEST(hostile_queries_are_plain_words)
 {
     int64_t id = post(carol, "NEAR the river: a OR b, \"quoted\" * stars", VIS_PUBLIC);
-    const char *queries[] = {"\"",   "*",     "NEAR(",   "a OR",      "\"quoted",  "a AND OR NOT",
-                             "(((",  "x:y",   "^start",  "col:river", "\"\"\"\"", "-river",
-                             "+",    "a* b*", "NEAR(a b", "{a b}",    "'",        "\\"};
+    const char *queries[] = {"\"",  "*",     "NEAR(",    "a OR",      "\"quoted", "a AND OR NOT",
+                             "(((", "x:y",   "^start",   "col:river", "\"\"\"\"", "-river",
+                             "+",   "a* b*", "NEAR(a b", "{a b}",     "'",        "\\"};
     for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
         struct search_results r;
         CHECK_INT(find(dave, SEARCH_ALL, queries[i], &r), 0);
