@@ -35,6 +35,8 @@ extern const struct route api_poll_routes[];
 extern const size_t api_poll_routes_count;
 extern const struct route api_scheduled_routes[];
 extern const size_t api_scheduled_routes_count;
+extern const struct route api_search_routes[];
+extern const size_t api_search_routes_count;
 extern const struct route api_streaming_routes[];
 extern const size_t api_streaming_routes_count;
 extern const struct route api_media_routes[];

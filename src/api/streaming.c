@@ -25,6 +25,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/events.h"
+#include "core/tag.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -159,7 +160,7 @@ static int status_fits(struct sub *sb, struct db_conn *c, struct arena *a, int64
             found = db_step(s) == DB_ROW;
             db_stmt_done(s);
         }
-        return found;
+        return found || tag_home_fits(c, sb->account, id) == 1;
     }
     case STREAM_USER_NOTIFICATION:
         return 0;

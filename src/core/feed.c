@@ -118,12 +118,15 @@ int feed_push(struct db_conn *c, int64_t status_id, int64_t author)
     int rc = db_prepare(c,
                         "SELECT f.account_id FROM follows f JOIN users u ON u.account_id ="
                         " f.account_id WHERE f.target_account_id = ? AND f.accepted = 1"
-                        " UNION SELECT account_id FROM users WHERE account_id = ?",
+                        " UNION SELECT account_id FROM users WHERE account_id = ?"
+                        " UNION SELECT ft.account_id FROM followed_tags ft JOIN status_tags st"
+                        " ON st.tag_id = ft.tag_id WHERE st.status_id = ?",
                         &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, author);
     db_bind_i64(s, 2, author);
+    db_bind_i64(s, 3, status_id);
     /* Collected first: the inserts below need the connection's other statements. */
     int64_t *to = NULL;
     size_t n = 0, cap = 0;
@@ -154,23 +157,25 @@ static int is_member(struct db_conn *c, int64_t account, int *member)
     return rc < 0 ? rc : 0;
 }
 
-int feed_follow(struct db_conn *c, int64_t follower, int64_t target)
+/*
+ * Copies into a member's feed the newest FEED_BACKFILL statuses that sql
+ * selects (binding source, then the floor, then the count) above her
+ * floor; when there were more, her floor rises over the rest.
+ */
+static int backfill(struct db_conn *c, int64_t account, const char *sql, int64_t source)
 {
     int member = 0;
     int64_t floor = 0;
-    int rc = is_member(c, follower, &member);
+    int rc = is_member(c, account, &member);
     if (rc || !member)
         return rc;
-    if ((rc = feed_floor(c, follower, &floor)))
+    if ((rc = feed_floor(c, account, &floor)))
         return rc;
     struct db_stmt *s;
-    rc = db_prepare(c,
-                    "SELECT id FROM statuses WHERE account_id = ? AND id > ?"
-                    " AND deleted_at IS NULL ORDER BY id DESC LIMIT ?",
-                    &s);
+    rc = db_prepare(c, sql, &s);
     if (rc)
         return rc;
-    db_bind_i64(s, 1, target);
+    db_bind_i64(s, 1, source);
     db_bind_i64(s, 2, floor);
     db_bind_i64(s, 3, FEED_BACKFILL + 1);
     int64_t ids[FEED_BACKFILL + 1];
@@ -180,16 +185,31 @@ int feed_follow(struct db_conn *c, int64_t follower, int64_t target)
     db_stmt_done(s);
     if (rc < 0)
         return rc;
-    /* More than the backfill above the floor: the floor rises over the rest. */
     if (n == FEED_BACKFILL + 1) {
         n--;
-        if ((rc = raise_floor(c, follower, ids[n])))
+        if ((rc = raise_floor(c, account, ids[n])))
             return rc;
     }
     for (size_t i = 0; i < n; i++)
-        if ((rc = insert(c, follower, ids[i])))
+        if ((rc = insert(c, account, ids[i])))
             return rc;
-    return trim(c, follower);
+    return trim(c, account);
+}
+
+int feed_follow(struct db_conn *c, int64_t follower, int64_t target)
+{
+    return backfill(c, follower,
+                    "SELECT id FROM statuses WHERE account_id = ? AND id > ?"
+                    " AND deleted_at IS NULL ORDER BY id DESC LIMIT ?",
+                    target);
+}
+
+int feed_follow_tag(struct db_conn *c, int64_t account, int64_t tag_id)
+{
+    return backfill(c, account,
+                    "SELECT st.status_id FROM status_tags st WHERE st.tag_id = ?"
+                    " AND st.status_id > ? ORDER BY st.status_id DESC LIMIT ?",
+                    tag_id);
 }
 
 int feed_unfollow(struct db_conn *c, int64_t follower, int64_t target)
@@ -199,11 +219,16 @@ int feed_unfollow(struct db_conn *c, int64_t follower, int64_t target)
         return 0; /* her own posts stay */
     int rc = db_prepare(c,
                         "DELETE FROM home_feed WHERE account_id = ? AND status_id IN"
-                        " (SELECT id FROM statuses WHERE account_id = ?)",
+                        " (SELECT id FROM statuses WHERE account_id = ?)"
+                        /* Posts with a hashtag she follows stay for that. */
+                        " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN followed_tags ft"
+                        " ON ft.tag_id = st.tag_id WHERE ft.account_id = ?"
+                        " AND st.status_id = home_feed.status_id)",
                         &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, follower);
     db_bind_i64(s, 2, target);
+    db_bind_i64(s, 3, follower);
     return step_done(s);
 }

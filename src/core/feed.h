@@ -24,7 +24,8 @@ struct db_conn;
 
 /*
  * Adds a new status (or boost) by author to the feeds of the author, when
- * she is a member here, and of her local followers. Boosts go to every
+ * she is a member here, of her local followers, and of the members who
+ * follow one of its hashtags (store the tags first). Boosts go to every
  * follower: whether she shows them is decided when home is read, so that
  * turning boosts back on shows them. 0 or E_DB.
  */
@@ -35,6 +36,9 @@ int feed_push(struct db_conn *c, int64_t status_id, int64_t author);
  * target's latest statuses join her feed. 0 or E_DB.
  */
 int feed_follow(struct db_conn *c, int64_t follower, int64_t target);
+
+/* The member now follows a hashtag: its latest statuses join her feed. 0 or E_DB. */
+int feed_follow_tag(struct db_conn *c, int64_t account, int64_t tag_id);
 
 /* follower stopped following target: target's statuses leave her feed. 0 or E_DB. */
 int feed_unfollow(struct db_conn *c, int64_t follower, int64_t target);

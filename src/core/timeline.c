@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/feed.h"
+#include "core/tag.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -163,6 +164,7 @@ static int bind_home(struct db_stmt *s, int i, const void *ctx)
     const struct home_ctx *h = ctx;
     db_bind_i64(s, i++, h->me);
     db_bind_i64(s, i++, h->me);
+    db_bind_i64(s, i++, h->me); /* TAG_HOME_SQL */
     db_bind_i64(s, i++, h->has_exclusive);
     db_bind_i64(s, i++, h->me);
     db_bind_i64(s, i++, h->me);
@@ -185,12 +187,12 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
     int64_t floor;
     if ((rc = feed_floor(c, v->account_id, &floor)))
         return rc;
-    /* Own posts and those of accepted follows (boosts only where show_reblogs). */
+    /* Own posts, those of accepted follows (boosts only where show_reblogs), followed tags'. */
     struct query q;
     query_init(&q, c, a, v,
                "(s.account_id = ? OR EXISTS (SELECT 1 FROM follows f WHERE f.account_id = ?"
                " AND f.target_account_id = s.account_id AND f.accepted = 1"
-               " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)))"
+               " AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)) OR " TAG_HOME_SQL ")"
                " AND (? = 0 OR s.account_id = ? OR NOT EXISTS (SELECT 1 FROM list_accounts xa"
                " JOIN lists xl ON xl.id = xa.list_id WHERE xl.account_id = ? AND xl.exclusive = 1"
                " AND xa.account_id = s.account_id))",

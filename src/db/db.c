@@ -392,17 +392,36 @@ static const char create_migrations_table[] = "CREATE TABLE IF NOT EXISTS schema
                                               " name TEXT NOT NULL,"
                                               " applied_at BIGINT NOT NULL)";
 
-/* The table must be in strictly increasing version order: two files with one number are a bug. */
-static int check_migrations(const struct db_migration *m, int n, int *newest)
+/* 1 when migration m runs on the named backend (portable ones run everywhere). */
+static int applies(const struct db_migration *m, const char *backend)
+{
+    return !m->backend || strcmp(m->backend, backend) == 0;
+}
+
+/*
+ * The table must be in strictly increasing version order, each version
+ * either one portable migration or variants of one name of which exactly
+ * one is this backend's: two files with one number, or a pair missing
+ * this backend's variant, are bugs.
+ */
+static int check_migrations(const struct db_migration *m, int n, const char *backend, int *newest)
 {
     int prev = 0;
-    for (int i = 0; i < n; i++) {
-        if (m[i].version <= prev || !m[i].name || !m[i].sql) {
-            log_error("compiled-in migration %04d_%s is out of order, duplicated or empty",
-                      m[i].version, m[i].name ? m[i].name : "?");
+    for (int i = 0; i < n;) {
+        int j = i, mine = 0, portable = 0, ok = m[i].version > prev;
+        for (; j < n && m[j].version == m[i].version; j++) {
+            ok = ok && m[j].name && m[j].sql && m[i].name && !strcmp(m[j].name, m[i].name);
+            mine += applies(&m[j], backend);
+            portable += !m[j].backend;
+        }
+        if (!ok || mine != 1 || (portable && j - i > 1)) {
+            log_error("compiled-in migration %04d_%s is out of order, duplicated, empty or"
+                      " has no %s variant",
+                      m[i].version, m[i].name ? m[i].name : "?", backend);
             return E_INTERNAL;
         }
         prev = m[i].version;
+        i = j;
     }
     *newest = prev;
     return 0;
@@ -519,7 +538,7 @@ int db_migrate_table(struct db *db, const struct db_migration *m, int n, int *db
 {
     struct db_conn *c = NULL;
     int newest = 0, found = 0, count = 0;
-    int rc = check_migrations(m, n, &newest);
+    int rc = check_migrations(m, n, db_backend_name(db), &newest);
     if (rc)
         return rc;
     if (known)
@@ -536,6 +555,8 @@ int db_migrate_table(struct db *db, const struct db_migration *m, int n, int *db
         goto out;
     for (int i = 0; i < n; i++) {
         int applied = 0;
+        if (!applies(&m[i], db_backend_name(db)))
+            continue;
         rc = apply_one(c, &m[i], &applied);
         if (rc)
             goto out;

@@ -147,14 +147,17 @@ void db_stmt_done(struct db_stmt *s);
 int64_t db_changes(struct db_conn *c);
 
 /*
- * Applies the compiled-in migrations (src/db/migrations/NNNN_name.sql) that
- * the database has not recorded yet, each in its own transaction, and
- * records them in schema_migrations. *db_version (may be NULL) receives
- * the version found before migrating, *known (may be NULL) the newest
- * version this build knows. Returns 0, E_LIMIT when the database was
- * written by a newer Hearth (nothing is changed then), E_INTERNAL when the
- * compiled-in versions are not strictly increasing (two files with one
- * number), or E_DB (the failed migration is rolled back, earlier ones stay).
+ * Applies the compiled-in migrations (src/db/migrations/NNNN_name.sql, or
+ * this backend's variant NNNN_name.sqlite.sql / NNNN_name.pg.sql) that the
+ * database has not recorded yet, each in its own transaction, and records
+ * them in schema_migrations (one row per version, whichever variant ran).
+ * *db_version (may be NULL) receives the version found before migrating,
+ * *known (may be NULL) the newest version this build knows. Returns 0,
+ * E_LIMIT when the database was written by a newer Hearth (nothing is
+ * changed then), E_INTERNAL when the compiled-in versions are not strictly
+ * increasing (two files with one number, or a pair of variants without
+ * this backend's), or E_DB (the failed migration is rolled back, earlier
+ * ones stay).
  */
 int db_migrate(struct db *db, int *db_version, int *known);
 /* The newest version recorded in the database (0 for a new one); changes nothing. */

@@ -102,8 +102,10 @@ extern const struct db_ops db_sqlite_ops;
 
 /*
  * The migration runner behind db_migrate(), on any table of migrations
- * (n entries, versions strictly increasing and positive). Same results as
- * db_migrate(), plus E_INTERNAL when the table breaks that rule.
+ * (n entries, versions increasing and positive; a version is one portable
+ * entry or variants of one name, exactly one for the database's backend).
+ * Entries for other backends are skipped. Same results as db_migrate(),
+ * plus E_INTERNAL when the table breaks that rule.
  */
 int db_migrate_table(struct db *db, const struct db_migration *m, int n, int *db_version,
                      int *known);

@@ -50,6 +50,7 @@ static const struct {
 } tables[] = {
     {api_oauth_routes, &api_oauth_routes_count},
     {api_instance_routes, &api_instance_routes_count},
+    {api_search_routes, &api_search_routes_count}, /* before /api/v1/accounts/:id */
     {api_account_routes, &api_account_routes_count},
     {api_me_routes, &api_me_routes_count},
     {api_list_routes, &api_list_routes_count},

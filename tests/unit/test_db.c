@@ -464,11 +464,26 @@ TEST(release_resets_unfinished_statements)
     db_close(db);
 }
 
+/*
+ * The compiled-in migrations that run on SQLite, in order: the portable
+ * ones and the .sqlite.sql variants (at most max).
+ */
+static int sqlite_migrations(const struct db_migration **out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < db_migrations_count && k < max; i++)
+        if (!db_migrations[i].backend || !strcmp(db_migrations[i].backend, "sqlite"))
+            out[k++] = &db_migrations[i];
+    return k;
+}
+
 /* Rows of schema_migrations in version order, checked against the compiled-in table. */
 static void check_recorded(struct db *db, int64_t t0, int64_t t1, int64_t *applied_at)
 {
     struct db_conn *c;
     struct db_stmt *s;
+    const struct db_migration *mine[256];
+    int n = sqlite_migrations(mine, 256);
     int i = 0;
     CHECK_INT(db_acquire(db, DB_READ, &c), 0);
     CHECK_INT(db_prepare(c,
@@ -477,19 +492,19 @@ static void check_recorded(struct db *db, int64_t t0, int64_t t1, int64_t *appli
                          &s),
               0);
     while (db_step(s) == DB_ROW) {
-        if (i >= db_migrations_count) {
+        if (i >= n) {
             CHECK(!"more rows than compiled-in migrations");
             break;
         }
-        CHECK_INT(db_col_i64(s, 0), db_migrations[i].version);
-        CHECK_STR(db_col_text(s, 1), db_migrations[i].name);
+        CHECK_INT(db_col_i64(s, 0), mine[i]->version);
+        CHECK_STR(db_col_text(s, 1), mine[i]->name);
         CHECK(db_col_i64(s, 2) >= t0 && db_col_i64(s, 2) <= t1);
         applied_at[i] = db_col_i64(s, 2);
         i++;
     }
     db_stmt_done(s);
     db_release(c);
-    CHECK_INT(i, db_migrations_count);
+    CHECK_INT(i, n);
 }
 
 TEST(migrations_from_empty_then_nothing)
@@ -497,17 +512,18 @@ TEST(migrations_from_empty_then_nothing)
     char path[512];
     struct db *db;
     int found = -1, known = -1, v = -1;
-    int n = db_migrations_count;
+    const struct db_migration *mine[256];
+    int n = sqlite_migrations(mine, 256);
     int64_t first[256], second[256];
-    int newest = n ? db_migrations[n - 1].version : 0;
+    int newest = n ? mine[n - 1]->version : 0;
 
-    CHECK(n < 256);
-    if (n >= 256)
+    CHECK(db_migrations_count < 256);
+    if (db_migrations_count >= 256)
         return;
 
     /* The table always ends with its marker. */
-    CHECK_INT(db_migrations[n].version, 0);
-    CHECK(db_migrations[n].sql == NULL);
+    CHECK_INT(db_migrations[db_migrations_count].version, 0);
+    CHECK(db_migrations[db_migrations_count].sql == NULL);
 
     path_in_dir(path, sizeof(path), "mig.db");
     CHECK_INT(db_open(path, NULL, &db), 0);
@@ -612,8 +628,9 @@ TEST(newer_database_refused_unchanged)
     CHECK_INT(found, 999999);
     schema_text(db, after, sizeof(after));
     CHECK_STR(after, before);
+    const struct db_migration *mine[256];
     CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM schema_migrations"),
-              db_migrations_count + 1);
+              sqlite_migrations(mine, 256) + 1);
     db_close(db);
 }
 
@@ -643,22 +660,22 @@ TEST(migration_runner_on_its_own_tables)
     struct db_conn *c;
     int found = -1, known = -1;
     const struct db_migration two[] = {
-        {1, "one", "CREATE TABLE a (x BIGINT PRIMARY KEY);\n"},
-        {2, "two", "CREATE TABLE b (y BIGINT);\nINSERT INTO b (y) VALUES (1);\n"},
+        {1, "one", "CREATE TABLE a (x BIGINT PRIMARY KEY);\n", NULL},
+        {2, "two", "CREATE TABLE b (y BIGINT);\nINSERT INTO b (y) VALUES (1);\n", NULL},
     };
     const struct db_migration broken[] = {
         two[0],
         two[1],
-        {3, "three", "CREATE TABLE c (z BIGINT);\nINSERT INTO nowhere (z) VALUES (1);\n"},
-        {4, "four", "CREATE TABLE d (w BIGINT);\n"},
+        {3, "three", "CREATE TABLE c (z BIGINT);\nINSERT INTO nowhere (z) VALUES (1);\n", NULL},
+        {4, "four", "CREATE TABLE d (w BIGINT);\n", NULL},
     };
     const struct db_migration fixed[] = {
         two[0],
         two[1],
-        {3, "three", "CREATE TABLE c (z BIGINT);\nINSERT INTO c (z) VALUES (1);\n"},
-        {4, "four", "CREATE TABLE d (w BIGINT);\n"},
+        {3, "three", "CREATE TABLE c (z BIGINT);\nINSERT INTO c (z) VALUES (1);\n", NULL},
+        {4, "four", "CREATE TABLE d (w BIGINT);\n", NULL},
     };
-    const struct db_migration dup[] = {two[0], {1, "again", "CREATE TABLE e (v BIGINT);"}};
+    const struct db_migration dup[] = {two[0], {1, "again", "CREATE TABLE e (v BIGINT);", NULL}};
     const struct db_migration unordered[] = {two[1], two[0]};
 
     CHECK_INT(db_open(":memory:", NULL, &db), 0);
@@ -702,6 +719,83 @@ TEST(migration_runner_on_its_own_tables)
     CHECK_INT(db_migrate_table(db, fixed, 0, &found, &known), 0);
     CHECK_INT(found, 0);
     CHECK_INT(known, 0);
+    db_close(db);
+}
+
+TEST(migration_variants)
+{
+    struct db *db;
+    int found = -1, known = -1;
+    const struct db_migration one = {1, "one", "CREATE TABLE a (x BIGINT PRIMARY KEY);\n", NULL};
+    const struct db_migration words_pg = {
+        2, "words", "CREATE TABLE w (x BIGINT);\nCREATE TABLE w_pg (v tsvector);\n", "postgresql"};
+    const struct db_migration words_sqlite = {
+        2, "words", "CREATE TABLE w (x BIGINT);\nCREATE VIRTUAL TABLE w_fts USING fts5(t);\n",
+        "sqlite"};
+    const struct db_migration three = {3, "three", "CREATE TABLE c (z BIGINT);\n", NULL};
+    const struct db_migration pair[] = {one, words_pg, words_sqlite, three};
+    const struct db_migration no_sqlite[] = {one, words_pg, three};
+    const struct db_migration two_sqlite[] = {one, words_sqlite, words_sqlite};
+    const struct db_migration with_portable[] = {
+        one, words_sqlite, {2, "words", "CREATE TABLE p (x BIGINT);\n", NULL}};
+    const struct db_migration renamed[] = {
+        one, words_pg, {2, "other", "CREATE TABLE w (x BIGINT);\n", "sqlite"}};
+
+    /* A pair's SQLite variant runs; the other is skipped; one version, one row. */
+    CHECK_INT(db_open(":memory:", NULL, &db), 0);
+    CHECK_INT(db_migrate_table(db, pair, 4, &found, &known), 0);
+    CHECK_INT(found, 0);
+    CHECK_INT(known, 3);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM sqlite_master WHERE name = 'w_fts'"), 1);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM sqlite_master WHERE name = 'w_pg'"), 0);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM schema_migrations"), 3);
+    CHECK_INT(
+        query_db(db, DB_READ,
+                 "SELECT count(*) FROM schema_migrations WHERE version = 2 AND name = 'words'"),
+        1);
+    /* Again: nothing to do. */
+    CHECK_INT(db_migrate_table(db, pair, 4, &found, &known), 0);
+    CHECK_INT(found, 3);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM schema_migrations"), 3);
+    db_close(db);
+
+    /* Tables that would leave a hole or run two files for one version change nothing. */
+    CHECK_INT(db_open(":memory:", NULL, &db), 0);
+    CHECK_INT(db_migrate_table(db, no_sqlite, 3, NULL, NULL), E_INTERNAL);
+    CHECK_INT(db_migrate_table(db, two_sqlite, 3, NULL, NULL), E_INTERNAL);
+    CHECK_INT(db_migrate_table(db, with_portable, 3, NULL, NULL), E_INTERNAL);
+    CHECK_INT(db_migrate_table(db, renamed, 3, NULL, NULL), E_INTERNAL);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM sqlite_master WHERE name = 'a'"), 0);
+    db_close(db);
+}
+
+/* A database from before 0008_search gets its existing posts and accounts indexed. */
+TEST(search_migration_backfills)
+{
+    struct db *db;
+    struct db_conn *c;
+    int before = 0;
+    while (before < db_migrations_count && db_migrations[before].version < 8)
+        before++;
+    CHECK_INT(db_open(":memory:", NULL, &db), 0);
+    CHECK_INT(db_migrate_table(db, db_migrations, before, NULL, NULL), 0);
+    CHECK_INT(db_acquire(db, DB_WRITE, &c), 0);
+    CHECK_INT(db_exec(c,
+                      "INSERT INTO accounts (id, username, acct_key, display_name, uri,"
+                      " created_at, updated_at) VALUES (1, 'ana', 'ana', 'Ana Lísa', 'u1', 0, 0);"
+                      " INSERT INTO statuses (id, account_id, uri, local, visibility, text,"
+                      " created_at) VALUES (10, 1, 's10', 1, 0, 'old harvest notes', 0),"
+                      " (11, 1, 's11', 1, 0, 'deleted harvest', 0);"
+                      " UPDATE statuses SET deleted_at = 5 WHERE id = 11"),
+              0);
+    db_release(c);
+    CHECK_INT(db_migrate(db, NULL, NULL), 0);
+    CHECK_INT(
+        query_db(db, DB_READ, "SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH 'harvest'"),
+        10);
+    CHECK_INT(query_db(db, DB_READ, "SELECT count(*) FROM statuses_fts"), 1);
+    CHECK_INT(
+        query_db(db, DB_READ, "SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH 'lisa'"), 1);
     db_close(db);
 }
 
@@ -984,6 +1078,8 @@ int main(void)
     RUN(newer_database_refused_unchanged);
     RUN(ids_are_rowids_in_sqlite);
     RUN(migration_runner_on_its_own_tables);
+    RUN(migration_variants);
+    RUN(search_migration_backfills);
     RUN(open_errors);
     RUN(busy_is_e_busy);
     RUN(wal_snapshot_while_writing);

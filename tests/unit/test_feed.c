@@ -3,8 +3,8 @@
  * each member's floor) must be exactly the home timeline read from the
  * statuses table, page after page, whatever happened before: posts of every
  * visibility, boosts with and without show_reblogs, follows, locked
- * accounts, unfollows, blocks, trims past FEED_MAX and backfills that
- * raise the floor. And the stored account counts (core/stats) must equal
+ * accounts, unfollows, blocks, followed hashtags, trims past FEED_MAX and
+ * backfills that raise the floor. And the stored account counts (core/stats) must equal
  * a recount after the same history, deletes and undone boosts included.
  */
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "core/feed.h"
 #include "core/follow.h"
 #include "core/status.h"
+#include "core/tag.h"
 #include "core/timeline.h"
 #include "fixture.h"
 #include "t.h"
@@ -28,9 +29,10 @@ static size_t n_posts;
 
 static int64_t post(int64_t author, enum status_visibility vis)
 {
+    static const char *texts[] = {"a post", "a post about #gardens", "on #bees and #gardens"};
     const char *why = NULL;
     int64_t id = 0;
-    struct status_new p = {.text = "a post", .visibility = vis};
+    struct status_new p = {.text = texts[rand() % 3], .visibility = vis};
     if (status_create(&fx_core, author, &p, &id, &why) != 0)
         return 0;
     if (n_posts < LONG_LIST)
@@ -174,6 +176,13 @@ TEST(feed_matches_table_after_random_history)
         } else if (op < 90) {
             follow(who, other, rand() % 4 == 0);
             follow_accept(&fx_core, other, who); /* locked accounts accept at once */
+        } else if (op < 92) {
+            struct arena *a = arena_new();
+            if (rand() % 3)
+                tag_follow(&fx_core, a, who, rand() % 2 ? "gardens" : "bees", NULL);
+            else
+                tag_unfollow(&fx_core, a, who, rand() % 2 ? "gardens" : "bees", NULL);
+            arena_free(a);
         } else if (op < 97) {
             follow_remove(&fx_core, who, other);
         } else if (op < 99) {
@@ -183,6 +192,8 @@ TEST(feed_matches_table_after_random_history)
         }
     }
     /* Last: a boosted post deleted by its author takes the boost from the booster's count. */
+    block_remove(&fx_core, members[0], members[1]);
+    block_remove(&fx_core, members[1], members[0]);
     int64_t boosted = post(members[0], VIS_PUBLIC), r = 0;
     CHECK_INT(status_reblog(&fx_core, members[1], boosted, &r), 0);
     CHECK_INT(status_delete(&fx_core, members[0], boosted), 0);
