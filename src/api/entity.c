@@ -74,6 +74,8 @@ struct ent_cache {
     struct status_counts counts[CACHE_STATUSES];
     json_t *mentions[CACHE_STATUSES];
     json_t *tags[CACHE_STATUSES];
+    int has_media[CACHE_STATUSES]; /* worth asking media.c / polls.c for this one */
+    int has_poll[CACHE_STATUSES];
 };
 
 static void cache_clear_statuses(struct ent_cache *ec)
@@ -353,6 +355,7 @@ static void prefetch_statuses(struct req *req, struct db_conn *c, const int64_t 
         ec->counts[ec->ns] = counts[i];
         ec->mentions[ec->ns] = json_array();
         ec->tags[ec->ns] = json_array();
+        ec->has_media[ec->ns] = ec->has_poll[ec->ns] = 0;
         ec->ns++;
         if (st[i])
             all[na++] = want[i];
@@ -363,9 +366,22 @@ static void prefetch_statuses(struct req *req, struct db_conn *c, const int64_t 
         ec->counts[ec->ns] = ocounts[i];
         ec->mentions[ec->ns] = json_array();
         ec->tags[ec->ns] = json_array();
+        ec->has_media[ec->ns] = ec->has_poll[ec->ns] = 0;
         ec->ns++;
         if (ovisible[i] && ost[i])
             all[na++] = orig[i];
+    }
+    int has_media[2 * DB_IN_WIDTH], has_poll[2 * DB_IN_WIDTH];
+    if (batch_extras(c, all, na, has_media, has_poll) == 0) {
+        for (size_t i = 0; i < na; i++) {
+            size_t slot = cached_status(ec, all[i]);
+            ec->has_media[slot] = has_media[i];
+            ec->has_poll[slot] = has_poll[i];
+        }
+    } else {
+        /* Unknown: ask for each, as a status on its own would. */
+        for (size_t i = 0; i < na; i++)
+            ec->has_media[cached_status(ec, all[i])] = ec->has_poll[cached_status(ec, all[i])] = 1;
     }
     /* Mentions, tags and every account the page shows. */
     int64_t *m_sid = NULL, *m_acc = NULL, *t_sid = NULL;
@@ -430,7 +446,8 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     json_object_set_new(j, "local_only", json_boolean(vis == VIS_LOCAL));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
     json_object_set_new(j, "spoiler_text", json_string(st->spoiler_text ? st->spoiler_text : ""));
-    json_object_set_new(j, "media_attachments", api_status_media_json(req, c, st->id));
+    json_object_set_new(j, "media_attachments",
+                        ec->has_media[i] ? api_status_media_json(req, c, st->id) : json_array());
     json_object_set_new(j, "application", json_null());
     json_object_set(j, "mentions", ec->mentions[i]);
     json_object_set(j, "tags", ec->tags[i]);
@@ -441,7 +458,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     json_object_set_new(j, "in_reply_to_id", id_or_null(st->in_reply_to_id));
     json_object_set_new(j, "in_reply_to_account_id", id_or_null(st->in_reply_to_account_id));
     json_object_set_new(j, "reblog", json_null());
-    json_t *poll = api_status_poll_json(req, c, st->id);
+    json_t *poll = ec->has_poll[i] ? api_status_poll_json(req, c, st->id) : NULL;
     json_object_set_new(j, "poll", poll ? poll : json_null());
     json_object_set_new(j, "card", json_null());
     json_object_set_new(j, "language", str_or_null(st->language));

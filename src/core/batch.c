@@ -73,6 +73,37 @@ int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int
     return 0;
 }
 
+int batch_extras(struct db_conn *c, const int64_t *ids, size_t n, int *has_media, int *has_poll)
+{
+    memset(has_media, 0, n * sizeof(*has_media));
+    memset(has_poll, 0, n * sizeof(*has_poll));
+    for (size_t off = 0; off < n; off += DB_IN_WIDTH) {
+        size_t k = n - off < DB_IN_WIDTH ? n - off : DB_IN_WIDTH;
+        struct db_stmt *s;
+        int rc =
+            db_prepare(c,
+                       "SELECT DISTINCT status_id, 0 FROM media_attachments"
+                       " WHERE status_id IN " DB_IN_LIST
+                       " UNION ALL SELECT status_id, 1 FROM polls WHERE status_id IN " DB_IN_LIST,
+                       &s);
+        if (rc)
+            return rc;
+        int at = db_bind_id_list(s, 1, ids + off, k);
+        db_bind_id_list(s, at, ids + off, k);
+        while ((rc = db_step(s)) == DB_ROW) {
+            int64_t id = db_col_i64(s, 0);
+            int poll = (int)db_col_i64(s, 1);
+            for (size_t j = off; j < off + k; j++)
+                if (ids[j] == id)
+                    (poll ? has_poll : has_media)[j] = 1;
+        }
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_t n,
                    struct account **accounts, struct account_stats *stats)
 {

@@ -37,6 +37,13 @@ struct account_stats {
 int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int64_t *ids, size_t n,
                    struct status **statuses, struct status_counts *counts);
 
+/*
+ * has_media[i] and has_poll[i] set to 1 for the statuses ids[i] that have
+ * media attachments or a poll, so that only those are loaded one by one.
+ * 0 or E_DB.
+ */
+int batch_extras(struct db_conn *c, const int64_t *ids, size_t n, int *has_media, int *has_poll);
+
 /* accounts[i] and stats[i] for ids[i]: NULL when missing. 0 or E_DB. */
 int batch_accounts(struct db_conn *c, struct arena *a, const int64_t *ids, size_t n,
                    struct account **accounts, struct account_stats *stats);
