@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/follow.h"
+#include "core/pin.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -204,14 +205,17 @@ static int account_statuses(struct req *req, struct resp *resp)
     int64_t *ids = NULL;
     size_t n = 0;
     struct viewer v = api_viewer(req);
-    /* Pinned posts are not kept yet: the pinned list is empty, as for an account with none. */
-    if (!pinned)
+    /* Pinned posts come on one page, last pinned first: later pages are empty. */
+    if (pinned && !p.max_id && !p.since_id && !p.min_id)
+        rc = pin_statuses(c, req->arena, &v, id, &ids, &n);
+    else if (!pinned)
         rc = timeline_account(c, req->arena, &v, id, &f, &p, &ids, &n);
     json_t *arr = rc ? NULL : api_statuses_json(req, c, ids, n);
     db_release(c);
     if (!arr)
         return api_fail(req, resp, rc);
-    api_link_header(req, resp, ids, n);
+    if (!pinned)
+        api_link_header(req, resp, ids, n);
     resp_json(req, resp, 200, arr);
     return 0;
 }
@@ -242,7 +246,7 @@ static int following(struct req *req, struct resp *resp)
     return follow_list(req, resp, 0);
 }
 
-static int relationship_answer(struct req *req, struct resp *resp, int64_t other)
+int api_relationship_answer(struct req *req, struct resp *resp, int64_t other)
 {
     struct core *core = req->app;
     WITH_READ(core, c);
@@ -274,7 +278,7 @@ static int follow(struct req *req, struct resp *resp)
     }
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 /* POST /api/v1/accounts/:id/unfollow */
@@ -287,7 +291,7 @@ static int unfollow(struct req *req, struct resp *resp)
     int rc = follow_remove(core, api_account_id(req), id);
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 /* POST /api/v1/accounts/:id/remove_from_followers */
@@ -300,7 +304,7 @@ static int remove_follower(struct req *req, struct resp *resp)
     int rc = follow_remove_follower(core, api_account_id(req), id);
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 /* POST /api/v1/accounts/:id/block and /unblock */
@@ -317,7 +321,7 @@ static int block(struct req *req, struct resp *resp)
     }
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 static int unblock(struct req *req, struct resp *resp)
@@ -329,7 +333,7 @@ static int unblock(struct req *req, struct resp *resp)
     int rc = block_remove(core, api_account_id(req), id);
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 /* GET /api/v1/accounts/relationships?id[]=1&id[]=2 */
@@ -417,7 +421,7 @@ static int request_answer(struct req *req, struct resp *resp, int accept)
                     : follow_reject(core, api_account_id(req), id);
     if (rc)
         return api_fail(req, resp, rc);
-    return relationship_answer(req, resp, id);
+    return api_relationship_answer(req, resp, id);
 }
 
 static int authorize_request(struct req *req, struct resp *resp)

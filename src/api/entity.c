@@ -11,6 +11,7 @@
 #include "api/internal.h"
 #include "core/batch.h"
 #include "core/follow.h"
+#include "core/pin.h"
 #include "core/media.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -469,7 +470,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
         json_object_set_new(j, "reblogged", json_boolean(counts->reblogged));
         json_object_set_new(j, "muted", json_false());
         json_object_set_new(j, "bookmarked", json_boolean(counts->bookmarked));
-        json_object_set_new(j, "pinned", json_false());
+        json_object_set_new(j, "pinned", json_boolean(counts->pinned));
         json_object_set_new(j, "filtered", json_array());
     }
     return j;
@@ -543,7 +544,6 @@ json_t *api_notification_json(struct req *req, struct db_conn *c, const struct n
 
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other)
 {
-    (void)req;
     struct relationship r;
     if (follow_relationship(c, me, other, &r) != 0)
         memset(&r, 0, sizeof(r));
@@ -561,7 +561,10 @@ json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, in
     json_object_set_new(j, "requested", json_boolean(r.requested));
     json_object_set_new(j, "requested_by", json_boolean(r.requested_by));
     json_object_set_new(j, "domain_blocking", json_false());
-    json_object_set_new(j, "endorsed", json_false());
-    json_object_set_new(j, "note", json_string(""));
+    int endorsed = 0;
+    const char *note = "";
+    pin_relationship(c, req->arena, me, other, &endorsed, &note);
+    json_object_set_new(j, "endorsed", json_boolean(endorsed));
+    json_object_set_new(j, "note", json_string(note));
     return j;
 }

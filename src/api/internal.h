@@ -85,6 +85,10 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+/* Answers 200 with the status as the viewer sees it (404 when she may not). */
+int api_status_answer(struct req *req, struct resp *resp, int64_t id);
+/* Answers 200 with the signed-in member's Relationship to other. */
+int api_relationship_answer(struct req *req, struct resp *resp, int64_t other);
 /* The Poll of a status as the viewer sees it; NULL when it has none or is invisible (polls.c). */
 json_t *api_status_poll_json(struct req *req, struct db_conn *c, int64_t status_id);
 

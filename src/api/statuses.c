@@ -14,7 +14,7 @@
 #include "util/limits.h"
 #include "util/timeutil.h"
 
-static int answer_status(struct req *req, struct resp *resp, int64_t id)
+int api_status_answer(struct req *req, struct resp *resp, int64_t id)
 {
     struct core *core = req->app;
     struct db_conn *c;
@@ -167,13 +167,13 @@ static int status_post(struct req *req, struct resp *resp)
         post_failed(req, resp, rc, why);
         return 0;
     }
-    return answer_status(req, resp, id);
+    return api_status_answer(req, resp, id);
 }
 
 /* GET /api/v1/statuses/:id */
 static int status_show(struct req *req, struct resp *resp)
 {
-    return answer_status(req, resp, api_param_id(req, "id"));
+    return api_status_answer(req, resp, api_param_id(req, "id"));
 }
 
 /* DELETE /api/v1/statuses/:id: answers the deleted status with its source text. */
@@ -219,7 +219,7 @@ static int status_update(struct req *req, struct resp *resp)
         post_failed(req, resp, rc, why);
         return 0;
     }
-    return answer_status(req, resp, id);
+    return api_status_answer(req, resp, id);
 }
 
 /* GET /api/v1/statuses/:id/history */
@@ -319,7 +319,7 @@ static int act(struct req *req, struct resp *resp, act_fn fn)
     int rc = fn(core, api_account_id(req), id);
     if (rc)
         return api_fail(req, resp, rc);
-    return answer_status(req, resp, id);
+    return api_status_answer(req, resp, id);
 }
 
 static int favourite(struct req *req, struct resp *resp)
@@ -361,7 +361,7 @@ static int reblog(struct req *req, struct resp *resp)
     }
     if (rc)
         return api_fail(req, resp, rc);
-    return answer_status(req, resp, rid);
+    return api_status_answer(req, resp, rid);
 }
 
 static int timeline_answer(struct req *req, struct resp *resp, int rc, struct db_conn *c,

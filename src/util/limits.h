@@ -54,6 +54,10 @@
 #define LIMIT_MULTIPART_FILENAME_BYTES 255 /* a file name as the client sent it */
 #define LIMIT_MULTIPART_BOUNDARY_BYTES 70  /* RFC 2046 */
 
+/* Profiles */
+#define LIMIT_STATUS_PINS 5           /* pinned statuses per account, as Mastodon */
+#define LIMIT_ACCOUNT_NOTE_CHARS 2000 /* a private note about an account */
+
 /* Media */
 #define LIMIT_MEDIA_IMAGE_BYTES (16 * 1024 * 1024)  /* one uploaded image file */
 #define LIMIT_MEDIA_IMAGE_PIXELS (40 * 1000 * 1000) /* width x height (all frames of a GIF) */
