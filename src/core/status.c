@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/account.h"
+#include "core/conversation.h"
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
@@ -399,6 +400,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         (rc = idempotency_store(c, author, IDEMPOTENCY_STATUS, p->idempotency, sid, now)))
         goto out;
     if ((rc = feed_push(c, sid, author)) || (rc = account_stats_refresh(c, author)))
+        goto out;
+    if (vis == VIS_DIRECT && (rc = conversation_record(c, sid, author, root ? root : sid)))
         goto out;
     events_defer(EVENT_STATUS_NEW, sid, author);
     rc = db_prepare(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?", &s);
