@@ -6,6 +6,7 @@
  *   hearth user add --data DIR NAME --email EMAIL [--admin] [--password-stdin]
  *   hearth user list --data DIR
  *   hearth user password --data DIR NAME [--password-stdin]
+ *   hearth user approve --data DIR NAME
  *   hearth --version | help
  *
  * Usage errors exit with 2, runtime errors with 1, each with one line on
@@ -61,6 +62,7 @@ static const char usage_text[] =
     "        password is generated and printed once.\n"
     "  hearth user list --data DIR\n"
     "  hearth user password --data DIR NAME [--password-stdin]\n"
+    "  hearth user approve --data DIR NAME\n"
     "        Set a new password (generated and printed unless read from stdin).\n"
     "  hearth --version\n"
     "  hearth help\n";
@@ -230,6 +232,7 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.description = in->cfg.description;
     in->core.contact_email = in->cfg.contact_email;
     in->core.source_url = in->cfg.source_url;
+    in->core.registrations = in->cfg.registrations;
     in->core.data_dir = data_dir;
     return 0;
 }
@@ -419,6 +422,30 @@ out:
     return code;
 }
 
+static int cmd_user_approve(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse_opts(argc, argv, "d", 1, &o);
+    if (rc)
+        return rc;
+    if (o.n_positional != 1)
+        return usage_error("user approve needs a NAME");
+    struct instance in;
+    int code = instance_open(&in, o.data);
+    if (code)
+        goto out;
+    rc = user_approve(&in.core, o.positional[0]);
+    if (rc == E_NOTFOUND)
+        code = fail("no local user named '%s'", o.positional[0]);
+    else if (rc)
+        code = fail("cannot approve '%s': %s", o.positional[0], err_str(rc));
+    else
+        printf("%s may now log in\n", o.positional[0]);
+out:
+    instance_close(&in);
+    return code;
+}
+
 static int cmd_user_password(int argc, char **argv)
 {
     struct opts o;
@@ -563,7 +590,7 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     if (!strcmp(cmd, "user")) {
         if (argc < 3)
-            return usage_error("user needs a subcommand: add, list or password");
+            return usage_error("user needs a subcommand: add, list, password or approve");
         const char *sub = argv[2];
         if (!strcmp(sub, "add"))
             return cmd_user_add(argc - 3, argv + 3);
@@ -571,6 +598,8 @@ int main(int argc, char **argv)
             return cmd_user_list(argc - 3, argv + 3);
         if (!strcmp(sub, "password"))
             return cmd_user_password(argc - 3, argv + 3);
+        if (!strcmp(sub, "approve"))
+            return cmd_user_approve(argc - 3, argv + 3);
         return usage_error("unknown user subcommand '%s'", sub);
     }
     return usage_error("unknown command '%s'", cmd);

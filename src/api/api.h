@@ -31,6 +31,8 @@ extern const struct route api_list_routes[];
 extern const size_t api_list_routes_count;
 extern const struct route api_conversation_routes[];
 extern const size_t api_conversation_routes_count;
+extern const struct route api_register_routes[];
+extern const size_t api_register_routes_count;
 extern const struct route api_pin_routes[];
 extern const size_t api_pin_routes_count;
 extern const struct route api_people_routes[];

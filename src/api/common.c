@@ -113,6 +113,10 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
         resp_error(req, resp, 401, "The access token is invalid");
         return 1;
     }
+    if (t->pending) {
+        resp_error(req, resp, 403, "Your login is currently pending approval");
+        return 1;
+    }
     if (rt->scope && !oauth_scopes_cover(t->scopes, rt->scope)) {
         resp_error(req, resp, 403, "This action is outside the authorized scopes");
         return 1;
@@ -300,4 +304,13 @@ int api_arg_strings(struct req *req, struct resp *resp, const char *name, const 
         return 1;
     }
     return 0;
+}
+
+int api_registrations(const struct core *core)
+{
+    if (!core->registrations)
+        return 0;
+    if (!strcmp(core->registrations, "open"))
+        return 1;
+    return !strcmp(core->registrations, "approval") ? 2 : 0;
 }

@@ -103,8 +103,8 @@ static int instance_v1(struct req *req, struct resp *resp)
     json_object_set_new(j, "stats", stats(c));
     json_object_set_new(j, "thumbnail", json_null());
     json_object_set_new(j, "languages", json_pack("[s]", "en"));
-    json_object_set_new(j, "registrations", json_false());
-    json_object_set_new(j, "approval_required", json_false());
+    json_object_set_new(j, "registrations", json_boolean(api_registrations(core) > 0));
+    json_object_set_new(j, "approval_required", json_boolean(api_registrations(core) == 2));
     json_object_set_new(j, "invites_enabled", json_false());
     json_object_set_new(j, "configuration",
                         json_pack("{s:{s:i}, s:o, s:o, s:o}", "accounts", "max_featured_tags", 10,
@@ -167,9 +167,10 @@ static int instance_v2(struct req *req, struct resp *resp)
     json_object_set_new(conf, "polls", config_polls(core));
     json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
     json_object_set_new(j, "configuration", conf);
-    json_object_set_new(
-        j, "registrations",
-        json_pack("{s:b, s:b, s:n, s:n}", "enabled", 0, "approval_required", 0, "message", "url"));
+    json_object_set_new(j, "registrations",
+                        json_pack("{s:b, s:b, s:n, s:n}", "enabled", api_registrations(core) > 0,
+                                  "approval_required", api_registrations(core) == 2, "message",
+                                  "url"));
     json_object_set_new(j, "api_versions", json_pack("{s:i}", "mastodon", 2));
     json_object_set_new(j, "contact",
                         json_pack("{s:s, s:o}", "email", str_or(core->contact_email), "account",

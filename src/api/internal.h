@@ -30,6 +30,9 @@
 void api_req_for(struct req *req, struct arena *a, struct core *core, int64_t account_id,
                  const char *scopes);
 
+/* Sign-ups as configured: 0 closed, 1 open, 2 open with approval. */
+int api_registrations(const struct core *core);
+
 /* The token of the request, or NULL when none was sent. */
 struct oauth_token *api_token(struct req *req);
 /* The signed-in account's id, 0 when none. */

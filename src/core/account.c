@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
+#include "core/tx.h"
 #include "core/keys.h"
 #include "core/password.h"
 #include "core/text.h"
@@ -216,8 +217,9 @@ static int check_taken(struct db_conn *c, const char *ukey, const char *ekey, co
     return rc;
 }
 
-int user_create(const struct core *core, const char *username, const char *email,
-                const char *password, enum user_role role, int64_t *account_id, const char **why)
+static int create_user(const struct core *core, const char *username, const char *email,
+                       const char *password, enum user_role role, const struct user_signup *su,
+                       int64_t *account_id, const char **why)
 {
     char hash[PASSWORD_HASH_MAX];
     char *priv = NULL, *pub = NULL;
@@ -306,7 +308,8 @@ int user_create(const struct core *core, const char *username, const char *email
     }
     rc = db_prepare(c,
                     "INSERT INTO users (account_id, email, email_key, password_hash, role,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    " created_at, approved, locale, signup_reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -316,6 +319,9 @@ int user_create(const struct core *core, const char *username, const char *email
     db_bind_text(s, 4, hash);
     db_bind_i64(s, 5, role);
     db_bind_i64(s, 6, now);
+    db_bind_i64(s, 7, !(su && su->pending));
+    db_bind_text(s, 8, su && su->locale && *su->locale ? su->locale : "en");
+    db_bind_text(s, 9, su ? su->reason : NULL);
     rc = db_step(s);
     db_stmt_done(s);
     if (rc < 0) {
@@ -339,6 +345,44 @@ out:
         free(priv);
     }
     free(pub);
+    arena_free(a);
+    return rc;
+}
+
+int user_create(const struct core *core, const char *username, const char *email,
+                const char *password, enum user_role role, int64_t *account_id, const char **why)
+{
+    return create_user(core, username, email, password, role, NULL, account_id, why);
+}
+
+int user_register(const struct core *core, const char *username, const char *email,
+                  const char *password, const struct user_signup *su, int64_t *account_id,
+                  const char **why)
+{
+    return create_user(core, username, email, password, USER_ROLE_MEMBER, su, account_id, why);
+}
+
+int user_approve(const struct core *core, const char *username)
+{
+    struct arena *a = arena_new();
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "UPDATE users SET approved = 1 WHERE account_id ="
+                    " (SELECT id FROM accounts WHERE acct_key = ? AND domain IS NULL)",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, lower_dup(a, username));
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc >= 0)
+        rc = db_changes(c) ? 0 : E_NOTFOUND;
+out:
+    rc = core_tx_end(c, rc);
     arena_free(a);
     return rc;
 }
@@ -433,7 +477,7 @@ int user_authenticate(const struct core *core, const char *login, const char *pa
     rc = db_prepare(c,
                     "SELECT u.account_id, u.password_hash FROM users u JOIN accounts a"
                     " ON a.id = u.account_id WHERE (u.email_key = ? OR a.acct_key = ?)"
-                    " AND u.disabled = 0 AND a.suspended_at IS NULL",
+                    " AND u.disabled = 0 AND u.approved = 1 AND a.suspended_at IS NULL",
                     &s);
     if (rc == 0) {
         const char *key = lower_dup(a, login);

@@ -124,6 +124,22 @@ int account_check_username(const char *username, const char **why);
  */
 int user_create(const struct core *core, const char *username, const char *email,
                 const char *password, enum user_role role, int64_t *account_id, const char **why);
+/* How a person signed up through the API (user_register). */
+struct user_signup {
+    int pending;        /* the admins approve her first: she cannot log in until then */
+    const char *reason; /* why she wants to join (approval mode), or NULL */
+    const char *locale; /* "en" when NULL or empty */
+};
+/*
+ * A sign-up: a member account, approved at once unless su->pending (a
+ * pending user cannot log in: user_authenticate refuses her as it refuses
+ * a wrong password). Same checks and errors as user_create.
+ */
+int user_register(const struct core *core, const char *username, const char *email,
+                  const char *password, const struct user_signup *su, int64_t *account_id,
+                  const char **why);
+/* Approves a pending sign-up. 0, E_NOTFOUND (no such local user), E_DB. */
+int user_approve(const struct core *core, const char *username);
 /* Sets a local user's password. 0, E_NOTFOUND, E_INVAL (with *why), E_DB. */
 int user_set_password(const struct core *core, const char *username, const char *password,
                       const char **why);

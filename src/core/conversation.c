@@ -102,7 +102,7 @@ static struct conversation *from_row(struct arena *a, struct db_stmt *s)
 int conversation_list(struct db_conn *c, struct arena *a, int64_t account, const struct page *p,
                       struct conversation **out, size_t *n)
 {
-    int limit = p->limit <= 0 ? TIMELINE_LIMIT_DEFAULT
+    int limit = p->limit <= 0                   ? TIMELINE_LIMIT_DEFAULT
                 : p->limit > TIMELINE_LIMIT_MAX ? TIMELINE_LIMIT_MAX
                                                 : p->limit;
     int asc = p->min_id != 0;

@@ -20,6 +20,7 @@ struct core {
     const char *description; /* about the community ("" when unset) */
     const char *contact_email; /* public contact ("" when unset) */
     const char *source_url;    /* the software's source ("" when unset) */
+    const char *registrations; /* "closed" (or NULL), "open" or "approval" */
 
     int min_poll_seconds;     /* shortest poll; 0 means LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* how far ahead a post is scheduled; 0: LIMIT_SCHEDULE_MIN_S */

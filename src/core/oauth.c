@@ -491,7 +491,9 @@ int oauth_token_lookup(struct db_conn *c, struct arena *a, const char *token,
 {
     struct db_stmt *s;
     int rc = db_prepare(c,
-                        "SELECT t.id, t.app_id, COALESCE(t.account_id, 0), t.scopes, t.created_at"
+                        "SELECT t.id, t.app_id, COALESCE(t.account_id, 0), t.scopes, t.created_at,"
+                        " COALESCE((SELECT 1 - u.approved FROM users u"
+                        " WHERE u.account_id = t.account_id), 0)"
                         " FROM oauth_tokens t LEFT JOIN accounts ac ON ac.id = t.account_id"
                         " WHERE t.token_hash = ? AND t.revoked_at IS NULL"
                         " AND ac.suspended_at IS NULL",
@@ -507,6 +509,7 @@ int oauth_token_lookup(struct db_conn *c, struct arena *a, const char *token,
         t->account_id = db_col_i64(s, 2);
         t->scopes = arena_strdup(a, db_col_text(s, 3));
         t->created_at = db_col_i64(s, 4);
+        t->pending = (int)db_col_i64(s, 5);
         *out = t;
         rc = 0;
     } else {

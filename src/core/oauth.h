@@ -34,6 +34,7 @@ struct oauth_token {
     int64_t account_id; /* 0 for an app token (client credentials) */
     const char *scopes;
     int64_t created_at;
+    int pending; /* the account signed up and waits for approval */
 };
 
 /*

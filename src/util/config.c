@@ -46,6 +46,7 @@ void config_init(struct config *c, const char *data_dir)
     c->description = xstrdup("");
     c->contact_email = xstrdup("");
     c->source_url = xstrdup("");
+    c->registrations = xstrdup("closed");
 }
 
 void config_fini(struct config *c)
@@ -60,6 +61,7 @@ void config_fini(struct config *c)
     free(c->description);
     free(c->contact_email);
     free(c->source_url);
+    free(c->registrations);
     memset(c, 0, sizeof(*c));
 }
 
@@ -259,6 +261,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                 goto bad;
             }
             set_str(&c->source_url, value);
+        } else if (!strcmp(name, "registrations")) {
+            if (strcmp(value, "closed") && strcmp(value, "open") && strcmp(value, "approval")) {
+                snprintf(reason, sizeof(reason), "registrations must be closed, open or approval");
+                goto bad;
+            }
+            set_str(&c->registrations, value);
         } else {
             goto unknown;
         }
@@ -380,10 +388,11 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "title = %s\n"
             "description = %s\n"
             "contact_email = %s\n"
-            "source_url = %s\n",
+            "source_url = %s\n"
+            "registrations = %s\n",
             c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
             c->max_status_chars, c->min_poll_seconds, c->min_schedule_seconds, c->title,
-            c->description, c->contact_email, c->source_url);
+            c->description, c->contact_email, c->source_url, c->registrations);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

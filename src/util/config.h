@@ -17,6 +17,7 @@
  *   description =                     one paragraph about the community
  *   contact_email =                   public contact address
  *   source_url =                      where the source of this server's software is
+ *   registrations = closed            sign-ups through apps: closed, open or approval
  *
  * Unknown sections or keys, malformed values and lines longer than
  * LIMIT_CONFIG_LINE are errors: a typo must not be silently ignored.
@@ -42,6 +43,7 @@ struct config {
     char *description;   /* "" */
     char *contact_email; /* "" */
     char *source_url;    /* "" */
+    char *registrations; /* "closed", "open" or "approval" */
 
     int min_poll_seconds;     /* LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* LIMIT_SCHEDULE_MIN_S */
