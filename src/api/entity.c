@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/batch.h"
+#include "core/domain_block.h"
 #include "core/follow.h"
 #include "core/pin.h"
 #include "core/media.h"
@@ -560,7 +561,7 @@ json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, in
     json_object_set_new(j, "muting_notifications", json_boolean(r.muting_notifications));
     json_object_set_new(j, "requested", json_boolean(r.requested));
     json_object_set_new(j, "requested_by", json_boolean(r.requested_by));
-    json_object_set_new(j, "domain_blocking", json_false());
+    json_object_set_new(j, "domain_blocking", json_boolean(domain_block_covers(c, me, other) == 1));
     int endorsed = 0;
     const char *note = "";
     pin_relationship(c, req->arena, me, other, &endorsed, &note);

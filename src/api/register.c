@@ -21,8 +21,8 @@
 static int invalid_field(struct req *req, struct resp *resp, const char *field, const char *code,
                          const char *description)
 {
-    json_t *details = json_pack("{s:[{s:s, s:s}]}", field, "error", code, "description",
-                                description);
+    json_t *details =
+        json_pack("{s:[{s:s, s:s}]}", field, "error", code, "description", description);
     json_t *body = json_pack("{s:s, s:o}", "error",
                              arena_printf(req->arena, "Validation failed: %s", description),
                              "details", details);
@@ -37,11 +37,11 @@ static void classify(const char *why, const char **field, const char **code)
              : !strncmp(why, "email", 5)    ? "email"
              : !strncmp(why, "password", 8) ? "password"
                                             : "username";
-    *code = strstr(why, "taken") || strstr(why, "in use") ? "ERR_TAKEN"
-            : strstr(why, "reserved")                      ? "ERR_RESERVED"
+    *code = strstr(why, "taken") || strstr(why, "in use")   ? "ERR_TAKEN"
+            : strstr(why, "reserved")                       ? "ERR_RESERVED"
             : strstr(why, "at most") || strstr(why, "1 to") ? "ERR_TOO_LONG"
-            : strstr(why, "at least")                      ? "ERR_TOO_SHORT"
-                                                           : "ERR_INVALID";
+            : strstr(why, "at least")                       ? "ERR_TOO_SHORT"
+                                                            : "ERR_INVALID";
 }
 
 /* POST /api/v1/accounts */
@@ -62,15 +62,14 @@ static int register_account(struct req *req, struct resp *resp)
     }
     int agreement = api_arg_bool(req, "agreement", 0);
     if (agreement != 1)
-        return invalid_field(req, resp, "agreement", "ERR_ACCEPTED",
-                             "agreement must be accepted");
+        return invalid_field(req, resp, "agreement", "ERR_ACCEPTED", "agreement must be accepted");
     const char *reason = req_arg(req, "reason");
     if (reason && strlen(reason) > LIMIT_SIGNUP_REASON_BYTES)
         return invalid_field(req, resp, "reason", "ERR_TOO_LONG", "reason is too long");
     const char *locale = req_arg(req, "locale");
-    if (locale && (strlen(locale) > 16 || strspn(locale, "abcdefghijklmnopqrstuvwxyz"
-                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") !=
-                                              strlen(locale)))
+    if (locale &&
+        (strlen(locale) > 16 || strspn(locale, "abcdefghijklmnopqrstuvwxyz"
+                                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") != strlen(locale)))
         return invalid_field(req, resp, "locale", "ERR_INVALID", "locale is not a language");
     struct user_signup su = {.pending = mode == 2, .reason = reason, .locale = locale};
     int64_t id = 0;
@@ -92,8 +91,7 @@ static int register_account(struct req *req, struct resp *resp)
         return api_fail(req, resp, rc);
     resp_json(req, resp, 200,
               json_pack("{s:s, s:s, s:s, s:I}", "access_token", token, "token_type", "Bearer",
-                        "scope", app->scopes, "created_at",
-                        (json_int_t)(time_now_ms() / 1000)));
+                        "scope", app->scopes, "created_at", (json_int_t)(time_now_ms() / 1000)));
     return 0;
 }
 

@@ -146,6 +146,12 @@ static void read_row(struct db_stmt *s, struct notification *nt)
     nt->created_at = db_col_i64(s, 5);
 }
 
+/* Nothing from a server the member blocks (core/domain_block.h). */
+#define FROM_UNBLOCKED_DOMAIN                                                                      \
+    "NOT EXISTS (SELECT 1 FROM accounts fa JOIN account_domain_blocks fd"                          \
+    " ON fd.domain = fa.domain WHERE fa.id = notifications.from_account_id"                        \
+    " AND fd.account_id = notifications.account_id)"
+
 int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
                       const struct notification_query *q, struct notification **out, size_t *n)
 {
@@ -153,9 +159,11 @@ int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
     /* Fixed SQL (two variants) so the statement cache stays small: bounds and types are bound. */
     static const char *const sql[2] = {
         "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE account_id = ? AND id < ?"
-        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id DESC LIMIT ?",
+        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') AND " FROM_UNBLOCKED_DOMAIN
+        " ORDER BY id DESC LIMIT ?",
         "SELECT " NOTIFICATION_COLUMNS " FROM notifications WHERE account_id = ? AND id < ?"
-        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') ORDER BY id ASC LIMIT ?",
+        " AND id > ? AND (? = '' OR ? LIKE '%,' || type || ',%') AND " FROM_UNBLOCKED_DOMAIN
+        " ORDER BY id ASC LIMIT ?",
     };
     char types[160] = "";
     if (q->types) {

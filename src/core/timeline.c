@@ -32,7 +32,7 @@ static int clamp_limit(int limit)
  * clause's parameters from index 1 and returns the next index. With
  * prefs set, a member's own choices apply on top of the rule: accounts she
  * mutes (until the mute expires) or blocks, as authors or as boosted
- * authors, are left out.
+ * authors, and accounts of servers she blocks, are left out.
  */
 typedef int (*bind_fn)(struct db_stmt *s, int i, const void *ctx);
 
@@ -57,7 +57,10 @@ static const char *prefs_sql(const struct query *q)
            " AND pm.target_account_id IN (s.account_id, v.account_id)"
            " AND (pm.expires_at IS NULL OR pm.expires_at > ?))"
            " AND NOT EXISTS (SELECT 1 FROM blocks pb WHERE pb.account_id = ?"
-           " AND pb.target_account_id IN (s.account_id, v.account_id))";
+           " AND pb.target_account_id IN (s.account_id, v.account_id))"
+           " AND NOT EXISTS (SELECT 1 FROM accounts pa JOIN account_domain_blocks pd"
+           " ON pd.domain = pa.domain WHERE pa.id IN (s.account_id, v.account_id)"
+           " AND pd.account_id = ?)";
 }
 
 static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
@@ -89,6 +92,7 @@ static int query(struct query *q, int64_t feed_account, int64_t lo, int64_t hi)
     if (*prefs_sql(q)) {
         db_bind_i64(s, i++, q->viewer->account_id);
         db_bind_i64(s, i++, time_now_ms());
+        db_bind_i64(s, i++, q->viewer->account_id);
         db_bind_i64(s, i++, q->viewer->account_id);
     }
     db_bind_i64(s, i++, hi);

@@ -55,9 +55,11 @@
 #define LIMIT_MULTIPART_BOUNDARY_BYTES 70  /* RFC 2046 */
 
 /* Profiles */
-#define LIMIT_STATUS_PINS 5            /* pinned statuses per account, as Mastodon */
-#define LIMIT_ACCOUNT_NOTE_CHARS 2000  /* a private note about an account */
-#define LIMIT_SIGNUP_REASON_BYTES 1000 /* why one wants to join (approval mode) */
+#define LIMIT_STATUS_PINS 5             /* pinned statuses per account, as Mastodon */
+#define LIMIT_ACCOUNT_NOTE_CHARS 2000   /* a private note about an account */
+#define LIMIT_SIGNUP_REASON_BYTES 1000  /* why one wants to join (approval mode) */
+#define LIMIT_REPORT_COMMENT_CHARS 1000 /* a report's comment, as Mastodon */
+#define LIMIT_REPORT_STATUSES 100       /* statuses attached to one report */
 
 /* Media */
 #define LIMIT_MEDIA_IMAGE_BYTES (16 * 1024 * 1024)  /* one uploaded image file */
