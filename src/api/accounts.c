@@ -185,6 +185,7 @@ static int account_lookup(struct req *req, struct resp *resp)
 /* GET /api/v1/accounts/:id/statuses */
 static int account_statuses(struct req *req, struct resp *resp)
 {
+    req->filter_context = "account";
     struct core *core = req->app;
     int64_t id = api_param_id(req, "id");
     struct page p;

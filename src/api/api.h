@@ -37,6 +37,8 @@ extern const struct route api_domain_block_routes[];
 extern const size_t api_domain_block_routes_count;
 extern const struct route api_report_routes[];
 extern const size_t api_report_routes_count;
+extern const struct route api_filter_routes[];
+extern const size_t api_filter_routes_count;
 extern const struct route api_pin_routes[];
 extern const size_t api_pin_routes_count;
 extern const struct route api_people_routes[];

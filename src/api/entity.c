@@ -472,7 +472,16 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
         json_object_set_new(j, "muted", json_false());
         json_object_set_new(j, "bookmarked", json_boolean(counts->bookmarked));
         json_object_set_new(j, "pinned", json_boolean(counts->pinned));
-        json_object_set_new(j, "filtered", json_array());
+        int hide = 0;
+        json_object_set_new(j, "filtered",
+                            api_status_filtered(req, c, st->id,
+                                                st->text && *st->text ? st->text : st->content,
+                                                st->spoiler_text, &hide));
+        if (hide) {
+            /* A filter that hides: the status is left out where it is shown. */
+            json_decref(j);
+            return NULL;
+        }
     }
     return j;
 }

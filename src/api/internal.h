@@ -92,6 +92,14 @@ json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, in
 int api_status_answer(struct req *req, struct resp *resp, int64_t id);
 /* Answers 200 with the signed-in member's Relationship to other. */
 int api_relationship_answer(struct req *req, struct resp *resp, int64_t other);
+/*
+ * The FilterResults of a status shown in req->filter_context for the
+ * viewer (an empty array when none, or no context); *hide is set when a
+ * matching filter hides it (filters.c).
+ */
+json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_id, const char *text,
+                            const char *spoiler, int *hide);
+
 /* The Poll of a status as the viewer sees it; NULL when it has none or is invisible (polls.c). */
 json_t *api_status_poll_json(struct req *req, struct db_conn *c, int64_t status_id);
 

@@ -262,6 +262,7 @@ static int account_lists(struct req *req, struct resp *resp)
 /* GET /api/v1/timelines/list/:id */
 static int list_timeline(struct req *req, struct resp *resp)
 {
+    req->filter_context = "home";
     if (api_require_user(req, resp))
         return 0;
     struct core *core = req->app;

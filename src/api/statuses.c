@@ -287,6 +287,7 @@ static int status_source(struct req *req, struct resp *resp)
 /* GET /api/v1/statuses/:id/context */
 static int status_context_show(struct req *req, struct resp *resp)
 {
+    req->filter_context = "thread";
     struct core *core = req->app;
     int64_t id = api_param_id(req, "id");
     struct viewer v = api_viewer(req);
@@ -381,6 +382,7 @@ static int timeline_answer(struct req *req, struct resp *resp, int rc, struct db
 /* GET /api/v1/timelines/home */
 static int home(struct req *req, struct resp *resp)
 {
+    req->filter_context = "home";
     if (api_require_user(req, resp))
         return 0;
     struct core *core = req->app;
@@ -416,6 +418,7 @@ static int read_filter(struct req *req, struct resp *resp, struct timeline_filte
 /* GET /api/v1/timelines/public */
 static int public_timeline(struct req *req, struct resp *resp)
 {
+    req->filter_context = "public";
     struct core *core = req->app;
     struct page p;
     struct timeline_filter f;
@@ -435,6 +438,7 @@ static int public_timeline(struct req *req, struct resp *resp)
 /* GET /api/v1/timelines/tag/:hashtag */
 static int tag_timeline(struct req *req, struct resp *resp)
 {
+    req->filter_context = "public";
     struct core *core = req->app;
     struct page p;
     struct timeline_filter f;
@@ -458,6 +462,7 @@ static int tag_timeline(struct req *req, struct resp *resp)
 /* GET /api/v1/notifications */
 static int notifications(struct req *req, struct resp *resp)
 {
+    req->filter_context = "notifications";
     if (api_require_user(req, resp))
         return 0;
     struct core *core = req->app;

@@ -48,8 +48,7 @@ static const char *normalize(struct arena *a, const struct core *core, const cha
     return d;
 }
 
-int domain_block_add(const struct core *core, int64_t account, const char *domain,
-                     const char **why)
+int domain_block_add(const struct core *core, int64_t account, const char *domain, const char **why)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
@@ -111,8 +110,7 @@ int domain_block_remove(const struct core *core, int64_t account, const char *do
     if (rc)
         goto out;
     struct db_stmt *s;
-    rc = db_prepare(c, "DELETE FROM account_domain_blocks WHERE account_id = ? AND domain = ?",
-                    &s);
+    rc = db_prepare(c, "DELETE FROM account_domain_blocks WHERE account_id = ? AND domain = ?", &s);
     if (rc)
         goto out;
     db_bind_i64(s, 1, account);

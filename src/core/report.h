@@ -14,7 +14,7 @@ struct arena;
 struct core;
 
 struct report_new {
-    int64_t target;           /* the account reported */
+    int64_t target;            /* the account reported */
     const int64_t *status_ids; /* its statuses, as the reporter sees them */
     size_t n_statuses;
     const char *comment;  /* NULL: none */

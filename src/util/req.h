@@ -57,6 +57,8 @@ struct req {
     void *app;      /* the server's application context (struct core *) */
     void *auth;     /* filled by the surface's authentication step */
     void *scratch;  /* per-request state of the surface handling it (caches) */
+    void *filters;  /* the viewer's filters, loaded once when first needed (api/filters.c) */
+    const char *filter_context; /* where statuses are shown: "home", "public"...; NULL: none */
     req_header_fn header_fn;
     void *conn;
 };
