@@ -469,7 +469,7 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     if (viewer) {
         json_object_set_new(j, "favourited", json_boolean(counts->favourited));
         json_object_set_new(j, "reblogged", json_boolean(counts->reblogged));
-        json_object_set_new(j, "muted", json_false());
+        json_object_set_new(j, "muted", json_boolean(counts->muted));
         json_object_set_new(j, "bookmarked", json_boolean(counts->bookmarked));
         json_object_set_new(j, "pinned", json_boolean(counts->pinned));
         int hide = 0;

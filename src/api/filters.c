@@ -43,11 +43,10 @@ static json_t *filter_json(const struct filter *f, int with_children)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(ctx, json_string(names[i]));
     char when[TIME_ISO_MAX];
-    json_t *j = json_pack("{s:o, s:s, s:o, s:o, s:s}", "id", id_json(f->id), "title", f->title,
-                          "context", ctx, "expires_at",
-                          f->expires_at ? json_string(time_iso8601(f->expires_at, when))
-                                        : json_null(),
-                          "filter_action", f->action);
+    json_t *j = json_pack(
+        "{s:o, s:s, s:o, s:o, s:s}", "id", id_json(f->id), "title", f->title, "context", ctx,
+        "expires_at", f->expires_at ? json_string(time_iso8601(f->expires_at, when)) : json_null(),
+        "filter_action", f->action);
     if (with_children) {
         json_t *kw = json_array(), *st = json_array();
         for (size_t i = 0; i < f->n_keywords; i++)
@@ -83,8 +82,8 @@ static struct loaded *loaded_of(struct req *req, struct db_conn *c)
     return l;
 }
 
-json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_id,
-                            const char *text, const char *spoiler, int *hide)
+json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_id, const char *text,
+                            const char *spoiler, int *hide)
 {
     *hide = 0;
     json_t *arr = json_array();
@@ -104,10 +103,10 @@ json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_i
         if (!strcmp(l->list[i].action, "hide"))
             *hide = 1;
         json_array_append_new(
-            arr, json_pack("{s:o, s:o, s:o}", "filter", filter_json(&l->list[i], 0),
-                           "keyword_matches", kw[i] ? json_pack("[s]", kw[i]) : json_null(),
-                           "status_matches",
-                           kw[i] ? json_null() : json_pack("[o]", id_json(status_id))));
+            arr,
+            json_pack("{s:o, s:o, s:o}", "filter", filter_json(&l->list[i], 0), "keyword_matches",
+                      kw[i] ? json_pack("[s]", kw[i]) : json_null(), "status_matches",
+                      kw[i] ? json_null() : json_pack("[o]", id_json(status_id))));
     }
     return arr;
 }
@@ -124,7 +123,8 @@ static int read_input(struct req *req, struct resp *resp, struct filter_input *i
     for (size_t i = 0; i < nc; i++) {
         unsigned bit = filter_context_parse(ctx[i]);
         if (!bit) {
-            api_invalid(req, resp, "context must be home, notifications, public, thread or account");
+            api_invalid(req, resp,
+                        "context must be home, notifications, public, thread or account");
             return 1;
         }
         in->contexts |= bit;
@@ -243,13 +243,13 @@ static int list(struct req *req, struct resp *resp, int v1)
         }
         json_t *full = filter_json(&fl[i], 0);
         for (size_t k = 0; k < fl[i].n_keywords; k++)
-            json_array_append_new(
-                arr, json_pack("{s:o, s:s, s:O, s:O, s:b, s:b}", "id",
-                               id_json(fl[i].keywords[k].id), "phrase", fl[i].keywords[k].keyword,
-                               "context", json_object_get(full, "context"), "expires_at",
-                               json_object_get(full, "expires_at"), "irreversible",
-                               !strcmp(fl[i].action, "hide"), "whole_word",
-                               fl[i].keywords[k].whole_word));
+            json_array_append_new(arr, json_pack("{s:o, s:s, s:O, s:O, s:b, s:b}", "id",
+                                                 id_json(fl[i].keywords[k].id), "phrase",
+                                                 fl[i].keywords[k].keyword, "context",
+                                                 json_object_get(full, "context"), "expires_at",
+                                                 json_object_get(full, "expires_at"),
+                                                 "irreversible", !strcmp(fl[i].action, "hide"),
+                                                 "whole_word", fl[i].keywords[k].whole_word));
         json_decref(full);
     }
     resp_json(req, resp, 200, arr);
@@ -403,8 +403,8 @@ static int keyword_create(struct req *req, struct resp *resp)
         return 0;
     int64_t fid = api_param_id(req, "id"), id = 0;
     const char *why = NULL;
-    int rc = fid ? filter_keyword_add(req->app, api_account_id(req), fid,
-                                      req_arg(req, "keyword"), whole_word_arg(req, 1), &id, &why)
+    int rc = fid ? filter_keyword_add(req->app, api_account_id(req), fid, req_arg(req, "keyword"),
+                                      whole_word_arg(req, 1), &id, &why)
                  : E_NOTFOUND;
     if (rc)
         return refused(req, resp, rc, why);
@@ -427,8 +427,8 @@ static int keyword_update(struct req *req, struct resp *resp)
         return 0;
     int64_t id = api_param_id(req, "id");
     const char *why = NULL;
-    int rc = id ? filter_keyword_update(req->app, api_account_id(req), id,
-                                        req_arg(req, "keyword"), whole_word_arg(req, -1), &why)
+    int rc = id ? filter_keyword_update(req->app, api_account_id(req), id, req_arg(req, "keyword"),
+                                        whole_word_arg(req, -1), &why)
                 : E_NOTFOUND;
     if (rc)
         return refused(req, resp, rc, why);
@@ -482,8 +482,7 @@ const struct route api_filter_routes[] = {
     {"GET", "/api/v2/filters", list_v2, ROUTE_AUTH_REQUIRED, "read:filters"},
     {"POST", "/api/v2/filters", create, ROUTE_AUTH_REQUIRED, "write:filters"},
     {"GET", "/api/v2/filters/keywords/:id", keyword_show, ROUTE_AUTH_REQUIRED, "read:filters"},
-    {"PUT", "/api/v2/filters/keywords/:id", keyword_update, ROUTE_AUTH_REQUIRED,
-     "write:filters"},
+    {"PUT", "/api/v2/filters/keywords/:id", keyword_update, ROUTE_AUTH_REQUIRED, "write:filters"},
     {"DELETE", "/api/v2/filters/keywords/:id", keyword_destroy, ROUTE_AUTH_REQUIRED,
      "write:filters"},
     {"GET", "/api/v2/filters/statuses/:id", status_show_filter, ROUTE_AUTH_REQUIRED,
@@ -494,8 +493,7 @@ const struct route api_filter_routes[] = {
     {"PUT", "/api/v2/filters/:id", update, ROUTE_AUTH_REQUIRED, "write:filters"},
     {"DELETE", "/api/v2/filters/:id", destroy, ROUTE_AUTH_REQUIRED, "write:filters"},
     {"GET", "/api/v2/filters/:id/keywords", keywords_index, ROUTE_AUTH_REQUIRED, "read:filters"},
-    {"POST", "/api/v2/filters/:id/keywords", keyword_create, ROUTE_AUTH_REQUIRED,
-     "write:filters"},
+    {"POST", "/api/v2/filters/:id/keywords", keyword_create, ROUTE_AUTH_REQUIRED, "write:filters"},
     {"GET", "/api/v2/filters/:id/statuses", statuses_index, ROUTE_AUTH_REQUIRED, "read:filters"},
     {"POST", "/api/v2/filters/:id/statuses", status_create_filter, ROUTE_AUTH_REQUIRED,
      "write:filters"},

@@ -2,7 +2,8 @@
  * api/pins: what a member features on her profile and keeps for herself:
  * pinned statuses (POST /api/v1/statuses/:id/pin, /unpin), endorsed
  * accounts (POST /api/v1/accounts/:id/pin, /unpin, GET
- * /api/v1/endorsements) and private notes (POST /api/v1/accounts/:id/note).
+ * /api/v1/endorsements), private notes (POST /api/v1/accounts/:id/note)
+ * and muted conversations (POST /api/v1/statuses/:id/mute, /unmute).
  */
 #include <string.h>
 
@@ -39,6 +40,33 @@ static int status_unpin(struct req *req, struct resp *resp)
     if (rc)
         return api_fail(req, resp, rc);
     return api_status_answer(req, resp, id);
+}
+
+static int thread_mute(struct req *req, struct resp *resp, int mute)
+{
+    if (api_require_user(req, resp))
+        return 0;
+    int64_t id = api_param_id(req, "id");
+    int rc = id ? pin_thread_mute(req->app, api_account_id(req), id, mute) : E_NOTFOUND;
+    if (rc == E_FORBIDDEN) {
+        api_invalid(req, resp, "you can only mute conversations you take part in");
+        return 0;
+    }
+    if (rc)
+        return api_fail(req, resp, rc);
+    return api_status_answer(req, resp, id);
+}
+
+/* POST /api/v1/statuses/:id/mute */
+static int status_mute(struct req *req, struct resp *resp)
+{
+    return thread_mute(req, resp, 1);
+}
+
+/* POST /api/v1/statuses/:id/unmute */
+static int status_unmute(struct req *req, struct resp *resp)
+{
+    return thread_mute(req, resp, 0);
 }
 
 typedef int (*account_fn)(const struct core *core, int64_t actor, int64_t target);
@@ -112,6 +140,8 @@ static int note(struct req *req, struct resp *resp)
 const struct route api_pin_routes[] = {
     {"POST", "/api/v1/statuses/:id/pin", status_pin, ROUTE_AUTH_REQUIRED, "write:accounts"},
     {"POST", "/api/v1/statuses/:id/unpin", status_unpin, ROUTE_AUTH_REQUIRED, "write:accounts"},
+    {"POST", "/api/v1/statuses/:id/mute", status_mute, ROUTE_AUTH_REQUIRED, "write:mutes"},
+    {"POST", "/api/v1/statuses/:id/unmute", status_unmute, ROUTE_AUTH_REQUIRED, "write:mutes"},
     {"POST", "/api/v1/accounts/:id/pin", account_pin, ROUTE_AUTH_REQUIRED, "write:accounts"},
     {"POST", "/api/v1/accounts/:id/unpin", account_unpin, ROUTE_AUTH_REQUIRED, "write:accounts"},
     {"GET", "/api/v1/endorsements", endorsements, ROUTE_AUTH_REQUIRED, "read:accounts"},

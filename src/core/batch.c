@@ -41,14 +41,16 @@ int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int
                             " EXISTS (SELECT 1 FROM bookmarks m WHERE m.status_id = statuses.id"
                             " AND m.account_id = ?),"
                             " EXISTS (SELECT 1 FROM status_pins p WHERE p.status_id = statuses.id"
-                            " AND p.account_id = ?)"
+                            " AND p.account_id = ?),"
+                            " EXISTS (SELECT 1 FROM thread_mutes tm WHERE tm.account_id = ?"
+                            " AND tm.thread_id = COALESCE(statuses.thread_root_id, statuses.id))"
                             " FROM statuses WHERE id IN " DB_IN_LIST " AND deleted_at IS NULL",
                             &s);
         if (rc)
             return rc;
-        for (int v = 1; v <= 4; v++)
+        for (int v = 1; v <= 5; v++)
             db_bind_i64(s, v, viewer);
-        db_bind_id_list(s, 5, ids + off, k);
+        db_bind_id_list(s, 6, ids + off, k);
         while ((rc = db_step(s)) == DB_ROW) {
             size_t i = off + index_of(ids + off, k, db_col_i64(s, 0));
             if (i >= off + k)
@@ -61,6 +63,7 @@ int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int
             counts[i].reblogged = (int)db_col_i64(s, 21);
             counts[i].bookmarked = (int)db_col_i64(s, 22);
             counts[i].pinned = (int)db_col_i64(s, 23);
+            counts[i].muted = (int)db_col_i64(s, 24);
             /* The same id twice in ids: both slots get the row. */
             for (size_t j = i + 1; j < off + k; j++)
                 if (ids[j] == ids[i]) {

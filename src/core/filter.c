@@ -16,8 +16,7 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-static const char *const context_names[] = {"home", "notifications", "public", "thread",
-                                            "account"};
+static const char *const context_names[] = {"home", "notifications", "public", "thread", "account"};
 #define N_CONTEXTS (sizeof(context_names) / sizeof(context_names[0]))
 
 unsigned filter_context_parse(const char *name)
@@ -315,8 +314,8 @@ int filter_keyword_add(const struct core *core, int64_t account, int64_t filter_
     return core_tx_end(c, rc);
 }
 
-int filter_keyword_update(const struct core *core, int64_t account, int64_t id,
-                          const char *keyword, int whole_word, const char **why)
+int filter_keyword_update(const struct core *core, int64_t account, int64_t id, const char *keyword,
+                          int whole_word, const char **why)
 {
     *why = NULL;
     if (keyword && check_keyword(keyword, why))
@@ -505,8 +504,7 @@ static int read_filters(struct db_conn *c, struct arena *a, const char *sql, int
     return 0;
 }
 
-int filter_get(struct db_conn *c, struct arena *a, int64_t account, int64_t id,
-               struct filter **out)
+int filter_get(struct db_conn *c, struct arena *a, int64_t account, int64_t id, struct filter **out)
 {
     size_t n = 0;
     int rc = read_filters(c, a,
@@ -516,8 +514,7 @@ int filter_get(struct db_conn *c, struct arena *a, int64_t account, int64_t id,
     return rc ? rc : n ? 0 : E_NOTFOUND;
 }
 
-int filter_list(struct db_conn *c, struct arena *a, int64_t account, struct filter **out,
-                size_t *n)
+int filter_list(struct db_conn *c, struct arena *a, int64_t account, struct filter **out, size_t *n)
 {
     return read_filters(c, a,
                         "SELECT id, title, contexts, action, COALESCE(expires_at, 0)"
@@ -525,8 +522,7 @@ int filter_list(struct db_conn *c, struct arena *a, int64_t account, struct filt
                         account, 0, out, n);
 }
 
-int filter_load(struct db_conn *c, struct arena *a, int64_t account, struct filter **out,
-                size_t *n)
+int filter_load(struct db_conn *c, struct arena *a, int64_t account, struct filter **out, size_t *n)
 {
     return read_filters(c, a,
                         "SELECT id, title, contexts, action, COALESCE(expires_at, 0)"
@@ -551,8 +547,8 @@ static int contains(const char *text, const char *k, int whole)
             continue;
         if (!whole)
             return 1;
-        int left = i == 0 || !word_byte((unsigned char)text[i - 1]) ||
-                   !word_byte((unsigned char)k[0]);
+        int left =
+            i == 0 || !word_byte((unsigned char)text[i - 1]) || !word_byte((unsigned char)k[0]);
         int right = i + kn == tn || !word_byte((unsigned char)text[i + kn]) ||
                     !word_byte((unsigned char)k[kn - 1]);
         if (left && right)

@@ -90,8 +90,8 @@ int filter_list(struct db_conn *c, struct arena *a, int64_t account, struct filt
 /* Keywords and statuses on their own; each checks that the filter is the member's. */
 int filter_keyword_add(const struct core *core, int64_t account, int64_t filter_id,
                        const char *keyword, int whole_word, int64_t *id, const char **why);
-int filter_keyword_update(const struct core *core, int64_t account, int64_t id,
-                          const char *keyword, int whole_word, const char **why);
+int filter_keyword_update(const struct core *core, int64_t account, int64_t id, const char *keyword,
+                          int whole_word, const char **why);
 int filter_keyword_delete(const struct core *core, int64_t account, int64_t id);
 int filter_keyword_get(struct db_conn *c, struct arena *a, int64_t account, int64_t id,
                        struct filter_keyword **out);

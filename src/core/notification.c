@@ -86,6 +86,22 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
         rc = visibility_may_see(c, &v, status_id);
         if (rc <= 0)
             return rc;
+        /* Nothing about a thread she muted (her own poll's end still comes). */
+        if (type != NOTIFY_POLL) {
+            rc = db_prepare(c,
+                            "SELECT 1 FROM thread_mutes m JOIN statuses s"
+                            " ON m.thread_id = COALESCE(s.thread_root_id, s.id)"
+                            " WHERE s.id = ? AND m.account_id = ?",
+                            &s);
+            if (rc)
+                return rc;
+            db_bind_i64(s, 1, status_id);
+            db_bind_i64(s, 2, to);
+            rc = db_step(s);
+            db_stmt_done(s);
+            if (rc != DB_DONE)
+                return rc < 0 ? rc : 0;
+        }
     }
     /* The UNIQUE constraint does not see NULL status ids as equal: check first. */
     rc = db_prepare(c,

@@ -261,3 +261,59 @@ int pin_relationship(struct db_conn *c, struct arena *a, int64_t me, int64_t oth
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
 }
+
+int pin_thread_mute(const struct core *core, int64_t actor, int64_t status_id, int mute)
+{
+    struct arena *a = arena_new();
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct viewer v = {.kind = VIEWER_LOCAL, .account_id = actor};
+    rc = visibility_may_see(c, &v, status_id);
+    if (rc <= 0) {
+        rc = rc < 0 ? rc : E_NOTFOUND;
+        goto out;
+    }
+    struct status *st;
+    rc = status_get(c, a, status_id, &st);
+    if (rc)
+        goto out;
+    int64_t thread = st->thread_root_id ? st->thread_root_id : st->id;
+    /* Only a thread she is in: she wrote in it, or was mentioned in it. */
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "SELECT 1 FROM statuses t WHERE COALESCE(t.thread_root_id, t.id) = ?"
+                    " AND (t.account_id = ? OR EXISTS (SELECT 1 FROM mentions m"
+                    " WHERE m.status_id = t.id AND m.account_id = ?)) LIMIT 1",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, thread);
+    db_bind_i64(s, 2, actor);
+    db_bind_i64(s, 3, actor);
+    int part = db_step(s) == DB_ROW;
+    db_stmt_done(s);
+    if (!part) {
+        rc = E_FORBIDDEN;
+        goto out;
+    }
+    rc = db_prepare(c,
+                    mute ? "INSERT INTO thread_mutes (account_id, thread_id, created_at)"
+                           " VALUES (?, ?, ?) ON CONFLICT (account_id, thread_id) DO NOTHING"
+                         : "DELETE FROM thread_mutes WHERE account_id = ? AND thread_id = ?"
+                           " AND ? >= 0",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, actor);
+    db_bind_i64(s, 2, thread);
+    db_bind_i64(s, 3, time_now_ms());
+    rc = db_step(s);
+    db_stmt_done(s);
+    rc = rc < 0 ? rc : 0;
+out:
+    rc = core_tx_end(c, rc);
+    arena_free(a);
+    return rc;
+}

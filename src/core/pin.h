@@ -1,6 +1,6 @@
 /*
- * pin: what a member puts forward on her profile, and what she keeps for
- * herself about others. Pinned statuses (her own, not direct messages,
+ * pin: what a member puts forward on her profile, what she keeps for
+ * herself about others, and the threads she muted. Pinned statuses (her own, not direct messages,
  * not boosts, at most LIMIT_STATUS_PINS), endorsed accounts (only accounts
  * she follows, as Mastodon), and private notes about accounts (seen by
  * her alone). Every change is idempotent.
@@ -40,6 +40,13 @@ int pin_account_remove(const struct core *core, int64_t actor, int64_t target);
 /* The accounts the member endorses, newest first (follow_id: the endorsement's id). */
 int pin_accounts(struct db_conn *c, struct arena *a, int64_t account_id,
                  const struct follow_page *p, struct follow_item **out, size_t *n);
+
+/*
+ * Mutes (or unmutes) the thread of a status the actor may see and takes
+ * part in (wrote in it or is mentioned in it): no more notifications from
+ * it. E_NOTFOUND when she may not see it, E_FORBIDDEN when not hers.
+ */
+int pin_thread_mute(const struct core *core, int64_t actor, int64_t status_id, int mute);
 
 /* Sets (or, with "", removes) the actor's note about target. E_LIMIT past the limit. */
 int pin_note_set(const struct core *core, int64_t actor, int64_t target, const char *comment);

@@ -141,6 +141,7 @@ struct status_counts {
     int reblogged;
     int bookmarked;
     int pinned; /* by the viewer, on her profile (core/pin.h) */
+    int muted;  /* the viewer muted its thread (core/pin.h) */
 };
 int status_counts(struct db_conn *c, int64_t id, int64_t viewer, struct status_counts *out);
 

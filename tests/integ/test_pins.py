@@ -75,3 +75,27 @@ def test_endorsements_and_notes(community):
     r = requests.post(f"{community.url}/api/v1/accounts/{carol_id}/note", headers=hdr,
                       data={"comment": ""})
     assert r.json()["note"] == ""
+
+
+def test_mute_conversation(community):
+    alice, bob, carol = (client(community, n) for n in ("alice", "bob", "carol"))
+    root = alice.status_post("what shall we cook on friday?")
+    bob.status_post("@alice soup", in_reply_to_id=root["id"])
+    assert any(n["type"] == "mention" for n in alice.notifications())
+    muted = alice.status_mute(root["id"])
+    assert muted["muted"] is True
+    before = len(alice.notifications())
+    reply = carol.status_post("@alice @bob pie!", in_reply_to_id=root["id"])
+    bob.status_favourite(root["id"])
+    assert len(alice.notifications()) == before
+    # bob did not mute: he is still told.
+    assert any(n["status"] and n["status"]["id"] == reply["id"] for n in bob.notifications())
+    assert bob.status(root["id"])["muted"] is False
+    # Only a thread one takes part in can be muted.
+    lone = bob.status_post("unrelated")
+    with pytest.raises(MastodonAPIError) as e:
+        carol.status_mute(lone["id"])
+    assert e.value.args[1] == 422
+    assert alice.status_unmute(root["id"])["muted"] is False
+    carol.status_post("@alice cake?", in_reply_to_id=root["id"])
+    assert len(alice.notifications()) == before + 1
