@@ -20,15 +20,25 @@
 #include "util/id.h"
 #include "util/timeutil.h"
 
+/*
+ * Text from the database is valid UTF-8: it is checked where it enters
+ * (core/text.c for posts, account.c for profiles), so entities skip
+ * jansson's second check.
+ */
+static json_t *jstr(const char *s)
+{
+    return json_stringn_nocheck(s, strlen(s));
+}
+
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? jstr(s) : json_null();
 }
 
 static json_t *id_json(int64_t id)
 {
     char buf[ID_STR_MAX];
-    return json_string(id_to_str(id, buf));
+    return jstr(id_to_str(id, buf));
 }
 
 static json_t *id_or_null(int64_t id)
@@ -39,7 +49,7 @@ static json_t *id_or_null(int64_t id)
 static json_t *time_json(int64_t ms)
 {
     char buf[TIME_ISO_MAX];
-    return json_string(time_iso8601(ms, buf));
+    return jstr(time_iso8601(ms, buf));
 }
 
 static int64_t count_of(struct db_conn *c, const char *sql, int64_t id)
@@ -76,6 +86,7 @@ struct ent_cache {
     struct status_counts counts[CACHE_STATUSES];
     json_t *mentions[CACHE_STATUSES];
     json_t *tags[CACHE_STATUSES];
+    const char *default_image[2];  /* avatar, header URLs for accounts without their own */
     int has_media[CACHE_STATUSES]; /* worth asking media.c / polls.c for this one */
     int has_poll[CACHE_STATUSES];
 };
@@ -108,6 +119,18 @@ static struct ent_cache *cache_of(struct req *req)
     return ec;
 }
 
+/* The default avatar (0) or header (1) URL, made once per request. */
+static const char *default_image(struct req *req, int header)
+{
+    struct ent_cache *ec = cache_of(req);
+    if (!ec->default_image[header]) {
+        struct core *core = req->app;
+        ec->default_image[header] = arena_printf(req->arena, "%s/%s/original/missing.png",
+                                                 core->base_url, header ? "headers" : "avatars");
+    }
+    return ec->default_image[header];
+}
+
 static json_t *account_build(struct req *req, const struct account *acc,
                              const struct account_stats *st)
 {
@@ -115,9 +138,9 @@ static json_t *account_build(struct req *req, const struct account *acc,
     const char *avatar = media_ref_url(core, req->arena, st->avatar_ref);
     const char *header = media_ref_url(core, req->arena, st->header_ref);
     if (!avatar)
-        avatar = arena_printf(req->arena, "%s/avatars/original/missing.png", core->base_url);
+        avatar = default_image(req, 0);
     if (!header)
-        header = arena_printf(req->arena, "%s/headers/original/missing.png", core->base_url);
+        header = default_image(req, 1);
     json_error_t err;
     json_t *fields = json_loads(acc->fields ? acc->fields : "[]", 0, &err);
     if (!json_is_array(fields)) {
@@ -125,39 +148,40 @@ static json_t *account_build(struct req *req, const struct account *acc,
         fields = json_array();
     }
     json_t *j = json_object();
-    json_object_set_new(j, "id", id_json(acc->id));
-    json_object_set_new(j, "username", json_string(acc->username));
-    json_object_set_new(j, "acct", json_string(acc->acct));
-    json_object_set_new(j, "display_name", json_string(acc->display_name ? acc->display_name : ""));
-    json_object_set_new(j, "locked", json_boolean(acc->locked));
-    json_object_set_new(j, "bot", json_boolean(acc->bot));
-    json_object_set_new(j, "discoverable", json_boolean(acc->discoverable));
-    json_object_set_new(j, "indexable", json_boolean(acc->discoverable));
-    json_object_set_new(j, "group",
-                        json_boolean(acc->actor_type && !strcmp(acc->actor_type, "Group")));
-    json_object_set_new(j, "created_at", time_json(acc->created_at));
-    json_object_set_new(j, "note", json_string(acc->note ? acc->note : ""));
-    json_object_set_new(j, "url", json_string(acc->url ? acc->url : acc->uri));
-    json_object_set_new(j, "uri", json_string(acc->uri));
-    json_object_set_new(j, "avatar", json_string(avatar));
-    json_object_set_new(j, "avatar_static", json_string(avatar));
-    json_object_set_new(j, "header", json_string(header));
-    json_object_set_new(j, "header_static", json_string(header));
-    json_object_set_new(j, "followers_count", json_integer(st->followers));
-    json_object_set_new(j, "following_count", json_integer(st->following));
-    json_object_set_new(j, "statuses_count", json_integer(st->statuses));
+    json_object_set_new_nocheck(j, "id", id_json(acc->id));
+    json_object_set_new_nocheck(j, "username", jstr(acc->username));
+    json_object_set_new_nocheck(j, "acct", jstr(acc->acct));
+    json_object_set_new_nocheck(j, "display_name",
+                                jstr(acc->display_name ? acc->display_name : ""));
+    json_object_set_new_nocheck(j, "locked", json_boolean(acc->locked));
+    json_object_set_new_nocheck(j, "bot", json_boolean(acc->bot));
+    json_object_set_new_nocheck(j, "discoverable", json_boolean(acc->discoverable));
+    json_object_set_new_nocheck(j, "indexable", json_boolean(acc->discoverable));
+    json_object_set_new_nocheck(j, "group",
+                                json_boolean(acc->actor_type && !strcmp(acc->actor_type, "Group")));
+    json_object_set_new_nocheck(j, "created_at", time_json(acc->created_at));
+    json_object_set_new_nocheck(j, "note", jstr(acc->note ? acc->note : ""));
+    json_object_set_new_nocheck(j, "url", jstr(acc->url ? acc->url : acc->uri));
+    json_object_set_new_nocheck(j, "uri", jstr(acc->uri));
+    json_object_set_new_nocheck(j, "avatar", jstr(avatar));
+    json_object_set_new_nocheck(j, "avatar_static", jstr(avatar));
+    json_object_set_new_nocheck(j, "header", jstr(header));
+    json_object_set_new_nocheck(j, "header_static", jstr(header));
+    json_object_set_new_nocheck(j, "followers_count", json_integer(st->followers));
+    json_object_set_new_nocheck(j, "following_count", json_integer(st->following));
+    json_object_set_new_nocheck(j, "statuses_count", json_integer(st->statuses));
     if (st->last_status_at) {
         char day[TIME_ISO_MAX];
         time_iso8601(st->last_status_at, day);
         day[10] = '\0'; /* Mastodon gives the date only */
-        json_object_set_new(j, "last_status_at", json_string(day));
+        json_object_set_new_nocheck(j, "last_status_at", jstr(day));
     } else {
-        json_object_set_new(j, "last_status_at", json_null());
+        json_object_set_new_nocheck(j, "last_status_at", json_null());
     }
-    json_object_set_new(j, "noindex", json_boolean(!acc->discoverable));
-    json_object_set_new(j, "emojis", json_array());
-    json_object_set_new(j, "roles", json_array());
-    json_object_set_new(j, "fields", fields);
+    json_object_set_new_nocheck(j, "noindex", json_boolean(!acc->discoverable));
+    json_object_set_new_nocheck(j, "emojis", json_array());
+    json_object_set_new_nocheck(j, "roles", json_array());
+    json_object_set_new_nocheck(j, "fields", fields);
     return j;
 }
 
@@ -266,20 +290,20 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
         db_stmt_done(s);
     }
     json_t *source = json_object();
-    json_object_set_new(source, "privacy", json_string(visibility_name(privacy)));
-    json_object_set_new(source, "sensitive", json_boolean(sensitive));
-    json_object_set_new(source, "language", str_or_null(language));
-    json_object_set_new(source, "note", json_string(note));
-    json_object_set_new(source, "fields", json_deep_copy(json_object_get(j, "fields")));
-    json_object_set(source, "indexable", json_object_get(j, "indexable"));
-    json_object_set(source, "discoverable", json_object_get(j, "discoverable"));
-    json_object_set_new(source, "hide_collections", json_false());
-    json_object_set_new(source, "attribution_domains", json_array());
-    json_object_set_new(
+    json_object_set_new_nocheck(source, "privacy", jstr(visibility_name(privacy)));
+    json_object_set_new_nocheck(source, "sensitive", json_boolean(sensitive));
+    json_object_set_new_nocheck(source, "language", str_or_null(language));
+    json_object_set_new_nocheck(source, "note", jstr(note));
+    json_object_set_new_nocheck(source, "fields", json_deep_copy(json_object_get(j, "fields")));
+    json_object_set_nocheck(source, "indexable", json_object_get(j, "indexable"));
+    json_object_set_nocheck(source, "discoverable", json_object_get(j, "discoverable"));
+    json_object_set_new_nocheck(source, "hide_collections", json_false());
+    json_object_set_new_nocheck(source, "attribution_domains", json_array());
+    json_object_set_new_nocheck(
         source, "follow_requests_count",
         json_integer(count_of(
             c, "SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 0", id)));
-    json_object_set_new(j, "source", source);
+    json_object_set_new_nocheck(j, "source", source);
     /* Mastodon's role entity; permissions are its bit flags (1: administrator,
      * 331676: reports, blocks, users and invites, 65536: inviting only). */
     enum user_role role = USER_ROLE_MEMBER;
@@ -294,10 +318,10 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
         {"3", "Owner", "1", 1},
     };
     unsigned r = (unsigned)role < 4 ? (unsigned)role : 0;
-    json_object_set_new(j, "role",
-                        json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", roles[r].id, "name",
-                                  roles[r].name, "color", "", "permissions", roles[r].permissions,
-                                  "highlighted", roles[r].highlighted));
+    json_object_set_new_nocheck(
+        j, "role",
+        json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", roles[r].id, "name", roles[r].name, "color",
+                  "", "permissions", roles[r].permissions, "highlighted", roles[r].highlighted));
     return j;
 }
 
@@ -432,51 +456,54 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     if (!account)
         return NULL;
     json_t *j = json_object();
-    json_object_set_new(j, "id", id_json(st->id));
-    json_object_set_new(j, "uri", json_string(st->uri));
-    json_object_set_new(j, "url", str_or_null(st->url));
-    json_object_set_new(j, "created_at", time_json(st->created_at));
-    json_object_set(j, "account", account);
-    json_object_set_new(j, "content", json_string(st->content ? st->content : ""));
+    json_object_set_new_nocheck(j, "id", id_json(st->id));
+    json_object_set_new_nocheck(j, "uri", jstr(st->uri));
+    json_object_set_new_nocheck(j, "url", str_or_null(st->url));
+    json_object_set_new_nocheck(j, "created_at", time_json(st->created_at));
+    json_object_set_nocheck(j, "account", account);
+    json_object_set_new_nocheck(j, "content", jstr(st->content ? st->content : ""));
     enum status_visibility vis = st->visibility;
     /* Local-only and neighborhood posts look like public ones to apps that know no more,
      * with local_only (Hometown, glitch-soc) and visibility_ex telling the truth. */
     const char *vis_name =
         vis == VIS_LOCAL || vis == VIS_NEIGHBORHOOD ? "public" : visibility_name(vis);
-    json_object_set_new(j, "visibility", json_string(vis_name));
-    json_object_set_new(j, "visibility_ex", json_string(visibility_name(vis)));
-    json_object_set_new(j, "local_only", json_boolean(vis == VIS_LOCAL));
-    json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
-    json_object_set_new(j, "spoiler_text", json_string(st->spoiler_text ? st->spoiler_text : ""));
-    json_object_set_new(j, "media_attachments",
-                        ec->has_media[i] ? api_status_media_json(req, c, st->id) : json_array());
-    json_object_set_new(j, "application", json_null());
-    json_object_set(j, "mentions", ec->mentions[i]);
-    json_object_set(j, "tags", ec->tags[i]);
-    json_object_set_new(j, "emojis", json_array());
-    json_object_set_new(j, "reblogs_count", json_integer(counts->reblogs));
-    json_object_set_new(j, "favourites_count", json_integer(counts->favourites));
-    json_object_set_new(j, "replies_count", json_integer(counts->replies));
-    json_object_set_new(j, "in_reply_to_id", id_or_null(st->in_reply_to_id));
-    json_object_set_new(j, "in_reply_to_account_id", id_or_null(st->in_reply_to_account_id));
-    json_object_set_new(j, "reblog", json_null());
+    json_object_set_new_nocheck(j, "visibility", jstr(vis_name));
+    json_object_set_new_nocheck(j, "visibility_ex", jstr(visibility_name(vis)));
+    json_object_set_new_nocheck(j, "local_only", json_boolean(vis == VIS_LOCAL));
+    json_object_set_new_nocheck(j, "sensitive", json_boolean(st->sensitive));
+    json_object_set_new_nocheck(j, "spoiler_text", jstr(st->spoiler_text ? st->spoiler_text : ""));
+    json_object_set_new_nocheck(j, "media_attachments",
+                                ec->has_media[i] ? api_status_media_json(req, c, st->id)
+                                                 : json_array());
+    json_object_set_new_nocheck(j, "application", json_null());
+    json_object_set_nocheck(j, "mentions", ec->mentions[i]);
+    json_object_set_nocheck(j, "tags", ec->tags[i]);
+    json_object_set_new_nocheck(j, "emojis", json_array());
+    json_object_set_new_nocheck(j, "reblogs_count", json_integer(counts->reblogs));
+    json_object_set_new_nocheck(j, "favourites_count", json_integer(counts->favourites));
+    json_object_set_new_nocheck(j, "replies_count", json_integer(counts->replies));
+    json_object_set_new_nocheck(j, "in_reply_to_id", id_or_null(st->in_reply_to_id));
+    json_object_set_new_nocheck(j, "in_reply_to_account_id",
+                                id_or_null(st->in_reply_to_account_id));
+    json_object_set_new_nocheck(j, "reblog", json_null());
     json_t *poll = ec->has_poll[i] ? api_status_poll_json(req, c, st->id) : NULL;
-    json_object_set_new(j, "poll", poll ? poll : json_null());
-    json_object_set_new(j, "card", json_null());
-    json_object_set_new(j, "language", str_or_null(st->language));
-    json_object_set_new(j, "text", json_null());
-    json_object_set_new(j, "edited_at", st->edited_at ? time_json(st->edited_at) : json_null());
+    json_object_set_new_nocheck(j, "poll", poll ? poll : json_null());
+    json_object_set_new_nocheck(j, "card", json_null());
+    json_object_set_new_nocheck(j, "language", str_or_null(st->language));
+    json_object_set_new_nocheck(j, "text", json_null());
+    json_object_set_new_nocheck(j, "edited_at",
+                                st->edited_at ? time_json(st->edited_at) : json_null());
     if (viewer) {
-        json_object_set_new(j, "favourited", json_boolean(counts->favourited));
-        json_object_set_new(j, "reblogged", json_boolean(counts->reblogged));
-        json_object_set_new(j, "muted", json_boolean(counts->muted));
-        json_object_set_new(j, "bookmarked", json_boolean(counts->bookmarked));
-        json_object_set_new(j, "pinned", json_boolean(counts->pinned));
+        json_object_set_new_nocheck(j, "favourited", json_boolean(counts->favourited));
+        json_object_set_new_nocheck(j, "reblogged", json_boolean(counts->reblogged));
+        json_object_set_new_nocheck(j, "muted", json_boolean(counts->muted));
+        json_object_set_new_nocheck(j, "bookmarked", json_boolean(counts->bookmarked));
+        json_object_set_new_nocheck(j, "pinned", json_boolean(counts->pinned));
         int hide = 0;
-        json_object_set_new(j, "filtered",
-                            api_status_filtered(req, c, st->id,
-                                                st->text && *st->text ? st->text : st->content,
-                                                st->spoiler_text, &hide));
+        json_object_set_new_nocheck(
+            j, "filtered",
+            api_status_filtered(req, c, st->id, st->text && *st->text ? st->text : st->content,
+                                st->spoiler_text, &hide));
         if (hide) {
             /* A filter that hides: the status is left out where it is shown. */
             json_decref(j);
@@ -507,9 +534,9 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id)
         json_decref(j);
         return NULL;
     }
-    json_object_set_new(j, "reblog", inner);
+    json_object_set_new_nocheck(j, "reblog", inner);
     /* A boost shows the original's counts and the viewer's own flags on it. */
-    json_object_set_new(j, "content", json_string(""));
+    json_object_set_new_nocheck(j, "content", jstr(""));
     return j;
 }
 
@@ -542,13 +569,13 @@ json_t *api_notification_json(struct req *req, struct db_conn *c, const struct n
         }
     }
     json_t *j = json_object();
-    json_object_set_new(j, "id", id_json(nt->id));
-    json_object_set_new(j, "type", json_string(notification_type_name(nt->type)));
-    json_object_set_new(j, "created_at", time_json(nt->created_at));
-    json_object_set_new(j, "group_key",
-                        json_string(arena_printf(req->arena, "ungrouped-%lld", (long long)nt->id)));
-    json_object_set_new(j, "account", acc);
-    json_object_set_new(j, "status", st ? st : json_null());
+    json_object_set_new_nocheck(j, "id", id_json(nt->id));
+    json_object_set_new_nocheck(j, "type", jstr(notification_type_name(nt->type)));
+    json_object_set_new_nocheck(j, "created_at", time_json(nt->created_at));
+    json_object_set_new_nocheck(
+        j, "group_key", jstr(arena_printf(req->arena, "ungrouped-%lld", (long long)nt->id)));
+    json_object_set_new_nocheck(j, "account", acc);
+    json_object_set_new_nocheck(j, "status", st ? st : json_null());
     return j;
 }
 
@@ -558,23 +585,24 @@ json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, in
     if (follow_relationship(c, me, other, &r) != 0)
         memset(&r, 0, sizeof(r));
     json_t *j = json_object();
-    json_object_set_new(j, "id", id_json(other));
-    json_object_set_new(j, "following", json_boolean(r.following));
-    json_object_set_new(j, "showing_reblogs", json_boolean(r.showing_reblogs));
-    json_object_set_new(j, "notifying", json_boolean(r.notifying));
-    json_object_set_new(j, "languages", json_null());
-    json_object_set_new(j, "followed_by", json_boolean(r.followed_by));
-    json_object_set_new(j, "blocking", json_boolean(r.blocking));
-    json_object_set_new(j, "blocked_by", json_boolean(r.blocked_by));
-    json_object_set_new(j, "muting", json_boolean(r.muting));
-    json_object_set_new(j, "muting_notifications", json_boolean(r.muting_notifications));
-    json_object_set_new(j, "requested", json_boolean(r.requested));
-    json_object_set_new(j, "requested_by", json_boolean(r.requested_by));
-    json_object_set_new(j, "domain_blocking", json_boolean(domain_block_covers(c, me, other) == 1));
+    json_object_set_new_nocheck(j, "id", id_json(other));
+    json_object_set_new_nocheck(j, "following", json_boolean(r.following));
+    json_object_set_new_nocheck(j, "showing_reblogs", json_boolean(r.showing_reblogs));
+    json_object_set_new_nocheck(j, "notifying", json_boolean(r.notifying));
+    json_object_set_new_nocheck(j, "languages", json_null());
+    json_object_set_new_nocheck(j, "followed_by", json_boolean(r.followed_by));
+    json_object_set_new_nocheck(j, "blocking", json_boolean(r.blocking));
+    json_object_set_new_nocheck(j, "blocked_by", json_boolean(r.blocked_by));
+    json_object_set_new_nocheck(j, "muting", json_boolean(r.muting));
+    json_object_set_new_nocheck(j, "muting_notifications", json_boolean(r.muting_notifications));
+    json_object_set_new_nocheck(j, "requested", json_boolean(r.requested));
+    json_object_set_new_nocheck(j, "requested_by", json_boolean(r.requested_by));
+    json_object_set_new_nocheck(j, "domain_blocking",
+                                json_boolean(domain_block_covers(c, me, other) == 1));
     int endorsed = 0;
     const char *note = "";
     pin_relationship(c, req->arena, me, other, &endorsed, &note);
-    json_object_set_new(j, "endorsed", json_boolean(endorsed));
-    json_object_set_new(j, "note", json_string(note));
+    json_object_set_new_nocheck(j, "endorsed", json_boolean(endorsed));
+    json_object_set_new_nocheck(j, "note", jstr(note));
     return j;
 }
