@@ -567,7 +567,7 @@ out:
     return code;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (sodium_init() < 0) {
         fputs("hearth: libsodium failed to initialize\n", stderr);
@@ -603,4 +603,11 @@ int main(int argc, char **argv)
         return usage_error("unknown user subcommand '%s'", sub);
     }
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    int code = run(argc, argv);
+    arena_thread_release();
+    return code;
 }

@@ -37,4 +37,10 @@ void arena_defer(struct arena *a, arena_release_fn fn, void *ptr);
 /* Total bytes handed out so far (for tests and caps). */
 size_t arena_used(const struct arena *a);
 
+/*
+ * Frees the calling thread's spare blocks now (other threads' go when
+ * they end). For the main thread before exit, so leak checkers see nothing.
+ */
+void arena_thread_release(void);
+
 #endif

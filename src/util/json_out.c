@@ -23,7 +23,8 @@ static void reserve(struct out *o, size_t n)
 {
     if (o->len + n <= o->cap)
         return;
-    size_t cap = o->cap ? o->cap : 4096;
+    /* Pages of entities run to tens of kilobytes: start big, grow rarely. */
+    size_t cap = o->cap ? o->cap : 65536;
     while (cap < o->len + n)
         cap *= 2;
     o->p = xrealloc(o->p, cap);
