@@ -15,6 +15,10 @@
 #define LIMIT_HTTP_TIMEOUT_S 30 /* idle connection timeout */
 #define LIMIT_HTTP_CONNECTIONS 4096
 
+/* WebSocket */
+#define LIMIT_WS_MESSAGE_BYTES 4096        /* a client's message; larger closes with 1009 */
+#define LIMIT_WS_QUEUE_BYTES (1024 * 1024) /* unsent bytes per connection before we stop taking */
+
 /* JSON */
 #define LIMIT_JSON_DEPTH 32
 
