@@ -221,6 +221,8 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.base_url = in->cfg.url;
     in->core.domain = in->cfg.domain;
     in->core.max_status_chars = in->cfg.max_status_chars;
+    in->core.rate_limit = in->cfg.rate_limit;
+    in->core.rate_limit_period = in->cfg.rate_limit_period;
     in->core.test_network = in->cfg.test_network;
     in->core.title = in->cfg.title;
     in->core.description = in->cfg.description;
@@ -486,7 +488,8 @@ static int cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     api_streaming_start();
-    struct http_options hopt = {.listen = in.cfg.listen, .authenticate = api_authenticate};
+    struct http_options hopt = {
+        .listen = in.cfg.listen, .authenticate = api_authenticate, .rate_limit = api_rate_limit};
     const struct route *routes;
     size_t n_routes;
     http_routes_all(&routes, &n_routes);

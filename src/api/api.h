@@ -38,5 +38,12 @@ void api_streaming_stop(void);
 
 /* The route_auth_fn of the API. */
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);
+/*
+ * The API's rate limits (api/ratelimit.c), run by the HTTP server after
+ * authentication for every request (rt NULL when no route matched): adds
+ * the X-RateLimit-* headers to API responses, or answers 429 and returns
+ * non-zero.
+ */
+int api_rate_limit(struct req *req, const struct route *rt, struct resp *resp);
 
 #endif

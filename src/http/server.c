@@ -48,6 +48,7 @@ struct http_server {
     size_t n_routes;
     void *app;
     route_auth_fn authenticate;
+    route_auth_fn rate_limit;
     atomic_int in_flight;
     pthread_mutex_t streams_lock;
     struct hstream *streams; /* open streaming responses */
@@ -340,16 +341,23 @@ static void dispatch(struct http_server *s, struct hreq *h)
     enum route_result m = route_match(s->routes, s->n_routes, req, &rt, allow, sizeof(allow));
     if (m == ROUTE_NOT_FOUND) {
         resp_error(req, resp, 404, "Record not found");
+        if (s->rate_limit)
+            s->rate_limit(req, NULL, resp);
         return;
     }
     if (m == ROUTE_BAD_METHOD) {
         resp_error(req, resp, 405, "Method not allowed");
         resp_header_add(req, resp, "Allow", allow);
+        if (s->rate_limit)
+            s->rate_limit(req, NULL, resp);
         return;
     }
     log_set_request_id(h->id);
-    if (s->authenticate && (rt->auth != ROUTE_AUTH_NONE || req_header(req, "Authorization")) &&
-        s->authenticate(req, rt, resp) != 0) {
+    int refused = s->authenticate &&
+                  (rt->auth != ROUTE_AUTH_NONE || req_header(req, "Authorization")) &&
+                  s->authenticate(req, rt, resp) != 0;
+    /* Counted after authentication, which tells whose request it is (a refusal counts too). */
+    if ((s->rate_limit && s->rate_limit(req, rt, resp) != 0) || refused) {
         log_set_request_id(NULL);
         return;
     }
@@ -516,6 +524,7 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->n_routes = n;
     s->app = app;
     s->authenticate = opt->authenticate;
+    s->rate_limit = opt->rate_limit;
     atomic_init(&s->in_flight, 0);
     pthread_mutex_init(&s->streams_lock, NULL);
     if (http_ws_start(&s->ws) != 0) {

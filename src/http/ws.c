@@ -95,6 +95,7 @@ struct http_ws {
     int stopping;         /* under lock */
     int stopped;          /* under lock: the thread is gone, adopt closes at once */
     struct wsc *conns;    /* loop thread only */
+    int64_t stop_by;      /* loop thread only: when stopping gives up waiting (0: running) */
 };
 
 static int64_t now_ms(void)
@@ -254,6 +255,15 @@ static void finish(struct wsc *c)
     free(c);
 }
 
+/* A socket that comes after the loop stopped hears "going away" as its only frame. */
+static void finish_late(struct wsc *c)
+{
+    static const unsigned char going_away[] = {0x88, 0x02, 0x03, 0xe9}; /* close, 1001 */
+    if (send(c->fd, going_away, sizeof(going_away), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        log_debug("no close frame for a late WebSocket: %s", strerror(errno));
+    finish(c);
+}
+
 static void unlink_conn(struct http_ws *w, struct wsc *c)
 {
     if (c->prev)
@@ -308,6 +318,8 @@ static void take_incoming(struct http_ws *w)
             c->dead = 1;
         pump(c);
         update_interest(c);
+        if (w->stop_by)
+            queue_close(c, WSLAY_CODE_GOING_AWAY, "server stopping");
     }
 }
 
@@ -374,7 +386,6 @@ static void *loop_main(void *arg)
     struct http_ws *w = arg;
     struct epoll_event evs[WS_EVENTS];
     int64_t last_tick = now_ms();
-    int64_t stop_by = 0;
     for (;;) {
         int n = epoll_wait(w->epfd, evs, WS_EVENTS, 1000);
         int woken = 0;
@@ -401,13 +412,13 @@ static void *loop_main(void *arg)
         pthread_mutex_lock(&w->lock);
         int stopping = w->stopping;
         pthread_mutex_unlock(&w->lock);
-        if (stopping && !stop_by) {
-            stop_by = now + WS_STOP_WAIT_MS;
+        if (stopping && !w->stop_by) {
+            w->stop_by = now + WS_STOP_WAIT_MS;
             for (struct wsc *c = w->conns; c; c = c->next)
                 queue_close(c, WSLAY_CODE_GOING_AWAY, "server stopping");
         }
         reap(w);
-        if (stop_by && (!w->conns || now > stop_by))
+        if (w->stop_by && (!w->conns || now > w->stop_by))
             break;
     }
     for (struct wsc *c = w->conns; c; c = c->next)
@@ -467,7 +478,7 @@ void http_ws_stop(struct http_ws *w)
     while (late) {
         struct wsc *c = late;
         late = c->next;
-        finish(c);
+        finish_late(c);
     }
 }
 
@@ -534,7 +545,7 @@ void http_ws_adopt(struct wsc *c, MHD_socket sock, const char *extra, size_t n,
     }
     pthread_mutex_unlock(&w->lock);
     if (stopped) {
-        finish(c);
+        finish_late(c);
         return;
     }
     uint64_t one = 1;
@@ -571,8 +582,9 @@ int http_ws_handshake(struct MHD_Connection *conn, char accept[HTTP_WS_ACCEPT_LE
     unsigned char raw[32];
     size_t raw_len = 0;
     size_t klen = strlen(key);
-    if (klen != 24 || sodium_base642bin(raw, sizeof(raw), key, klen, NULL, &raw_len, NULL,
-                                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    if (klen != 24 ||
+        sodium_base642bin(raw, sizeof(raw), key, klen, NULL, &raw_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
         raw_len != 16)
         return 400;
     char text[24 + sizeof(guid)];

@@ -40,6 +40,8 @@ void config_init(struct config *c, const char *data_dir)
     snprintf(c->db_path, n, "%s/hearth.db", data_dir);
     c->test_network = 0;
     c->max_status_chars = LIMIT_STATUS_CHARS_DEFAULT;
+    c->rate_limit = LIMIT_RATE_DEFAULT;
+    c->rate_limit_period = LIMIT_RATE_PERIOD_S_DEFAULT;
     c->title = xstrdup("Hearth");
     c->description = xstrdup("");
     c->contact_email = xstrdup("");
@@ -222,6 +224,16 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                 snprintf(reason, sizeof(reason), "max_status_chars must be 1 to 100000");
                 goto bad;
             }
+        } else if (!strcmp(name, "rate_limit")) {
+            if (parse_int(value, 0, 1000000, &c->rate_limit)) {
+                snprintf(reason, sizeof(reason), "rate_limit must be 0 (off) to 1000000");
+                goto bad;
+            }
+        } else if (!strcmp(name, "rate_limit_period")) {
+            if (parse_int(value, 1, 86400, &c->rate_limit_period)) {
+                snprintf(reason, sizeof(reason), "rate_limit_period must be 1 to 86400 seconds");
+                goto bad;
+            }
         } else {
             goto unknown;
         }
@@ -360,6 +372,8 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "\n"
             "[limits]\n"
             "max_status_chars = %d\n"
+            "rate_limit = %d\n"
+            "rate_limit_period = %d\n"
             "\n"
             "[instance]\n"
             "title = %s\n"
@@ -367,7 +381,8 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "contact_email = %s\n"
             "source_url = %s\n",
             c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
-            c->max_status_chars, c->title, c->description, c->contact_email, c->source_url);
+            c->max_status_chars, c->rate_limit, c->rate_limit_period, c->title, c->description,
+            c->contact_email, c->source_url);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

@@ -10,6 +10,9 @@
  *   path = hearth.db                  SQLite file, relative to the data folder
  *   [limits]
  *   max_status_chars = 500
+ *   rate_limit = 300                  API requests per account (or per address when
+ *                                     anonymous) and period; 0 turns rate limits off
+ *   rate_limit_period = 300           that period, in seconds
  *   [instance]
  *   title = Hearth                    the server's name, shown to apps and visitors
  *   description =                     one paragraph about the community
@@ -36,10 +39,12 @@ struct config {
     char *log_level;  /* "info" */
     int test_network; /* 0 or 1 */
     int max_status_chars;
-    char *title;         /* "Hearth" */
-    char *description;   /* "" */
-    char *contact_email; /* "" */
-    char *source_url;    /* "" */
+    int rate_limit;        /* API requests per period and client; 0: no limits */
+    int rate_limit_period; /* seconds */
+    char *title;           /* "Hearth" */
+    char *description;     /* "" */
+    char *contact_email;   /* "" */
+    char *source_url;      /* "" */
 };
 
 /* Sets the defaults (data_dir copied). */
