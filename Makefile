@@ -18,7 +18,7 @@ DEB_PACKAGES := build-essential pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libwslay-dev libcurl4-openssl-dev libjansson-dev libsodium-dev \
 	libsqlite3-dev libpq-dev libssl-dev libinih-dev libxml2-dev libcmark-dev libidn2-dev \
 	libvips-dev python3 python3-pytest python3-requests python3-mastodon toot python3-jsonschema \
-	python3-pil
+	python3-pil python3-websocket
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	-Wimplicit-fallthrough
@@ -39,7 +39,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -D_GNU_SOURCE
 CFLAGS += -std=c17 $(WARN) $(OPT) -MMD -MP $(PKG_CFLAGS) -pthread
 LDFLAGS += $(OPT) -pthread
-LDLIBS += $(PKG_LIBS) -lm
+LDLIBS += $(PKG_LIBS) -lwslay -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
 OBJ := $(SRC:%.c=$(B)/%.o)

@@ -225,6 +225,8 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.base_url = in->cfg.url;
     in->core.domain = in->cfg.domain;
     in->core.max_status_chars = in->cfg.max_status_chars;
+    in->core.rate_limit = in->cfg.rate_limit;
+    in->core.rate_limit_period = in->cfg.rate_limit_period;
     in->core.test_network = in->cfg.test_network;
     in->core.min_poll_seconds = in->cfg.min_poll_seconds;
     in->core.min_schedule_seconds = in->cfg.min_schedule_seconds;
@@ -524,8 +526,10 @@ static int cmd_serve(int argc, char **argv)
     media_started = 1;
 
     api_streaming_start();
-    struct http_options hopt = {
-        .listen = in.cfg.listen, .authenticate = api_authenticate, .body_limit = api_body_limit};
+    struct http_options hopt = {.listen = in.cfg.listen,
+                                .authenticate = api_authenticate,
+                                .body_limit = api_body_limit,
+                                .rate_limit = api_rate_limit};
     const struct route *routes;
     size_t n_routes;
     http_routes_all(&routes, &n_routes);

@@ -62,5 +62,12 @@ void api_streaming_stop(void);
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp);
 /* The route_body_limit_fn of the API: media uploads and update_credentials take images. */
 size_t api_body_limit(const struct route *rt);
+/*
+ * The API's rate limits (api/ratelimit.c), run by the HTTP server after
+ * authentication for every request (rt NULL when no route matched): adds
+ * the X-RateLimit-* headers to API responses, or answers 429 and returns
+ * non-zero.
+ */
+int api_rate_limit(struct req *req, const struct route *rt, struct resp *resp);
 
 #endif

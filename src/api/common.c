@@ -80,6 +80,17 @@ int api_require_user(struct req *req, struct resp *resp)
     return 0;
 }
 
+const char *api_ws_protocol_token(struct req *req)
+{
+    const char *h = req_header(req, "Sec-WebSocket-Protocol");
+    if (!h)
+        return NULL;
+    while (*h == ' ')
+        h++;
+    size_t n = strcspn(h, ", ");
+    return n ? arena_strndup(req->arena, h, n) : NULL;
+}
+
 int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
 {
     const char *h = req_header(req, "Authorization");
@@ -91,6 +102,9 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
     /* Browsers' EventSource cannot send headers: streams take the token as a parameter. */
     if (!token && !strncmp(req->path, "/api/v1/streaming", 17))
         token = req_arg(req, "access_token");
+    /* Browsers' WebSocket cannot either: Mastodon also takes it as the subprotocol. */
+    if (!token && !strncmp(req->path, "/api/v1/streaming", 17))
+        token = api_ws_protocol_token(req);
     if (!token || !*token) {
         if (rt->auth == ROUTE_AUTH_REQUIRED) {
             resp_error(req, resp, 401, "The access token is invalid");

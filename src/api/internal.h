@@ -33,6 +33,11 @@ void api_req_for(struct req *req, struct arena *a, struct core *core, int64_t ac
 /* Sign-ups as configured: 0 closed, 1 open, 2 open with approval. */
 int api_registrations(const struct core *core);
 
+/*
+ * The first value of Sec-WebSocket-Protocol (where WebSocket clients may
+ * send their token), in the arena; NULL when absent.
+ */
+const char *api_ws_protocol_token(struct req *req);
 /* The token of the request, or NULL when none was sent. */
 struct oauth_token *api_token(struct req *req);
 /* The signed-in account's id, 0 when none. */

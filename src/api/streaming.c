@@ -1,30 +1,39 @@
 /*
- * api/streaming: the streaming API over server-sent events
+ * api/streaming: the streaming API, over server-sent events
  * (/api/v1/streaming/user, /public, /public/local, /public/remote,
- * /hashtag, /hashtag/local, /health).
+ * /hashtag, /hashtag/local, /list, /health) and over a WebSocket
+ * (/api/v1/streaming, several streams on one connection).
  *
- * A hub keeps one subscription per open stream. Core events (published
- * after their transaction commits) are queued on every subscription and
- * the stream is woken; the stream's reader then renders each event for its
- * own viewer, through the same entities and visibility rule as every
- * other path, and skips what does not belong to its stream. A heartbeat
- * comment goes out every STREAM_HEARTBEAT_S seconds so that proxies keep
- * the connection. A parked stream holds no thread.
+ * A hub keeps one subscription per open connection; a subscription holds
+ * the connection's channels (one for an SSE stream; any number, up to
+ * STREAM_CHANNELS_MAX, changed by "subscribe" and "unsubscribe" messages,
+ * for a WebSocket). Core events (published after their transaction
+ * commits) are queued on every subscription and the connection is woken;
+ * its reader then renders each event once for its own viewer, through the
+ * same entities and visibility rule as every other path, and writes it
+ * for each channel it belongs to, in the surface's format (SSE lines, or
+ * Mastodon's WebSocket JSON {"stream": [...], "event": ..., "payload":
+ * "<JSON as a string>"}). SSE streams get a heartbeat comment every
+ * STREAM_HEARTBEAT_S seconds; WebSocket pings are the server's business
+ * (http/ws.c). Neither surface holds a thread while idle.
  *
  * Lifetime: a subscription is created by the route handler, joins the hub
- * at the stream's first read (when the server has set its wake handle) and
- * is freed by the stream's close callback; the hub lock guards the list
- * and every queue, and wake is only ever called under it.
+ * at its connection's first read (when the server has set its wake
+ * handle) and is freed by the connection's close callback; the hub lock
+ * guards the list and every queue, and wake is only ever called under it.
+ * Channels are touched only by the connection's own reader.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/events.h"
+#include "core/list.h"
 #include "core/tag.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -39,6 +48,8 @@
 #define STREAM_QUEUE 128
 #define STREAM_HEARTBEAT_S 15
 #define STREAM_OUT_MAX (LIMIT_HTTP_BODY_BYTES * 4)
+#define STREAM_CHANNELS_MAX 16
+#define STREAM_TAG_MAX (LIMIT_HASHTAG_CHARS * 4)
 
 enum stream_kind {
     STREAM_USER,
@@ -48,22 +59,46 @@ enum stream_kind {
     STREAM_PUBLIC_REMOTE,
     STREAM_HASHTAG,
     STREAM_HASHTAG_LOCAL,
+    STREAM_LIST,
+};
+
+/* Mastodon's stream names. */
+static const char *const kind_names[] = {
+    [STREAM_USER] = "user",
+    [STREAM_USER_NOTIFICATION] = "user:notification",
+    [STREAM_PUBLIC] = "public",
+    [STREAM_PUBLIC_LOCAL] = "public:local",
+    [STREAM_PUBLIC_REMOTE] = "public:remote",
+    [STREAM_HASHTAG] = "hashtag",
+    [STREAM_HASHTAG_LOCAL] = "hashtag:local",
+    [STREAM_LIST] = "list",
+};
+
+/* One stream a connection listens to. */
+struct channel {
+    enum stream_kind kind;
+    char *tag;    /* hashtag streams: the tag, lowercased, without '#' (owned) */
+    char *arg;    /* the stream name's second part: the tag as given, or the list id (owned) */
+    int64_t list; /* list streams */
 };
 
 struct sub {
     struct sub *next;
     struct core *core;
-    enum stream_kind kind;
-    int64_t account; /* the viewer; 0 when anonymous */
-    const char *scopes;
-    char tag[LIMIT_HASHTAG_CHARS * 4 + 1];
+    int64_t account; /* the viewer */
+    char *scopes;
+    int notifications; /* the token may read notifications */
+    int websocket;
+    struct channel chans[STREAM_CHANNELS_MAX];
+    size_t n_chans;
     struct event queue[STREAM_QUEUE];
     size_t head, count;
     int heartbeat_due;
-    struct resp_stream rs;
-    struct buf out; /* rendered, not yet sent */
-    size_t sent;
-    int linked; /* in the hub's list (from the first read on) */
+    struct resp_stream rs; /* SSE */
+    struct resp_ws ws;     /* WebSocket */
+    struct buf out;        /* SSE: rendered bytes; WebSocket: messages, one per line */
+    size_t sent;           /* bytes of out already handed to the server */
+    int linked;            /* in the hub's list (from the first read on) */
 };
 
 static pthread_mutex_t hub_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -74,7 +109,9 @@ static int running;
 
 static void wake(struct sub *sb)
 {
-    if (sb->rs.wake)
+    if (sb->websocket && sb->ws.wake)
+        sb->ws.wake(sb->ws.handle);
+    else if (!sb->websocket && sb->rs.wake)
         sb->rs.wake(sb->rs.handle);
 }
 
@@ -109,6 +146,8 @@ static void *heartbeat_main(void *arg)
         if (!running)
             break;
         for (struct sub *sb = subs; sb; sb = sb->next) {
+            if (sb->websocket)
+                continue; /* WebSocket pings are the server's */
             sb->heartbeat_due = 1;
             wake(sb);
         }
@@ -139,29 +178,218 @@ void api_streaming_stop(void)
         pthread_join(heartbeat_thread, NULL);
 }
 
-/* Does a status event belong to this stream? Visibility is checked when rendering. */
-static int status_fits(struct sub *sb, struct db_conn *c, struct arena *a, int64_t id)
+static struct sub *sub_new(struct req *req, int websocket)
 {
-    struct status *st;
-    if (status_get(c, a, id, &st) != 0)
-        return 0;
-    switch (sb->kind) {
-    case STREAM_USER: {
-        if (st->account_id == sb->account)
-            return 1;
-        struct db_stmt *s;
-        int found = 0;
-        if (db_prepare(c,
-                       "SELECT 1 FROM follows WHERE account_id = ? AND target_account_id = ?"
-                       " AND accepted = 1",
-                       &s) == 0) {
-            db_bind_i64(s, 1, sb->account);
-            db_bind_i64(s, 2, st->account_id);
-            found = db_step(s) == DB_ROW;
-            db_stmt_done(s);
+    struct sub *sb = xcalloc(1, sizeof(*sb));
+    sb->core = req->app;
+    sb->account = api_account_id(req);
+    struct oauth_token *t = api_token(req);
+    sb->scopes = xstrdup(t ? t->scopes : "read");
+    sb->notifications = sb->account && oauth_scopes_cover(sb->scopes, "read:notifications");
+    sb->websocket = websocket;
+    buf_init(&sb->out, STREAM_OUT_MAX);
+    return sb;
+}
+
+static void sub_free(struct sub *sb)
+{
+    pthread_mutex_lock(&hub_lock);
+    for (struct sub **pp = &subs; *pp; pp = &(*pp)->next) {
+        if (*pp == sb) {
+            *pp = sb->next;
+            break;
         }
-        return found || tag_home_fits(c, sb->account, id) == 1;
     }
+    pthread_mutex_unlock(&hub_lock);
+    for (size_t i = 0; i < sb->n_chans; i++) {
+        free(sb->chans[i].tag);
+        free(sb->chans[i].arg);
+    }
+    buf_fini(&sb->out);
+    free(sb->scopes);
+    free(sb);
+}
+
+/* Joins the hub on the first read, once the server has set the wake handle. */
+static void sub_link(struct sub *sb)
+{
+    if (sb->linked)
+        return;
+    pthread_mutex_lock(&hub_lock);
+    sb->next = subs;
+    subs = sb;
+    sb->linked = 1;
+    pthread_mutex_unlock(&hub_lock);
+}
+
+/* Why a subscription was refused: an HTTP-like status and Mastodon's message. */
+struct refusal {
+    int status;
+    const char *error;
+};
+
+static int refuse(struct refusal *r, int status, const char *error)
+{
+    r->status = status;
+    r->error = error;
+    return E_INVAL;
+}
+
+static int kind_from_name(const char *name, enum stream_kind *out)
+{
+    for (size_t i = 0; name && i < sizeof(kind_names) / sizeof(kind_names[0]); i++) {
+        if (!strcmp(name, kind_names[i])) {
+            *out = (enum stream_kind)i;
+            return 0;
+        }
+    }
+    return E_NOTFOUND;
+}
+
+/* The channel as a subscription would name it (tag lowercased, list parsed). */
+static int channel_parse(struct sub *sb, enum stream_kind kind, const char *tag, const char *list,
+                         struct channel *ch, struct refusal *why)
+{
+    memset(ch, 0, sizeof(*ch));
+    ch->kind = kind;
+    const char *scope = kind == STREAM_USER_NOTIFICATION ? "read:notifications" : "read:statuses";
+    if (!oauth_scopes_cover(sb->scopes, scope))
+        return refuse(why, 403, "This action is outside the authorized scopes");
+    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST) &&
+        !sb->account)
+        return refuse(why, 401, "The access token is invalid");
+    if (kind == STREAM_HASHTAG || kind == STREAM_HASHTAG_LOCAL) {
+        if (tag && tag[0] == '#')
+            tag++;
+        if (!tag || !*tag)
+            return refuse(why, 400, "Missing tag name parameter");
+        if (strlen(tag) > STREAM_TAG_MAX)
+            return refuse(why, 400, "tag is too long");
+        ch->arg = xstrdup(tag);
+        ch->tag = xstrdup(tag);
+        for (char *p = ch->tag; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+    }
+    if (kind == STREAM_LIST) {
+        if (!list || !*list)
+            return refuse(why, 400, "Missing list name parameter");
+        if (id_from_str(list, &ch->list) != 0)
+            return refuse(why, 404, "Record not found");
+        struct arena *a = arena_new();
+        struct db_conn *c;
+        struct list *l;
+        int rc = db_acquire(sb->core->db, DB_READ, &c);
+        if (rc == 0) {
+            rc = list_get(c, a, sb->account, ch->list, &l);
+            db_release(c);
+        }
+        arena_free(a);
+        if (rc)
+            return refuse(why, rc == E_NOTFOUND ? 404 : 503,
+                          rc == E_NOTFOUND ? "Record not found" : "database unavailable");
+        ch->arg = xstrdup(list);
+    }
+    return 0;
+}
+
+static void channel_fini(struct channel *ch)
+{
+    free(ch->tag);
+    free(ch->arg);
+    memset(ch, 0, sizeof(*ch));
+}
+
+static int channel_same(const struct channel *a, const struct channel *b)
+{
+    if (a->kind != b->kind || a->list != b->list)
+        return 0;
+    return !a->tag || !b->tag || !strcmp(a->tag, b->tag);
+}
+
+/* Adds a channel (nothing when already there). 0, or E_INVAL with the refusal in why. */
+static int subscribe(struct sub *sb, const char *stream, const char *tag, const char *list,
+                     struct refusal *why)
+{
+    enum stream_kind kind;
+    struct channel ch;
+    if (kind_from_name(stream, &kind) != 0)
+        return refuse(why, 400, "Unknown stream type");
+    int rc = channel_parse(sb, kind, tag, list, &ch, why);
+    if (rc)
+        goto fail;
+    for (size_t i = 0; i < sb->n_chans; i++)
+        if (channel_same(&sb->chans[i], &ch))
+            goto fail;
+    if (sb->n_chans == STREAM_CHANNELS_MAX) {
+        rc = refuse(why, 400, "Too many subscriptions on this connection");
+        goto fail;
+    }
+    sb->chans[sb->n_chans++] = ch;
+    return 0;
+fail:
+    channel_fini(&ch);
+    return rc;
+}
+
+/* Removes a channel (nothing when absent). */
+static int unsubscribe(struct sub *sb, const char *stream, const char *tag, const char *list,
+                       struct refusal *why)
+{
+    enum stream_kind kind;
+    if (kind_from_name(stream, &kind) != 0)
+        return refuse(why, 400, "Unknown stream type");
+    struct channel ch = {.kind = kind};
+    if (tag && tag[0] == '#')
+        tag++;
+    if (tag && (kind == STREAM_HASHTAG || kind == STREAM_HASHTAG_LOCAL)) {
+        ch.tag = xstrdup(tag);
+        for (char *p = ch.tag; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+    }
+    if (list && kind == STREAM_LIST && id_from_str(list, &ch.list) != 0)
+        ch.list = -1;
+    for (size_t i = 0; i < sb->n_chans;) {
+        struct channel *c = &sb->chans[i];
+        int same = c->kind == kind && (kind != STREAM_LIST || !list || c->list == ch.list) &&
+                   (!ch.tag || !strcmp(c->tag, ch.tag));
+        if (same) {
+            channel_fini(c);
+            sb->chans[i] = sb->chans[--sb->n_chans];
+            memset(&sb->chans[sb->n_chans], 0, sizeof(sb->chans[0]));
+        } else {
+            i++;
+        }
+    }
+    channel_fini(&ch);
+    return 0;
+}
+
+static int is_following(struct db_conn *c, int64_t account, int64_t target)
+{
+    struct db_stmt *s;
+    int found = 0;
+    if (db_prepare(c,
+                   "SELECT 1 FROM follows WHERE account_id = ? AND target_account_id = ?"
+                   " AND accepted = 1",
+                   &s) == 0) {
+        db_bind_i64(s, 1, account);
+        db_bind_i64(s, 2, target);
+        found = db_step(s) == DB_ROW;
+        db_stmt_done(s);
+    }
+    return found;
+}
+
+/* Does a status belong to this channel? Visibility is checked when rendering. */
+static int status_fits(struct sub *sb, const struct channel *ch, struct db_conn *c, struct arena *a,
+                       const struct status *st)
+{
+    switch (ch->kind) {
+    case STREAM_USER:
+        return st->account_id == sb->account || is_following(c, sb->account, st->account_id) ||
+               tag_home_fits(c, sb->account, st->id) == 1;
     case STREAM_USER_NOTIFICATION:
         return 0;
     case STREAM_PUBLIC:
@@ -169,21 +397,31 @@ static int status_fits(struct sub *sb, struct db_conn *c, struct arena *a, int64
     case STREAM_PUBLIC_REMOTE:
         if (st->reblog_of_id || (st->visibility != VIS_PUBLIC && st->visibility != VIS_LOCAL))
             return 0;
-        if (sb->kind == STREAM_PUBLIC_LOCAL && !st->local)
+        if (ch->kind == STREAM_PUBLIC_LOCAL && !st->local)
             return 0;
-        if (sb->kind == STREAM_PUBLIC_REMOTE && st->local)
+        if (ch->kind == STREAM_PUBLIC_REMOTE && st->local)
             return 0;
         return 1;
     case STREAM_HASHTAG:
     case STREAM_HASHTAG_LOCAL: {
-        if (st->reblog_of_id || (sb->kind == STREAM_HASHTAG_LOCAL && !st->local))
+        if (st->reblog_of_id || (ch->kind == STREAM_HASHTAG_LOCAL && !st->local))
             return 0;
         const char **names;
         size_t n = 0;
-        if (status_tags(c, a, id, &names, &n) != 0)
+        if (status_tags(c, a, st->id, &names, &n) != 0)
             return 0;
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(names[i], sb->tag))
+            if (!strcmp(names[i], ch->tag))
+                return 1;
+        return 0;
+    }
+    case STREAM_LIST: {
+        struct list *lists;
+        size_t n = 0;
+        if (list_containing(c, a, sb->account, st->account_id, &lists, &n) != 0)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            if (lists[i].id == ch->list)
                 return 1;
         return 0;
     }
@@ -191,16 +429,52 @@ static int status_fits(struct sub *sb, struct db_conn *c, struct arena *a, int64
     return 0;
 }
 
-/* Renders one event for the subscription's viewer into sb->out (nothing when it does not fit). */
+/* Appends one event for one channel in the surface's format. */
+static void emit(struct sub *sb, const struct channel *ch, const char *name, const char *payload)
+{
+    int rc;
+    if (!sb->websocket) {
+        rc = buf_printf(&sb->out, "event: %s\ndata: %s\n\n", name, payload);
+    } else {
+        json_t *stream = json_pack("[s]", kind_names[ch->kind]);
+        if (ch->arg)
+            json_array_append_new(stream, json_string(ch->arg));
+        json_t *j =
+            json_pack("{s:o, s:s, s:s}", "stream", stream, "event", name, "payload", payload);
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        /* Compact JSON never holds a raw newline: it separates messages in out. */
+        rc = text ? buf_printf(&sb->out, "%s\n", text) : E_NOMEM;
+        free(text);
+    }
+    if (rc)
+        log_warn("streaming event too large to send");
+}
+
+/* A WebSocket error message, Mastodon's shape {"error": ..., "status": ...}. */
+static void notice(struct sub *sb, int status, const char *error)
+{
+    json_t *j = json_pack("{s:s, s:i}", "error", error, "status", status);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (text && buf_printf(&sb->out, "%s\n", text) != 0)
+        log_warn("streaming notice dropped");
+    free(text);
+}
+
+/* Renders one event for the subscription's viewer, once per channel it belongs to. */
 static void render(struct sub *sb, const struct event *ev)
 {
     char idbuf[ID_STR_MAX];
     if (ev->kind == EVENT_STATUS_DELETE) {
-        /* The row is gone: every stream hears the id, as Mastodon does. */
-        if (sb->kind != STREAM_USER_NOTIFICATION)
-            buf_printf(&sb->out, "event: delete\ndata: %s\n\n", id_to_str(ev->id, idbuf));
+        /* The row is gone: every timeline stream hears the id, as Mastodon does. */
+        for (size_t i = 0; i < sb->n_chans; i++)
+            if (sb->chans[i].kind != STREAM_USER_NOTIFICATION)
+                emit(sb, &sb->chans[i], "delete", id_to_str(ev->id, idbuf));
         return;
     }
+    if (sb->n_chans == 0 || (ev->kind == EVENT_NOTIFICATION && !sb->notifications))
+        return;
     struct arena *a = arena_new();
     struct req req;
     api_req_for(&req, a, sb->core, sb->account, sb->scopes);
@@ -209,40 +483,67 @@ static void render(struct sub *sb, const struct event *ev)
         arena_free(a);
         return;
     }
-    json_t *j = NULL;
-    const char *name = NULL;
+    char *text = NULL;
     if (ev->kind == EVENT_NOTIFICATION) {
         struct notification *nt;
+        json_t *j = NULL;
         if (notification_get(c, a, sb->account, ev->id, &nt) == 0)
             j = api_notification_json(&req, c, nt);
-        name = "notification";
-    } else if (status_fits(sb, c, a, ev->id)) {
-        j = api_status_json(&req, c, ev->id);
-        name = ev->kind == EVENT_STATUS_UPDATE ? "status.update" : "update";
-    }
-    db_release(c);
-    if (j) {
-        char *text = json_dumps(j, JSON_COMPACT);
+        text = j ? json_dumps(j, JSON_COMPACT) : NULL;
         json_decref(j);
-        if (text) {
-            if (buf_printf(&sb->out, "event: %s\ndata: %s\n\n", name, text) != 0)
-                log_warn("streaming event too large to send");
-            free(text);
+        for (size_t i = 0; text && i < sb->n_chans; i++) {
+            enum stream_kind k = sb->chans[i].kind;
+            if (k == STREAM_USER || k == STREAM_USER_NOTIFICATION)
+                emit(sb, &sb->chans[i], "notification", text);
+        }
+    } else {
+        const char *name = ev->kind == EVENT_STATUS_UPDATE ? "status.update" : "update";
+        struct status *st;
+        int seen = 0; /* the entity is built once, on the first channel that wants it */
+        if (status_get(c, a, ev->id, &st) == 0) {
+            for (size_t i = 0; i < sb->n_chans; i++) {
+                if (!status_fits(sb, &sb->chans[i], c, a, st))
+                    continue;
+                if (!seen) {
+                    seen = 1;
+                    json_t *j = api_status_json(&req, c, ev->id);
+                    text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+                    json_decref(j);
+                }
+                if (!text)
+                    break; /* not for this viewer */
+                emit(sb, &sb->chans[i], name, text);
+            }
         }
     }
+    db_release(c);
+    free(text);
     arena_free(a);
 }
 
-static long sub_read(void *ctx, char *buf, size_t max)
+/* Takes the next queued event (1), a due heartbeat (2), or nothing (0). */
+static int take(struct sub *sb, struct event *ev)
+{
+    int got = 0;
+    pthread_mutex_lock(&hub_lock);
+    if (sb->count) {
+        *ev = sb->queue[sb->head];
+        sb->head = (sb->head + 1) % STREAM_QUEUE;
+        sb->count--;
+        got = 1;
+    } else if (sb->heartbeat_due) {
+        sb->heartbeat_due = 0;
+        got = 2;
+    }
+    pthread_mutex_unlock(&hub_lock);
+    return got;
+}
+
+/* resp_stream.read of an SSE stream. */
+static long sse_read(void *ctx, char *buf, size_t max)
 {
     struct sub *sb = ctx;
-    if (!sb->linked) {
-        pthread_mutex_lock(&hub_lock);
-        sb->next = subs;
-        subs = sb;
-        sb->linked = 1;
-        pthread_mutex_unlock(&hub_lock);
-    }
+    sub_link(sb);
     for (;;) {
         if (sb->sent < sb->out.len) {
             size_t n = sb->out.len - sb->sent;
@@ -257,72 +558,112 @@ static long sub_read(void *ctx, char *buf, size_t max)
             return (long)n;
         }
         struct event ev;
-        int have = 0, beat = 0;
-        pthread_mutex_lock(&hub_lock);
-        if (sb->count) {
-            ev = sb->queue[sb->head];
-            sb->head = (sb->head + 1) % STREAM_QUEUE;
-            sb->count--;
-            have = 1;
-        } else if (sb->heartbeat_due) {
-            sb->heartbeat_due = 0;
-            beat = 1;
-        }
-        pthread_mutex_unlock(&hub_lock);
-        if (have) {
-            render(sb, &ev);
-            continue; /* it may have rendered nothing: look again */
-        }
-        if (beat) {
+        int got = take(sb, &ev);
+        if (got == 1)
+            render(sb, &ev); /* it may render nothing: look again */
+        else if (got == 2)
             buf_puts(&sb->out, ":thump\n");
-            continue;
-        }
-        return 0;
+        else
+            return 0;
     }
 }
 
 static void sub_close(void *ctx)
 {
+    sub_free(ctx);
+}
+
+/* resp_ws.next: one message per line of out. */
+static int ws_next(void *ctx, const char **msg, size_t *len)
+{
     struct sub *sb = ctx;
-    pthread_mutex_lock(&hub_lock);
-    for (struct sub **pp = &subs; *pp; pp = &(*pp)->next) {
-        if (*pp == sb) {
-            *pp = sb->next;
-            break;
+    sub_link(sb);
+    for (;;) {
+        if (sb->sent < sb->out.len) {
+            const char *start = sb->out.data + sb->sent;
+            const char *nl = memchr(start, '\n', sb->out.len - sb->sent);
+            size_t n = nl ? (size_t)(nl - start) : sb->out.len - sb->sent;
+            sb->sent += n + (nl ? 1 : 0);
+            *msg = start;
+            *len = n;
+            return 1;
         }
+        /* Everything handed out was sent (the server copies a message before asking again). */
+        buf_reset(&sb->out);
+        sb->sent = 0;
+        struct event ev;
+        if (take(sb, &ev) != 1)
+            return 0;
+        render(sb, &ev);
     }
-    pthread_mutex_unlock(&hub_lock);
-    buf_fini(&sb->out);
-    free((void *)sb->scopes);
-    free(sb);
+}
+
+/* A string member, or a number written as text (list ids), or NULL. */
+static const char *json_text(json_t *obj, const char *key, char *num, size_t size)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(num, size, "%lld", (long long)json_integer_value(v));
+        return num;
+    }
+    return NULL;
+}
+
+/* resp_ws.message: {"type": "subscribe" | "unsubscribe", "stream": ..., "tag"/"list": ...}. */
+static void ws_message(void *ctx, const char *text, size_t len)
+{
+    struct sub *sb = ctx;
+    json_error_t jerr;
+    json_t *j = json_loadb(text, len, 0, &jerr);
+    if (!json_is_object(j)) {
+        notice(sb, 400, "Invalid JSON message");
+        json_decref(j);
+        return;
+    }
+    char num[32];
+    const char *type = json_text(j, "type", num, sizeof(num));
+    const char *stream = json_text(j, "stream", num, sizeof(num));
+    const char *tag = json_text(j, "tag", num, sizeof(num));
+    const char *list = json_text(j, "list", num, sizeof(num));
+    struct refusal why = {0, NULL};
+    int rc = 0;
+    if (type && !strcmp(type, "subscribe"))
+        rc = subscribe(sb, stream, tag, list, &why);
+    else if (type && !strcmp(type, "unsubscribe"))
+        rc = unsubscribe(sb, stream, tag, list, &why);
+    else
+        rc = refuse(&why, 400, "Unknown message type");
+    if (rc)
+        notice(sb, why.status, why.error);
+    json_decref(j);
 }
 
 static int open_stream(struct req *req, struct resp *resp, enum stream_kind kind)
 {
-    struct core *core = req->app;
-    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION) && api_require_user(req, resp))
+    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST) &&
+        api_require_user(req, resp))
         return 0;
-    const char *tag = NULL;
-    if (kind == STREAM_HASHTAG || kind == STREAM_HASHTAG_LOCAL) {
-        tag = req_arg(req, "tag");
-        if (!tag || !*tag || strlen(tag) > LIMIT_HASHTAG_CHARS * 4) {
-            api_invalid(req, resp, "tag is missing or too long");
-            return 0;
-        }
+    const char *tag = req_arg(req, "tag");
+    if ((kind == STREAM_HASHTAG || kind == STREAM_HASHTAG_LOCAL) &&
+        (!tag || !*tag || strlen(tag) > STREAM_TAG_MAX)) {
+        api_invalid(req, resp, "tag is missing or too long");
+        return 0;
     }
-    struct sub *sb = xcalloc(1, sizeof(*sb));
-    sb->core = core;
-    sb->kind = kind;
-    sb->account = api_account_id(req);
-    struct oauth_token *t = api_token(req);
-    sb->scopes = xstrdup(t ? t->scopes : "read");
-    if (tag) {
-        size_t k = 0;
-        for (const char *p = tag[0] == '#' ? tag + 1 : tag; *p && k < sizeof(sb->tag) - 1; p++)
-            sb->tag[k++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+    const char *list = req_arg(req, "list");
+    if (kind == STREAM_LIST && (!list || !*list)) {
+        api_invalid(req, resp, "list is missing");
+        return 0;
     }
-    buf_init(&sb->out, STREAM_OUT_MAX);
-    sb->rs.read = sub_read;
+    struct sub *sb = sub_new(req, 0);
+    struct refusal why;
+    if (subscribe(sb, kind_names[kind], tag, list, &why) != 0) {
+        sub_free(sb);
+        resp_error(req, resp, why.status, why.error);
+        return 0;
+    }
+    sb->rs.read = sse_read;
     sb->rs.close = sub_close;
     sb->rs.ctx = sb;
     /* A first comment, so that clients see the stream open at once. */
@@ -330,7 +671,7 @@ static int open_stream(struct req *req, struct resp *resp, enum stream_kind kind
     resp->status = 200;
     resp->content_type = "text/event-stream";
     /* The server fills sb->rs.wake and .handle when the stream starts; the first read
-     * then links the subscription into the hub (see sub_read). */
+     * then links the subscription into the hub (see sub_link). */
     resp->stream = &sb->rs;
     return 0;
 }
@@ -370,6 +711,49 @@ static int hashtag_local(struct req *req, struct resp *resp)
     return open_stream(req, resp, STREAM_HASHTAG_LOCAL);
 }
 
+static int list_stream(struct req *req, struct resp *resp)
+{
+    return open_stream(req, resp, STREAM_LIST);
+}
+
+/*
+ * GET /api/v1/streaming with "Upgrade: websocket": one WebSocket for any
+ * number of streams. Like Mastodon, a user token is required (header,
+ * access_token or Sec-WebSocket-Protocol, which is echoed), with read,
+ * read:statuses or read:notifications; a first stream may be named by the
+ * stream (tag, list) parameters. Without the upgrade it answers 404, which
+ * tells clients the streaming API is on this host.
+ */
+static int websocket(struct req *req, struct resp *resp)
+{
+    const char *up = req_header(req, "Upgrade");
+    if (!up || strcasecmp(up, "websocket")) {
+        resp_error(req, resp, 404, "Record not found");
+        return 0;
+    }
+    if (api_require_user(req, resp))
+        return 0;
+    const char *scopes = api_token(req)->scopes;
+    if (!oauth_scopes_cover(scopes, "read:statuses") &&
+        !oauth_scopes_cover(scopes, "read:notifications")) {
+        resp_error(req, resp, 403, "This action is outside the authorized scopes");
+        return 0;
+    }
+    struct sub *sb = sub_new(req, 1);
+    const char *stream = req_arg(req, "stream");
+    struct refusal why;
+    if (stream && subscribe(sb, stream, req_arg(req, "tag"), req_arg(req, "list"), &why) != 0)
+        notice(sb, why.status, why.error); /* Mastodon answers on the socket */
+    sb->ws.message = ws_message;
+    sb->ws.next = ws_next;
+    sb->ws.close = sub_close;
+    sb->ws.ctx = sb;
+    sb->ws.protocol = api_ws_protocol_token(req);
+    resp->status = 101;
+    resp->ws = &sb->ws;
+    return 0;
+}
+
 /* GET /api/v1/streaming/health */
 static int health(struct req *req, struct resp *resp)
 {
@@ -387,6 +771,8 @@ const struct route api_streaming_routes[] = {
     {"GET", "/api/v1/streaming/public/remote", public_remote, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming/hashtag", hashtag, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming/hashtag/local", hashtag_local, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/streaming/list", list_stream, ROUTE_AUTH_REQUIRED, "read:statuses"},
+    {"GET", "/api/v1/streaming", websocket, ROUTE_AUTH_OPTIONAL, NULL},
 };
 const size_t api_streaming_routes_count =
     sizeof(api_streaming_routes) / sizeof(api_streaming_routes[0]);

@@ -16,6 +16,8 @@ struct core {
     const char *domain;      /* the server's domain: host, with ":port" when the URL has one */
     int max_status_chars;    /* status length limit in code points (URLs count 23) */
     int test_network;        /* 1: plain http and private addresses allowed (tests only) */
+    int rate_limit;          /* API requests per period and client; 0: no limits */
+    int rate_limit_period;   /* seconds */
     const char *title;       /* the server's name */
     const char *description; /* about the community ("" when unset) */
     const char *contact_email; /* public contact ("" when unset) */

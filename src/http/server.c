@@ -11,6 +11,7 @@
  * refusal before the body (413), where closing is what we want.
  */
 #include "http/server.h"
+#include "http/ws.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,9 +49,11 @@ struct http_server {
     void *app;
     route_auth_fn authenticate;
     route_body_limit_fn body_limit;
+    route_auth_fn rate_limit;
     atomic_int in_flight;
     pthread_mutex_t streams_lock;
     struct hstream *streams; /* open streaming responses */
+    struct http_ws *ws;      /* the WebSocket loop */
 };
 
 /* A streaming response in progress (server-sent events). */
@@ -73,6 +76,8 @@ struct hreq {
     int too_large;
     int responded;
     int streaming;
+    struct wsc *wsc; /* the WebSocket being set up */
+    int ws_taken;    /* the WebSocket loop owns it (set by the upgrade handler) */
     int64_t start_us;
     char id[12];
     struct http_server *srv;
@@ -123,6 +128,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         log_set_request_id(NULL);
     }
     int h_streaming = h->streaming;
+    /* A WebSocket that never got its socket (the client left before the 101 went out). */
+    if (h->resp.ws && !h->ws_taken) {
+        if (h->wsc)
+            http_ws_discard(h->wsc);
+        else
+            h->resp.ws->close(h->resp.ws->ctx);
+    }
     arena_free(h->req.arena);
     buf_fini(&h->body);
     free(h);
@@ -196,10 +208,61 @@ static void stream_free(void *cls)
     free(st);
 }
 
+/* libmicrohttpd sent the 101: the socket goes to the WebSocket loop. */
+static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra,
+                        size_t n, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+    struct wsc *c = cls;
+    struct hreq *h = con_cls;
+    (void)conn;
+    h->ws_taken = 1;
+    http_ws_adopt(c, sock, extra, n, urh);
+}
+
+/* The 101 for a handler's WebSocket, or a 400/426 when the handshake is wrong. */
+static struct MHD_Response *ws_response(struct MHD_Connection *conn, struct hreq *h)
+{
+    struct resp *p = &h->resp;
+    char accept[HTTP_WS_ACCEPT_LEN];
+    int bad = http_ws_handshake(conn, accept);
+    if (bad) {
+        p->ws->close(p->ws->ctx);
+        p->ws = NULL;
+        resp_error(&h->req, p, bad, "Bad WebSocket handshake");
+        if (bad == 426)
+            resp_header_add(&h->req, p, "Sec-WebSocket-Version", "13");
+        return NULL;
+    }
+    h->wsc = http_ws_prepare(h->srv->ws, p->ws);
+    struct MHD_Response *r = h->wsc ? MHD_create_response_for_upgrade(on_upgraded, h->wsc) : NULL;
+    if (!r)
+        return NULL;
+    MHD_add_response_header(r, "Upgrade", "websocket");
+    MHD_add_response_header(r, "Sec-WebSocket-Accept", accept);
+    if (p->ws->protocol)
+        MHD_add_response_header(r, "Sec-WebSocket-Protocol", p->ws->protocol);
+    /* Like a stream, an open WebSocket is not an in-flight request. */
+    h->streaming = 1;
+    atomic_fetch_sub(&h->srv->in_flight, 1);
+    return r;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h)
 {
     struct resp *p = &h->resp;
     struct MHD_Response *r;
+    if (p->ws && p->status == 101) {
+        r = ws_response(conn, h);
+        if (r) {
+            MHD_add_response_header(r, "X-Request-Id", h->id);
+            enum MHD_Result ret = MHD_queue_response(conn, 101, r);
+            MHD_destroy_response(r);
+            h->responded = 1;
+            return ret;
+        }
+        if (p->ws)
+            return MHD_NO; /* out of memory: the completion callback closes it */
+    }
     if (p->stream && p->status == 200) {
         struct hstream *st = xcalloc(1, sizeof(*st));
         st->rs = *p->stream;
@@ -279,16 +342,23 @@ static void dispatch(struct http_server *s, struct hreq *h)
     enum route_result m = route_match(s->routes, s->n_routes, req, &rt, allow, sizeof(allow));
     if (m == ROUTE_NOT_FOUND) {
         resp_error(req, resp, 404, "Record not found");
+        if (s->rate_limit)
+            s->rate_limit(req, NULL, resp);
         return;
     }
     if (m == ROUTE_BAD_METHOD) {
         resp_error(req, resp, 405, "Method not allowed");
         resp_header_add(req, resp, "Allow", allow);
+        if (s->rate_limit)
+            s->rate_limit(req, NULL, resp);
         return;
     }
     log_set_request_id(h->id);
-    if (s->authenticate && (rt->auth != ROUTE_AUTH_NONE || req_header(req, "Authorization")) &&
-        s->authenticate(req, rt, resp) != 0) {
+    int refused = s->authenticate &&
+                  (rt->auth != ROUTE_AUTH_NONE || req_header(req, "Authorization")) &&
+                  s->authenticate(req, rt, resp) != 0;
+    /* Counted after authentication, which tells whose request it is (a refusal counts too). */
+    if ((s->rate_limit && s->rate_limit(req, rt, resp) != 0) || refused) {
         log_set_request_id(NULL);
         return;
     }
@@ -471,21 +541,32 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->app = app;
     s->authenticate = opt->authenticate;
     s->body_limit = opt->body_limit;
+    s->rate_limit = opt->rate_limit;
     atomic_init(&s->in_flight, 0);
     pthread_mutex_init(&s->streams_lock, NULL);
+    if (http_ws_start(&s->ws) != 0) {
+        close(fd);
+        pthread_mutex_destroy(&s->streams_lock);
+        free(s);
+        return E_INTERNAL;
+    }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned int threads =
         opt->threads > 0 ? (unsigned int)opt->threads : (unsigned int)(cores > 0 ? cores : 2);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
-        on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)LIMIT_HTTP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)LIMIT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(LIMIT_HTTP_HEADER_BYTES + 16 * 1024), MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+                             MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE,
+                         0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+                         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)LIMIT_HTTP_CONNECTIONS,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)LIMIT_HTTP_TIMEOUT_S,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                         (size_t)(LIMIT_HTTP_HEADER_BYTES + 16 * 1024), MHD_OPTION_URI_LOG_CALLBACK,
+                         on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         log_error("libmicrohttpd did not start on %s", opt->listen);
+        http_ws_stop(s->ws);
+        http_ws_free(s->ws);
         close(fd);
         free(s);
         return E_INTERNAL;
@@ -527,6 +608,8 @@ void http_server_stop(struct http_server *s)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    /* WebSockets get a close frame (1001) and are let go. */
+    http_ws_stop(s->ws);
     /* In-flight requests get up to ten seconds to finish. */
     for (int i = 0; i < 1000 && atomic_load(&s->in_flight) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -535,6 +618,7 @@ void http_server_stop(struct http_server *s)
     if (atomic_load(&s->in_flight) > 0)
         log_warn("stopping with %d requests still in flight", atomic_load(&s->in_flight));
     MHD_stop_daemon(s->daemon);
+    http_ws_free(s->ws);
     pthread_mutex_destroy(&s->streams_lock);
     free(s);
 }

@@ -26,6 +26,12 @@ struct http_options {
     /* Runs before handlers of routes that take a token, or when one is sent; may be NULL. */
     route_auth_fn authenticate;
     route_body_limit_fn body_limit; /* optional: larger bodies for upload routes */
+    /*
+     * Runs for every request after authentication (rt is NULL when no route
+     * matched): adds rate-limit headers, or answers 429 and returns non-zero.
+     * May be NULL.
+     */
+    route_auth_fn rate_limit;
 };
 
 /*

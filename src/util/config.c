@@ -42,6 +42,8 @@ void config_init(struct config *c, const char *data_dir)
     c->max_status_chars = LIMIT_STATUS_CHARS_DEFAULT;
     c->min_poll_seconds = LIMIT_POLL_EXPIRY_MIN_S;
     c->min_schedule_seconds = LIMIT_SCHEDULE_MIN_S;
+    c->rate_limit = LIMIT_RATE_DEFAULT;
+    c->rate_limit_period = LIMIT_RATE_PERIOD_S_DEFAULT;
     c->title = xstrdup("Hearth");
     c->description = xstrdup("");
     c->contact_email = xstrdup("");
@@ -237,6 +239,16 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                 snprintf(reason, sizeof(reason), "min_schedule_seconds must be 1 to 86400");
                 goto bad;
             }
+        } else if (!strcmp(name, "rate_limit")) {
+            if (parse_int(value, 0, 1000000, &c->rate_limit)) {
+                snprintf(reason, sizeof(reason), "rate_limit must be 0 (off) to 1000000");
+                goto bad;
+            }
+        } else if (!strcmp(name, "rate_limit_period")) {
+            if (parse_int(value, 1, 86400, &c->rate_limit_period)) {
+                snprintf(reason, sizeof(reason), "rate_limit_period must be 1 to 86400 seconds");
+                goto bad;
+            }
         } else {
             goto unknown;
         }
@@ -383,6 +395,8 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "max_status_chars = %d\n"
             "min_poll_seconds = %d\n"
             "min_schedule_seconds = %d\n"
+            "rate_limit = %d\n"
+            "rate_limit_period = %d\n"
             "\n"
             "[instance]\n"
             "title = %s\n"
@@ -391,8 +405,9 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "source_url = %s\n"
             "registrations = %s\n",
             c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
-            c->max_status_chars, c->min_poll_seconds, c->min_schedule_seconds, c->title,
-            c->description, c->contact_email, c->source_url, c->registrations);
+            c->max_status_chars, c->min_poll_seconds, c->min_schedule_seconds, c->rate_limit,
+            c->rate_limit_period, c->title, c->description, c->contact_email, c->source_url,
+            c->registrations);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

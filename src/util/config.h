@@ -12,6 +12,9 @@
  *   max_status_chars = 500
  *   min_poll_seconds = 300            shortest poll duration (lower it only for tests)
  *   min_schedule_seconds = 300        how far ahead a post may be scheduled (same)
+ *   rate_limit = 300                  API requests per account (or per address when
+ *                                     anonymous) and period; 0 turns rate limits off
+ *   rate_limit_period = 300           that period, in seconds
  *   [instance]
  *   title = Hearth                    the server's name, shown to apps and visitors
  *   description =                     one paragraph about the community
@@ -39,11 +42,13 @@ struct config {
     char *log_level;  /* "info" */
     int test_network; /* 0 or 1 */
     int max_status_chars;
-    char *title;         /* "Hearth" */
-    char *description;   /* "" */
-    char *contact_email; /* "" */
-    char *source_url;    /* "" */
-    char *registrations; /* "closed", "open" or "approval" */
+    int rate_limit;        /* API requests per period and client; 0: no limits */
+    int rate_limit_period; /* seconds */
+    char *title;           /* "Hearth" */
+    char *description;     /* "" */
+    char *contact_email;   /* "" */
+    char *source_url;      /* "" */
+    char *registrations;   /* "closed", "open" or "approval" */
 
     int min_poll_seconds;     /* LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* LIMIT_SCHEDULE_MIN_S */

@@ -16,6 +16,15 @@
 #define LIMIT_HTTP_TIMEOUT_S 30 /* idle connection timeout */
 #define LIMIT_HTTP_CONNECTIONS 4096
 
+/* WebSocket */
+#define LIMIT_WS_MESSAGE_BYTES 4096        /* a client's message; larger closes with 1009 */
+#define LIMIT_WS_QUEUE_BYTES (1024 * 1024) /* unsent bytes per connection before we stop taking */
+
+/* API rate limits (Mastodon's defaults; the first two are configurable) */
+#define LIMIT_RATE_DEFAULT 300          /* requests per period, per account or address */
+#define LIMIT_RATE_PERIOD_S_DEFAULT 300 /* five minutes */
+#define LIMIT_RATE_BUCKETS 16384        /* counters kept at once (a power of two) */
+
 /* JSON */
 #define LIMIT_JSON_DEPTH 32
 

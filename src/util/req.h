@@ -86,6 +86,30 @@ struct resp_stream {
     void *handle;
 };
 
+/*
+ * A response that switches the connection to the WebSocket protocol (the
+ * handler sets status 101). The handler fills message, next, close and
+ * ctx, and protocol when the client's Sec-WebSocket-Protocol is to be
+ * echoed (request memory is fine: the server copies it). The server checks
+ * the handshake (or calls close and answers 400) and fills wake and handle
+ * before any other call. message gets each complete text message from the
+ * client (len bytes, NUL-terminated). next points *msg at the next text
+ * message to send and returns 1, or returns 0 when nothing is ready (the
+ * server waits for wake(handle), callable from any thread); *msg stays
+ * valid until the following call. close runs once, when the connection
+ * ends for any reason; after it nobody may call wake with this handle.
+ * message, next and close are called from one server thread at a time.
+ */
+struct resp_ws {
+    void (*message)(void *ctx, const char *text, size_t len);
+    int (*next)(void *ctx, const char **msg, size_t *len);
+    void (*close)(void *ctx);
+    void *ctx;
+    const char *protocol;
+    void (*wake)(void *handle);
+    void *handle;
+};
+
 struct resp {
     int status;               /* 0 until a handler sets one */
     const char *content_type; /* default application/json */
@@ -93,6 +117,7 @@ struct resp {
     size_t body_len;
     struct resp_header *headers;
     struct resp_stream *stream; /* non-NULL: a streaming body instead of body */
+    struct resp_ws *ws;         /* non-NULL (with status 101): a WebSocket */
 };
 
 /* A request header (case-insensitive name), or NULL. Borrowed. */
