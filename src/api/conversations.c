@@ -12,7 +12,7 @@
 #include "util/err.h"
 #include "util/id.h"
 
-static json_t *conversation_json(struct req *req, struct db_conn *c, const struct conversation *cv)
+json_t *api_conversation_json(struct req *req, struct db_conn *c, const struct conversation *cv)
 {
     char buf[ID_STR_MAX];
     json_t *accounts = json_array();
@@ -51,7 +51,7 @@ static int conversations(struct req *req, struct resp *resp)
         last[i] = list[i].last_status_id;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, conversation_json(req, c, &list[i]));
+        json_array_append_new(arr, api_conversation_json(req, c, &list[i]));
     db_release(c);
     api_link_header(req, resp, last, n);
     resp_json(req, resp, 200, arr);
@@ -74,7 +74,7 @@ static int conversation_mark_read(struct req *req, struct resp *resp)
         return api_fail(req, resp, rc);
     struct conversation *cv;
     rc = conversation_get(c, req->arena, api_account_id(req), id, &cv);
-    json_t *j = rc ? NULL : conversation_json(req, c, cv);
+    json_t *j = rc ? NULL : api_conversation_json(req, c, cv);
     db_release(c);
     if (!j)
         return api_fail(req, resp, rc);

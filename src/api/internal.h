@@ -93,6 +93,9 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+struct conversation;
+/* The Conversation entity (conversations.c); its last status as the viewer sees it. */
+json_t *api_conversation_json(struct req *req, struct db_conn *c, const struct conversation *cv);
 /* Answers 200 with the status as the viewer sees it (404 when she may not). */
 int api_status_answer(struct req *req, struct resp *resp, int64_t id);
 /* Answers 200 with the signed-in member's Relationship to other. */

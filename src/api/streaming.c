@@ -32,9 +32,10 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/conversation.h"
 #include "core/events.h"
 #include "core/list.h"
-#include "core/tag.h"
+#include "core/timeline.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -60,6 +61,7 @@ enum stream_kind {
     STREAM_HASHTAG,
     STREAM_HASHTAG_LOCAL,
     STREAM_LIST,
+    STREAM_DIRECT,
 };
 
 /* Mastodon's stream names. */
@@ -72,6 +74,7 @@ static const char *const kind_names[] = {
     [STREAM_HASHTAG] = "hashtag",
     [STREAM_HASHTAG_LOCAL] = "hashtag:local",
     [STREAM_LIST] = "list",
+    [STREAM_DIRECT] = "direct",
 };
 
 /* One stream a connection listens to. */
@@ -120,7 +123,9 @@ static void on_event(void *ctx, const struct event *ev)
     (void)ctx;
     pthread_mutex_lock(&hub_lock);
     for (struct sub *sb = subs; sb; sb = sb->next) {
-        if (ev->kind == EVENT_NOTIFICATION && ev->account_id != sb->account)
+        if ((ev->kind == EVENT_NOTIFICATION || ev->kind == EVENT_CONVERSATION ||
+             ev->kind == EVENT_FILTERS_CHANGED) &&
+            ev->account_id != sb->account)
             continue;
         if (sb->count == STREAM_QUEUE) {
             /* A reader that falls this far behind loses its oldest events. */
@@ -255,7 +260,8 @@ static int channel_parse(struct sub *sb, enum stream_kind kind, const char *tag,
     const char *scope = kind == STREAM_USER_NOTIFICATION ? "read:notifications" : "read:statuses";
     if (!oauth_scopes_cover(sb->scopes, scope))
         return refuse(why, 403, "This action is outside the authorized scopes");
-    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST) &&
+    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST ||
+         kind == STREAM_DIRECT) &&
         !sb->account)
         return refuse(why, 401, "The access token is invalid");
     if (kind == STREAM_HASHTAG || kind == STREAM_HASHTAG_LOCAL) {
@@ -366,67 +372,49 @@ static int unsubscribe(struct sub *sb, const char *stream, const char *tag, cons
     return 0;
 }
 
-static int is_following(struct db_conn *c, int64_t account, int64_t target)
-{
-    struct db_stmt *s;
-    int found = 0;
-    if (db_prepare(c,
-                   "SELECT 1 FROM follows WHERE account_id = ? AND target_account_id = ?"
-                   " AND accepted = 1",
-                   &s) == 0) {
-        db_bind_i64(s, 1, account);
-        db_bind_i64(s, 2, target);
-        found = db_step(s) == DB_ROW;
-        db_stmt_done(s);
-    }
-    return found;
-}
-
-/* Does a status belong to this channel? Visibility is checked when rendering. */
+/*
+ * Would the channel's timeline show this status to the viewer? The
+ * timeline's own query over a window of one id, so that a stream shows
+ * exactly what a reload would: the visibility rule, follows, lists,
+ * boosts turned off, and the viewer's mutes and blocks.
+ */
 static int status_fits(struct sub *sb, const struct channel *ch, struct db_conn *c, struct arena *a,
-                       const struct status *st)
+                       const struct viewer *v, const struct status *st)
 {
+    struct page p = {.max_id = st->id + 1, .since_id = st->id - 1, .limit = 1};
+    struct timeline_filter f;
+    memset(&f, 0, sizeof(f));
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc = E_NOTFOUND;
     switch (ch->kind) {
     case STREAM_USER:
-        return st->account_id == sb->account || is_following(c, sb->account, st->account_id) ||
-               tag_home_fits(c, sb->account, st->id) == 1;
-    case STREAM_USER_NOTIFICATION:
-        return 0;
+        rc = timeline_home(c, a, v, &p, &ids, &n);
+        break;
     case STREAM_PUBLIC:
     case STREAM_PUBLIC_LOCAL:
     case STREAM_PUBLIC_REMOTE:
-        if (st->reblog_of_id || (st->visibility != VIS_PUBLIC && st->visibility != VIS_LOCAL))
-            return 0;
-        if (ch->kind == STREAM_PUBLIC_LOCAL && !st->local)
-            return 0;
-        if (ch->kind == STREAM_PUBLIC_REMOTE && st->local)
-            return 0;
-        return 1;
+        f.local_only = ch->kind == STREAM_PUBLIC_LOCAL;
+        f.remote_only = ch->kind == STREAM_PUBLIC_REMOTE;
+        rc = timeline_public(c, a, v, &f, &p, &ids, &n);
+        break;
     case STREAM_HASHTAG:
-    case STREAM_HASHTAG_LOCAL: {
-        if (st->reblog_of_id || (ch->kind == STREAM_HASHTAG_LOCAL && !st->local))
-            return 0;
-        const char **names;
-        size_t n = 0;
-        if (status_tags(c, a, st->id, &names, &n) != 0)
-            return 0;
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(names[i], ch->tag))
-                return 1;
-        return 0;
-    }
+    case STREAM_HASHTAG_LOCAL:
+        f.local_only = ch->kind == STREAM_HASHTAG_LOCAL;
+        rc = timeline_tag(c, a, v, ch->tag, NULL, &f, &p, &ids, &n);
+        break;
     case STREAM_LIST: {
-        struct list *lists;
-        size_t n = 0;
-        if (list_containing(c, a, sb->account, st->account_id, &lists, &n) != 0)
-            return 0;
-        for (size_t i = 0; i < n; i++)
-            if (lists[i].id == ch->list)
-                return 1;
-        return 0;
+        struct list *l;
+        rc = list_get(c, a, sb->account, ch->list, &l);
+        if (rc == 0)
+            rc = timeline_list(c, a, v, l->id, l->replies_policy, &p, &ids, &n);
+        break;
     }
+    case STREAM_USER_NOTIFICATION:
+    case STREAM_DIRECT:
+        break;
     }
-    return 0;
+    return rc == 0 && n == 1 && ids[0] == st->id;
 }
 
 /* Appends one event for one channel in the surface's format. */
@@ -434,13 +422,15 @@ static void emit(struct sub *sb, const struct channel *ch, const char *name, con
 {
     int rc;
     if (!sb->websocket) {
-        rc = buf_printf(&sb->out, "event: %s\ndata: %s\n\n", name, payload);
+        /* An event without payload reads "undefined" over SSE, as Mastodon writes it. */
+        rc = buf_printf(&sb->out, "event: %s\ndata: %s\n\n", name, payload ? payload : "undefined");
     } else {
         json_t *stream = json_pack("[s]", kind_names[ch->kind]);
         if (ch->arg)
             json_array_append_new(stream, json_string(ch->arg));
-        json_t *j =
-            json_pack("{s:o, s:s, s:s}", "stream", stream, "event", name, "payload", payload);
+        json_t *j = json_pack("{s:o, s:s}", "stream", stream, "event", name);
+        if (j && payload) /* WebSocket messages of events without payload have no member */
+            json_object_set_new(j, "payload", json_string(payload));
         char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
         json_decref(j);
         /* Compact JSON never holds a raw newline: it separates messages in out. */
@@ -462,6 +452,20 @@ static void notice(struct sub *sb, int status, const char *error)
     free(text);
 }
 
+/* Which filters apply to a channel's statuses: home ones on the home and list streams. */
+static const char *channel_context(enum stream_kind k)
+{
+    return k == STREAM_USER || k == STREAM_LIST ? "home" : "public";
+}
+
+/* Compact text of an entity (consumed); NULL when there is none. */
+static char *dump(json_t *j)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return text;
+}
+
 /* Renders one event for the subscription's viewer, once per channel it belongs to. */
 static void render(struct sub *sb, const struct event *ev)
 {
@@ -469,8 +473,14 @@ static void render(struct sub *sb, const struct event *ev)
     if (ev->kind == EVENT_STATUS_DELETE) {
         /* The row is gone: every timeline stream hears the id, as Mastodon does. */
         for (size_t i = 0; i < sb->n_chans; i++)
-            if (sb->chans[i].kind != STREAM_USER_NOTIFICATION)
+            if (sb->chans[i].kind != STREAM_USER_NOTIFICATION && sb->chans[i].kind != STREAM_DIRECT)
                 emit(sb, &sb->chans[i], "delete", id_to_str(ev->id, idbuf));
+        return;
+    }
+    if (ev->kind == EVENT_FILTERS_CHANGED) {
+        for (size_t i = 0; i < sb->n_chans; i++)
+            if (sb->chans[i].kind == STREAM_USER)
+                emit(sb, &sb->chans[i], "filters_changed", NULL);
         return;
     }
     if (sb->n_chans == 0 || (ev->kind == EVENT_NOTIFICATION && !sb->notifications))
@@ -483,41 +493,55 @@ static void render(struct sub *sb, const struct event *ev)
         arena_free(a);
         return;
     }
-    char *text = NULL;
     if (ev->kind == EVENT_NOTIFICATION) {
         struct notification *nt;
-        json_t *j = NULL;
+        char *text = NULL;
+        req.filter_context = "notifications";
         if (notification_get(c, a, sb->account, ev->id, &nt) == 0)
-            j = api_notification_json(&req, c, nt);
-        text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        json_decref(j);
+            text = dump(api_notification_json(&req, c, nt));
         for (size_t i = 0; text && i < sb->n_chans; i++) {
             enum stream_kind k = sb->chans[i].kind;
             if (k == STREAM_USER || k == STREAM_USER_NOTIFICATION)
                 emit(sb, &sb->chans[i], "notification", text);
         }
+        free(text);
+    } else if (ev->kind == EVENT_CONVERSATION) {
+        struct conversation *cv;
+        char *text = NULL;
+        if (conversation_get(c, a, sb->account, ev->id, &cv) == 0)
+            text = dump(api_conversation_json(&req, c, cv));
+        for (size_t i = 0; text && i < sb->n_chans; i++)
+            if (sb->chans[i].kind == STREAM_DIRECT)
+                emit(sb, &sb->chans[i], "conversation", text);
+        free(text);
     } else {
         const char *name = ev->kind == EVENT_STATUS_UPDATE ? "status.update" : "update";
+        struct viewer v = api_viewer(&req);
         struct status *st;
-        int seen = 0; /* the entity is built once, on the first channel that wants it */
+        /* Built at most once per filter context, on the first channel that wants it. */
+        char *text[2] = {NULL, NULL};
+        int built[2] = {0, 0};
         if (status_get(c, a, ev->id, &st) == 0) {
             for (size_t i = 0; i < sb->n_chans; i++) {
-                if (!status_fits(sb, &sb->chans[i], c, a, st))
+                if (!status_fits(sb, &sb->chans[i], c, a, &v, st))
                     continue;
-                if (!seen) {
-                    seen = 1;
-                    json_t *j = api_status_json(&req, c, ev->id);
-                    text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-                    json_decref(j);
+                const char *context = channel_context(sb->chans[i].kind);
+                int k = strcmp(context, "home") != 0;
+                if (!built[k]) {
+                    struct req r;
+                    api_req_for(&r, a, sb->core, sb->account, sb->scopes);
+                    r.filter_context = context;
+                    text[k] = dump(api_status_json(&r, c, ev->id));
+                    built[k] = 1;
                 }
-                if (!text)
-                    break; /* not for this viewer */
-                emit(sb, &sb->chans[i], name, text);
+                if (text[k]) /* NULL: not for this viewer, or hidden by her filters */
+                    emit(sb, &sb->chans[i], name, text[k]);
             }
         }
+        free(text[0]);
+        free(text[1]);
     }
     db_release(c);
-    free(text);
     arena_free(a);
 }
 
@@ -642,7 +666,8 @@ static void ws_message(void *ctx, const char *text, size_t len)
 
 static int open_stream(struct req *req, struct resp *resp, enum stream_kind kind)
 {
-    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST) &&
+    if ((kind == STREAM_USER || kind == STREAM_USER_NOTIFICATION || kind == STREAM_LIST ||
+         kind == STREAM_DIRECT) &&
         api_require_user(req, resp))
         return 0;
     const char *tag = req_arg(req, "tag");
@@ -716,6 +741,11 @@ static int list_stream(struct req *req, struct resp *resp)
     return open_stream(req, resp, STREAM_LIST);
 }
 
+static int direct(struct req *req, struct resp *resp)
+{
+    return open_stream(req, resp, STREAM_DIRECT);
+}
+
 /*
  * GET /api/v1/streaming with "Upgrade: websocket": one WebSocket for any
  * number of streams. Like Mastodon, a user token is required (header,
@@ -772,6 +802,7 @@ const struct route api_streaming_routes[] = {
     {"GET", "/api/v1/streaming/hashtag", hashtag, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming/hashtag/local", hashtag_local, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming/list", list_stream, ROUTE_AUTH_REQUIRED, "read:statuses"},
+    {"GET", "/api/v1/streaming/direct", direct, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"GET", "/api/v1/streaming", websocket, ROUTE_AUTH_OPTIONAL, NULL},
 };
 const size_t api_streaming_routes_count =

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/events.h"
 #include "core/tx.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -58,7 +59,8 @@ int conversation_record(struct db_conn *c, int64_t status_id, int64_t author, in
                         " last_status_id, unread) VALUES (?, ?, ?, ?, ?, ?)"
                         " ON CONFLICT (account_id, thread_id) DO UPDATE SET"
                         " participants = excluded.participants,"
-                        " last_status_id = excluded.last_status_id, unread = excluded.unread",
+                        " last_status_id = excluded.last_status_id, unread = excluded.unread"
+                        " RETURNING id",
                         &s);
         if (rc)
             return rc;
@@ -69,9 +71,13 @@ int conversation_record(struct db_conn *c, int64_t status_id, int64_t author, in
         db_bind_i64(s, 5, status_id);
         db_bind_i64(s, 6, people[i] != author);
         rc = db_step(s);
+        int64_t conversation = rc == DB_ROW ? db_col_i64(s, 0) : 0;
         db_stmt_done(s);
         if (rc < 0)
             return rc;
+        /* Her direct stream hears of it once the transaction commits. */
+        if (conversation)
+            events_defer(EVENT_CONVERSATION, conversation, people[i]);
     }
     return 0;
 }

@@ -14,10 +14,12 @@
 #include <stdint.h>
 
 enum event_kind {
-    EVENT_STATUS_NEW = 0,    /* id: status; account: its author */
-    EVENT_STATUS_UPDATE = 1, /* id: status; account: its author */
-    EVENT_STATUS_DELETE = 2, /* id: status; account: its author */
-    EVENT_NOTIFICATION = 3,  /* id: notification; account: who is told */
+    EVENT_STATUS_NEW = 0,      /* id: status; account: its author */
+    EVENT_STATUS_UPDATE = 1,   /* id: status; account: its author */
+    EVENT_STATUS_DELETE = 2,   /* id: status; account: its author */
+    EVENT_NOTIFICATION = 3,    /* id: notification; account: who is told */
+    EVENT_CONVERSATION = 4,    /* id: conversation; account: the member whose it is */
+    EVENT_FILTERS_CHANGED = 5, /* id: 0; account: the member whose filters changed */
 };
 
 struct event {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/core.h"
+#include "core/events.h"
 #include "core/tx.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -105,6 +106,14 @@ static int check_input(const struct filter_input *in, int creating, const char *
         if (check_keyword(in->add_keywords[i], why))
             return E_INVAL;
     return 0;
+}
+
+/* Ends a change to the member's filters: her streams hear filters_changed once it commits. */
+static int filters_end(struct db_conn *c, int64_t account, int rc)
+{
+    if (rc == 0)
+        events_defer(EVENT_FILTERS_CHANGED, 0, account);
+    return core_tx_end(c, rc);
 }
 
 /* 0 when the filter is the member's, E_NOTFOUND otherwise. */
@@ -212,7 +221,7 @@ int filter_create(const struct core *core, int64_t account, const struct filter_
     if (rc == 0)
         *id = fid;
 out:
-    rc = core_tx_end(c, rc);
+    rc = filters_end(c, account, rc);
     arena_free(a);
     return rc;
 }
@@ -252,7 +261,7 @@ int filter_update(const struct core *core, int64_t account, int64_t id,
     if (rc >= 0)
         rc = apply_keywords(c, id, in);
 out:
-    rc = core_tx_end(c, rc);
+    rc = filters_end(c, account, rc);
     arena_free(a);
     return rc < 0 ? rc : 0;
 }
@@ -275,7 +284,7 @@ static int delete_owned(const struct core *core, int64_t account, const char *sq
     if (rc >= 0)
         rc = db_changes(c) ? 0 : E_NOTFOUND;
 out:
-    return core_tx_end(c, rc);
+    return filters_end(c, account, rc);
 }
 
 int filter_delete(const struct core *core, int64_t account, int64_t id)
@@ -311,7 +320,7 @@ int filter_keyword_add(const struct core *core, int64_t account, int64_t filter_
         rc = owned(c, account, filter_id);
     if (rc == 0)
         rc = insert_keyword(c, filter_id, keyword, whole_word, id);
-    return core_tx_end(c, rc);
+    return filters_end(c, account, rc);
 }
 
 int filter_keyword_update(const struct core *core, int64_t account, int64_t id, const char *keyword,
@@ -342,7 +351,7 @@ int filter_keyword_update(const struct core *core, int64_t account, int64_t id, 
     if (rc >= 0)
         rc = db_changes(c) ? 0 : E_NOTFOUND;
 out:
-    return core_tx_end(c, rc);
+    return filters_end(c, account, rc);
 }
 
 int filter_status_add(const struct core *core, int64_t account, int64_t filter_id,
@@ -378,7 +387,7 @@ int filter_status_add(const struct core *core, int64_t account, int64_t filter_i
     if (rc >= 0)
         *id = sid;
 out:
-    return core_tx_end(c, rc < 0 ? rc : 0);
+    return filters_end(c, account, rc < 0 ? rc : 0);
 }
 
 int filter_keyword_get(struct db_conn *c, struct arena *a, int64_t account, int64_t id,

@@ -148,3 +148,65 @@ def test_server_stops_with_open_streams(community):
     assert community.stop() == 0
     assert time.time() - t0 < 8
     s.close()
+
+
+def test_direct_stream_tells_of_conversations(community):
+    alice, bob = client(community, "alice"), client(community, "bob")
+    stream = SSE(community.url + "/api/v1/streaming/direct", bob.access_token)
+    try:
+        alice.status_post("everyone may read this")
+        s = alice.status_post("@bob just between us", visibility="direct")
+        name, data = stream.next()
+        assert name == "conversation"
+        assert data["last_status"]["id"] == str(s["id"]) and data["unread"] is True
+        assert [a["username"] for a in data["accounts"]] == ["alice"]
+        # The conversation is the one the API lists.
+        listed = requests.get(community.url + "/api/v1/conversations",
+                              headers={"Authorization": "Bearer " + bob.access_token}).json()
+        assert listed[0]["id"] == data["id"]
+        # The public post made no event on this stream.
+        assert stream.none_within(0.5) is None
+    finally:
+        stream.close()
+    # The direct stream needs a member.
+    r = requests.get(community.url + "/api/v1/streaming/direct")
+    assert r.status_code == 401
+
+
+def test_filters_and_mutes_shape_the_user_stream(community):
+    alice, bob, carol = (client(community, n) for n in ("alice", "bob", "carol"))
+    for other in (alice, carol):
+        bob.account_follow(other.account_verify_credentials()["id"])
+    h = {"Authorization": "Bearer " + bob.access_token}
+    stream = SSE(community.url + "/api/v1/streaming/user", bob.access_token)
+    public = SSE(community.url + "/api/v1/streaming/public", bob.access_token)
+    try:
+        r = requests.post(community.url + "/api/v2/filters", headers=h, json={
+            "title": "no spoilers", "context": ["home", "public"], "filter_action": "hide",
+            "keywords_attributes": [{"keyword": "spoilers"}]})
+        assert r.status_code == 200, r.text
+        assert stream.next() == ("filters_changed", "undefined")
+        r = requests.post(community.url + "/api/v2/filters", headers=h, json={
+            "title": "cake talk", "context": ["home"], "filter_action": "warn",
+            "keywords_attributes": [{"keyword": "cake"}]})
+        assert stream.next() == ("filters_changed", "undefined")
+        alice.status_post("big spoilers for the finale")
+        ok = alice.status_post("cake in the kitchen")
+        name, data = stream.next()
+        assert name == "update" and data["id"] == str(ok["id"])
+        assert [f["filter"]["title"] for f in data["filtered"]] == ["cake talk"]
+        # The public stream has its own context: the warning is for home only.
+        name, data = public.next()
+        assert name == "update" and data["id"] == str(ok["id"]) and data["filtered"] == []
+        # A muted account is out of her streams, as out of her timelines.
+        bob.account_mute(carol.account_verify_credentials()["id"])
+        carol.status_post("muted voice")
+        last = alice.status_post("hello again")
+        assert stream.next()[1]["id"] == str(last["id"])
+        assert public.next()[1]["id"] == str(last["id"])
+        # Deleting a filter is a change too.
+        requests.delete(community.url + "/api/v2/filters/" + r.json()["id"], headers=h)
+        assert stream.next() == ("filters_changed", "undefined")
+    finally:
+        stream.close()
+        public.close()

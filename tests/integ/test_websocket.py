@@ -273,3 +273,32 @@ def test_stopping_the_server_says_going_away(community):
         assert close_code(ws, timeout=8) == 1001
         ws.close()
     assert community.proc.wait(timeout=15) == 0
+
+
+def test_direct_stream_and_filters_changed(community):
+    alice, bob = client(community, "alice"), client(community, "bob")
+    ws = connect(community, bob.access_token, "?stream=direct")
+    try:
+        ws.send(json.dumps({"type": "subscribe", "stream": "user"}))
+        s = alice.status_post("@bob a quiet word", visibility="direct")
+        got = {}
+        while "conversation" not in got or "notification" not in got:
+            m = next_message(ws)
+            got.setdefault(m["event"], m)
+        while none_within(ws, 0.3):  # the post on home, if it is there
+            pass
+        m = got["conversation"]
+        assert m["stream"] == ["direct"]
+        conv = json.loads(m["payload"])
+        validate("Conversation", conv)
+        assert conv["last_status"]["id"] == str(s["id"])
+        r = requests.post(community.url + "/api/v2/filters",
+                          headers={"Authorization": "Bearer " + bob.access_token},
+                          json={"title": "quiet", "context": ["home"],
+                                "keywords_attributes": [{"keyword": "shush"}]})
+        assert r.status_code == 200
+        m = next_message(ws)
+        # Mastodon's shape: no payload member at all.
+        assert m == {"stream": ["user"], "event": "filters_changed"}
+    finally:
+        ws.close()
