@@ -19,7 +19,9 @@ spid=""
 trap 'kill $spid $pid 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" init --data "$dir/data" --url "http://127.0.0.1:$port" --listen "127.0.0.1:$port" >/dev/null 2>&1
-sed -i 's/log_level = info/log_level = warn/' "$dir/data/hearth.conf"
+# Quiet logs, and no rate limits: every request comes from one account.
+sed -i -e 's/log_level = info/log_level = warn/' -e 's/^rate_limit = 300$/rate_limit = 0/' \
+    "$dir/data/hearth.conf"
 echo "seeding $accounts accounts and $statuses statuses..."
 t0=$(date +%s)
 token=$(HEARTH_BIN="$bin" /usr/bin/python3 bench/seed.py "$dir/data" "$accounts" "$statuses" | sed -n 's/^TOKEN=//p')

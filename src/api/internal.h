@@ -123,6 +123,8 @@ int api_status_schedule(struct req *req, struct resp *resp, const struct status_
 
 /* A status's media_attachments (MediaAttachment entities, in order; [] when none). */
 json_t *api_status_media_json(struct req *req, struct db_conn *c, int64_t status_id);
+/* MediaAttachment entities of the given attachments, in order (those still stored). */
+json_t *api_media_ids_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 /*
  * Stores the avatar and header file parts of update_credentials, if sent.
  * Non-zero when it answered (422 for a refused image, 400 for a bad form).

@@ -65,6 +65,17 @@ json_t *api_status_media_json(struct req *req, struct db_conn *c, int64_t status
     return arr;
 }
 
+json_t *api_media_ids_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        struct media *m;
+        if (media_get(c, req->arena, ids[i], &m) == 0)
+            json_array_append_new(arr, media_json(req, m));
+    }
+    return arr;
+}
+
 /* Answers a malformed multipart body; non-zero when it did. */
 static int form_failed(struct req *req, struct resp *resp)
 {

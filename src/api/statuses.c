@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/media.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -45,6 +46,7 @@ static int read_media_ids(struct req *req, struct resp *resp, struct status_new 
     if (arr) {
         size_t i;
         json_t *v;
+        p->media_given = 1;
         bad = !json_is_array(arr);
         json_array_foreach(arr, i, v)
         {
@@ -60,9 +62,10 @@ static int read_media_ids(struct req *req, struct resp *resp, struct status_new 
         req_arg(req, "media_ids[]");
         for (size_t i = 0; i < req->n_args; i++) {
             int64_t id = 0;
-            if ((strcmp(req->args[i].name, "media_ids[]") &&
-                 strcmp(req->args[i].name, "media_ids")) ||
-                !*req->args[i].value)
+            if (strcmp(req->args[i].name, "media_ids[]") && strcmp(req->args[i].name, "media_ids"))
+                continue;
+            p->media_given = 1; /* an empty one too: it clears the list in an edit */
+            if (!*req->args[i].value)
                 continue;
             if (id_from_str(req->args[i].value, &id) != 0)
                 bad = 1;
@@ -76,6 +79,88 @@ static int read_media_ids(struct req *req, struct resp *resp, struct status_new 
     }
     p->media_ids = ids;
     p->n_media = n;
+    return 0;
+}
+
+/* One media_attributes entry's description and focus into m; non-zero when malformed. */
+static int media_attr_set(struct media_attr *m, const char *description, const char *focus)
+{
+    if (description)
+        m->description = description;
+    if (focus) {
+        if (media_parse_focus(focus, &m->focus_x, &m->focus_y) != 0)
+            return 1;
+        m->set_focus = 1;
+    }
+    return 0;
+}
+
+/*
+ * An edit's media_attributes: a JSON array of {id, description, focus},
+ * or form fields media_attributes[][id], [description], [focus] (each id
+ * starts an entry). Non-zero (422 answered) when malformed.
+ */
+static int read_media_attrs(struct req *req, struct resp *resp, struct status_new *p)
+{
+    struct media_attr *list = arena_zalloc(req->arena, LIMIT_MEDIA_PER_STATUS * sizeof(*list));
+    size_t n = 0;
+    int bad = 0;
+    json_t *body = req_json(req);
+    json_t *arr = body ? json_object_get(body, "media_attributes") : NULL;
+    if (arr) {
+        size_t i;
+        json_t *v;
+        bad = !json_is_array(arr) || json_array_size(arr) > LIMIT_MEDIA_PER_STATUS;
+        json_array_foreach(arr, i, v)
+        {
+            if (bad || !json_is_object(v)) {
+                bad = 1;
+                break;
+            }
+            json_t *jid = json_object_get(v, "id"), *d = json_object_get(v, "description"),
+                   *f = json_object_get(v, "focus");
+            struct media_attr *m = &list[n++];
+            if (json_is_integer(jid))
+                m->id = json_integer_value(jid);
+            else if (!json_is_string(jid) || id_from_str(json_string_value(jid), &m->id) != 0)
+                bad = 1;
+            if ((d && !json_is_string(d) && !json_is_null(d)) || (f && !json_is_string(f)) ||
+                media_attr_set(m,
+                               json_is_string(d) ? json_string_value(d)
+                               : d               ? ""
+                                                 : NULL,
+                               json_is_string(f) ? json_string_value(f) : NULL))
+                bad = 1;
+        }
+    } else {
+        req_arg(req, "media_attributes[][id]");
+        for (size_t i = 0; !bad && i < req->n_args; i++) {
+            const char *name = req->args[i].name, *value = req->args[i].value;
+            if (strncmp(name, "media_attributes[][", 19))
+                continue;
+            name += 19;
+            if (!strcmp(name, "id]")) {
+                if (n == LIMIT_MEDIA_PER_STATUS || id_from_str(value, &list[n].id) != 0)
+                    bad = 1;
+                else
+                    n++;
+            } else if (!n) {
+                bad = 1; /* a description or focus before any id */
+            } else if (!strcmp(name, "description]")) {
+                bad = media_attr_set(&list[n - 1], value, NULL);
+            } else if (!strcmp(name, "focus]")) {
+                bad = media_attr_set(&list[n - 1], NULL, value);
+            }
+        }
+    }
+    if (bad) {
+        api_invalid(req, resp,
+                    "media_attributes must be at most 4 entries of an id, a description and a"
+                    " focus \"x,y\" from -1.0 to 1.0");
+        return 1;
+    }
+    p->media_attrs = list;
+    p->n_media_attrs = n;
     return 0;
 }
 
@@ -100,7 +185,7 @@ static int read_post(struct req *req, struct resp *resp, struct status_new *p, i
     if (api_read_poll(req, resp, &p->poll))
         return 1;
     if (!creating)
-        return 0;
+        return read_media_ids(req, resp, p) || read_media_attrs(req, resp, p);
     /* Hometown and glitch-soc send local_only; Akkoma sends visibility=local. */
     const char *vis = req_arg(req, "visibility");
     p->visibility = VIS_PUBLIC;
@@ -236,8 +321,8 @@ static int status_history_show(struct req *req, struct resp *resp)
     size_t n = 0;
     if (cur)
         rc = status_history(c, req->arena, id, &v, &n);
-    db_release(c);
     if (!cur || rc) {
+        db_release(c);
         json_decref(cur);
         return api_fail(req, resp, rc ? rc : E_NOTFOUND);
     }
@@ -252,10 +337,12 @@ static int status_history_show(struct req *req, struct resp *resp)
         json_object_set_new(e, "created_at", json_string(time_iso8601(v[i].created_at, when)));
         json_object_set(e, "account", json_object_get(cur, "account"));
         json_object_set_new(e, "poll", json_null());
-        json_object_set_new(e, "media_attachments", json_array());
+        json_object_set_new(e, "media_attachments",
+                            api_media_ids_json(req, c, v[i].media_ids, v[i].n_media));
         json_object_set_new(e, "emojis", json_array());
         json_array_append_new(arr, e);
     }
+    db_release(c);
     json_decref(cur);
     resp_json(req, resp, 200, arr);
     return 0;

@@ -88,7 +88,7 @@ int batch_extras(struct db_conn *c, const int64_t *ids, size_t n, int *has_media
         int rc =
             db_prepare(c,
                        "SELECT DISTINCT status_id, 0 FROM media_attachments"
-                       " WHERE status_id IN " DB_IN_LIST
+                       " WHERE status_id IN " DB_IN_LIST " AND position >= 0"
                        " UNION ALL SELECT status_id, 1 FROM polls WHERE status_id IN " DB_IN_LIST,
                        &s);
         if (rc)

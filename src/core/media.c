@@ -286,6 +286,43 @@ int media_get_own(struct db_conn *c, struct arena *a, int64_t owner, int64_t id,
     return rc;
 }
 
+/*
+ * Sets the description (when description is not NULL; "" clears it) and
+ * the focus (when set_focus) of owner's attachment id: unattached when
+ * status_id is 0, else unattached or status_id's. E_NOTFOUND when none.
+ */
+static int set_attrs(struct db_conn *c, int64_t owner, int64_t id, int64_t status_id,
+                     const char *description, int set_focus, int fx, int fy)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "UPDATE media_attachments SET"
+                        " description = CASE WHEN ? = 1 THEN ? ELSE description END,"
+                        " focus_x = CASE WHEN ? = 1 THEN ? ELSE focus_x END,"
+                        " focus_y = CASE WHEN ? = 1 THEN ? ELSE focus_y END, updated_at = ?"
+                        " WHERE id = ? AND account_id = ? AND (status_id IS NULL OR status_id = ?)",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, description != NULL);
+    if (description && *description)
+        db_bind_text(s, 2, description);
+    else
+        db_bind_null(s, 2);
+    db_bind_i64(s, 3, set_focus);
+    db_bind_i64(s, 4, fx);
+    db_bind_i64(s, 5, set_focus);
+    db_bind_i64(s, 6, fy);
+    db_bind_i64(s, 7, time_now_ms());
+    db_bind_i64(s, 8, id);
+    db_bind_i64(s, 9, owner);
+    db_bind_i64(s, 10, status_id ? status_id : -1);
+    rc = step_done(s);
+    if (rc == 0 && db_changes(c) != 1)
+        rc = E_NOTFOUND;
+    return rc;
+}
+
 int media_update(const struct core *core, int64_t owner, int64_t id, const char *description,
                  const char *focus, const char **why)
 {
@@ -300,35 +337,78 @@ int media_update(const struct core *core, int64_t owner, int64_t id, const char 
         return rc;
     struct db_conn *c = NULL;
     rc = core_tx_begin(core, &c);
+    if (rc == 0)
+        rc = set_attrs(c, owner, id, 0, description, focus != NULL, fx, fy);
+    return core_tx_end(c, rc);
+}
+
+int media_replace(struct db_conn *c, int64_t owner, int64_t status_id, const int64_t *ids, size_t n,
+                  const struct media_attr *attrs, size_t n_attrs, const char **why)
+{
+    if (n > LIMIT_MEDIA_PER_STATUS) {
+        *why = "a status may have at most 4 media attachments";
+        return E_INVAL;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (ids[i] == ids[j]) {
+                *why = "media_ids: an attachment is listed twice";
+                return E_INVAL;
+            }
+    /* The current ones step out of the order; those named come back in theirs. */
+    struct db_stmt *s;
+    int rc = db_prepare(c, "UPDATE media_attachments SET position = -1 WHERE status_id = ?", &s);
     if (rc)
         return rc;
-    struct db_stmt *s;
-    rc = db_prepare(c,
-                    "UPDATE media_attachments SET"
-                    " description = CASE WHEN ? = 1 THEN ? ELSE description END,"
-                    " focus_x = CASE WHEN ? = 1 THEN ? ELSE focus_x END,"
-                    " focus_y = CASE WHEN ? = 1 THEN ? ELSE focus_y END, updated_at = ?"
-                    " WHERE id = ? AND account_id = ? AND status_id IS NULL",
-                    &s);
-    if (rc)
-        goto out;
-    db_bind_i64(s, 1, description != NULL);
-    if (description && *description)
-        db_bind_text(s, 2, description);
-    else
-        db_bind_null(s, 2);
-    db_bind_i64(s, 3, focus != NULL);
-    db_bind_i64(s, 4, fx);
-    db_bind_i64(s, 5, focus != NULL);
-    db_bind_i64(s, 6, fy);
-    db_bind_i64(s, 7, time_now_ms());
-    db_bind_i64(s, 8, id);
-    db_bind_i64(s, 9, owner);
-    rc = step_done(s);
-    if (rc == 0 && db_changes(c) != 1)
-        rc = E_NOTFOUND;
-out:
-    return core_tx_end(c, rc);
+    db_bind_i64(s, 1, status_id);
+    if ((rc = step_done(s)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = db_prepare(c,
+                        "UPDATE media_attachments SET status_id = ?, position = ?"
+                        " WHERE id = ? AND account_id = ? AND (status_id IS NULL OR status_id = ?)",
+                        &s);
+        if (rc)
+            return rc;
+        db_bind_i64(s, 1, status_id);
+        db_bind_i64(s, 2, (int64_t)i);
+        db_bind_i64(s, 3, ids[i]);
+        db_bind_i64(s, 4, owner);
+        db_bind_i64(s, 5, status_id);
+        if ((rc = step_done(s)))
+            return rc;
+        if (db_changes(c) != 1) {
+            *why = "media_ids: a media attachment was not found, is not yours or is attached"
+                   " to another status";
+            return E_INVAL;
+        }
+    }
+    for (size_t i = 0; i < n_attrs; i++) {
+        if ((rc = check_description(attrs[i].description, why)))
+            return rc;
+        /* Only attachments the status now shows. */
+        rc = db_prepare(c,
+                        "SELECT 1 FROM media_attachments WHERE id = ? AND status_id = ?"
+                        " AND position >= 0",
+                        &s);
+        if (rc)
+            return rc;
+        db_bind_i64(s, 1, attrs[i].id);
+        db_bind_i64(s, 2, status_id);
+        rc = db_step(s);
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+        if (rc != DB_ROW) {
+            *why = "media_attributes: an attachment is not one of the status's";
+            return E_INVAL;
+        }
+        rc = set_attrs(c, owner, attrs[i].id, status_id, attrs[i].description, attrs[i].set_focus,
+                       attrs[i].focus_x, attrs[i].focus_y);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int media_delete(const struct core *core, int64_t owner, int64_t id)
@@ -392,7 +472,7 @@ int media_of_status(struct db_conn *c, struct arena *a, int64_t status_id, struc
     *out = arena_alloc(a, LIMIT_MEDIA_PER_STATUS * sizeof(**out));
     int rc = db_prepare(c,
                         "SELECT " MEDIA_COLUMNS " FROM media_attachments WHERE status_id = ?"
-                        " ORDER BY position LIMIT 4",
+                        " AND position >= 0 ORDER BY position LIMIT 4",
                         &s);
     if (rc)
         return rc;

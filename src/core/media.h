@@ -86,6 +86,24 @@ int media_delete(const struct core *core, int64_t owner, int64_t id);
  */
 int media_attach(struct db_conn *c, int64_t owner, int64_t status_id, const int64_t *ids, size_t n,
                  const char **why);
+/* A change to an attachment made with an edit of its status (media_attributes). */
+struct media_attr {
+    int64_t id;
+    const char *description; /* NULL: unchanged */
+    int set_focus;
+    int focus_x, focus_y; /* thousandths, -1000..1000 */
+};
+
+/*
+ * An edit's attachments: ids[0..n) of owner, each unattached or already
+ * status_id's, become its attachments in order; the others it had are
+ * kept for its history but no longer shown. attrs change descriptions
+ * and focus points of the result. Inside the caller's transaction; E_INVAL
+ * with *why for too many, a repeated, missing or foreign id, or an
+ * attribute for an attachment the status does not end up with.
+ */
+int media_replace(struct db_conn *c, int64_t owner, int64_t status_id, const int64_t *ids, size_t n,
+                  const struct media_attr *attrs, size_t n_attrs, const char **why);
 /* The attachments of a status, in order (arena memory; *n may be 0). */
 int media_of_status(struct db_conn *c, struct arena *a, int64_t status_id, struct media **out,
                     size_t *n);

@@ -501,10 +501,23 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     }
     struct status_new q = *p;
     q.visibility = st->visibility; /* edits never change who may see a post */
-    /* The attachments stay through an edit, and let its text be blank as at creation. */
+    /*
+     * The attachments stay through an edit unless it names new ones, and
+     * let its text be blank as at creation. The version being replaced
+     * keeps the list it had.
+     */
     struct media *kept;
-    if ((rc = media_of_status(c, a, id, &kept, &q.n_media)))
+    size_t n_kept = 0;
+    if ((rc = media_of_status(c, a, id, &kept, &n_kept)))
         goto out;
+    char *kept_ids = arena_alloc(a, n_kept * ID_STR_MAX + 1);
+    kept_ids[0] = '\0';
+    for (size_t i = 0; i < n_kept; i++) {
+        char one[ID_STR_MAX];
+        strcat(kept_ids, i ? "," : "");
+        strcat(kept_ids, id_to_str(kept[i].id, one));
+    }
+    q.n_media = p->media_given ? p->n_media : n_kept;
     q.media_ids = NULL;
     rc = format_text(core, c, a, &q, res, &fmt, why);
     if (rc == 0 && p->poll)
@@ -514,7 +527,7 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     struct db_stmt *s;
     rc = db_prepare(c,
                     "INSERT INTO status_edits (id, status_id, text, content, spoiler_text,"
-                    " sensitive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " sensitive, created_at, media_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -525,8 +538,20 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     db_bind_text(s, 5, st->spoiler_text ? st->spoiler_text : "");
     db_bind_i64(s, 6, st->sensitive);
     db_bind_i64(s, 7, st->edited_at ? st->edited_at : st->created_at);
+    db_bind_text(s, 8, kept_ids);
     if ((rc = step_done(s)))
         goto out;
+    if (p->media_given || p->n_media_attrs) {
+        /* Descriptions alone may change: the list stays what it was. */
+        int64_t same[LIMIT_MEDIA_PER_STATUS];
+        for (size_t i = 0; i < n_kept && i < LIMIT_MEDIA_PER_STATUS; i++)
+            same[i] = kept[i].id;
+        rc = media_replace(c, actor, id, p->media_given ? p->media_ids : same,
+                           p->media_given ? p->n_media : n_kept, p->media_attrs, p->n_media_attrs,
+                           why);
+        if (rc)
+            goto out;
+    }
     int64_t now = time_now_ms();
     if (now <= (st->edited_at ? st->edited_at : st->created_at))
         now = (st->edited_at ? st->edited_at : st->created_at) + 1;
@@ -579,6 +604,26 @@ out:
     return rc;
 }
 
+/* A stored version's attachment list ("id,id,...") into v. */
+static void version_media(struct arena *a, const char *text, struct status_version *v)
+{
+    int64_t *ids = arena_alloc(a, LIMIT_MEDIA_PER_STATUS * sizeof(*ids));
+    size_t n = 0;
+    while (text && *text && n < LIMIT_MEDIA_PER_STATUS) {
+        char one[ID_STR_MAX];
+        size_t len = strcspn(text, ",");
+        if (len < sizeof(one)) {
+            memcpy(one, text, len);
+            one[len] = '\0';
+            if (id_from_str(one, &ids[n]) == 0)
+                n++;
+        }
+        text += len + (text[len] == ',');
+    }
+    v->media_ids = ids;
+    v->n_media = n;
+}
+
 int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status_version **out,
                    size_t *n)
 {
@@ -595,8 +640,8 @@ int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status
     db_stmt_done(s);
     struct status_version *list = arena_alloc(a, (count + 1) * sizeof(*list));
     rc = db_prepare(c,
-                    "SELECT text, content, spoiler_text, sensitive, created_at FROM status_edits"
-                    " WHERE status_id = ? ORDER BY id",
+                    "SELECT text, content, spoiler_text, sensitive, created_at, media_ids"
+                    " FROM status_edits WHERE status_id = ? ORDER BY id",
                     &s);
     if (rc)
         return rc;
@@ -608,6 +653,7 @@ int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status
         list[i].spoiler_text = col_dup(a, s, 2);
         list[i].sensitive = (int)db_col_i64(s, 3);
         list[i].created_at = db_col_i64(s, 4);
+        version_media(a, col_dup(a, s, 5), &list[i]);
         i++;
     }
     db_stmt_done(s);
@@ -618,6 +664,15 @@ int status_history(struct db_conn *c, struct arena *a, int64_t id, struct status
     list[i].spoiler_text = st->spoiler_text;
     list[i].sensitive = st->sensitive;
     list[i].created_at = st->edited_at ? st->edited_at : st->created_at;
+    struct media *now;
+    size_t n_now = 0;
+    if ((rc = media_of_status(c, a, id, &now, &n_now)))
+        return rc;
+    int64_t *ids = arena_alloc(a, (n_now + 1) * sizeof(*ids));
+    for (size_t k = 0; k < n_now; k++)
+        ids[k] = now[k].id;
+    list[i].media_ids = ids;
+    list[i].n_media = n_now;
     *out = list;
     *n = i + 1;
     return 0;

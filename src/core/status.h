@@ -42,6 +42,8 @@ struct status {
     int64_t edited_at; /* 0 when never edited */
 };
 
+struct media_attr;
+
 struct status_new {
     const char *text;
     const char *spoiler_text; /* NULL: none */
@@ -49,8 +51,16 @@ struct status_new {
     const char *language; /* NULL: unknown */
     enum status_visibility visibility;
     int64_t in_reply_to_id;   /* 0: not a reply */
-    const int64_t *media_ids; /* the author's unattached media, in order (create only) */
+    const int64_t *media_ids; /* create: the author's unattached media, in order */
     size_t n_media;
+    /*
+     * edit: media_given set means media_ids[0..n_media) become the
+     * attachments (her unattached media or the status's own), in order;
+     * unset keeps them. media_attrs change descriptions and focus points.
+     */
+    int media_given;
+    const struct media_attr *media_attrs;
+    size_t n_media_attrs;
 
     const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
     const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
@@ -106,6 +116,8 @@ struct status_version {
     const char *spoiler_text;
     int sensitive;
     int64_t created_at;
+    const int64_t *media_ids; /* the attachments it had, in order */
+    size_t n_media;
 };
 
 /* Every version, oldest first, the current one last. */

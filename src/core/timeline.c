@@ -224,7 +224,9 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
 }
 
 /* The only_media filter: a bound flag, then statuses with an attachment. */
-#define ONLY_MEDIA "(? = 0 OR EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id))"
+#define ONLY_MEDIA                                                                                 \
+    "(? = 0 OR EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id"                 \
+    " AND m.position >= 0))"
 
 static int bind_public(struct db_stmt *s, int i, const void *ctx)
 {

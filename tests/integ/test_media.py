@@ -262,3 +262,51 @@ def test_media_scope(community):
     assert r.status_code == 403
     r = requests.post(community.url + "/api/v2/media", files={"file": ("a.png", b"x")})
     assert r.status_code == 401
+
+
+def test_edits_change_attachments_and_keep_them_in_history(community):
+    alice, bob = client(community, "alice"), client(community, "bob")
+    first = upload(community, alice, png_bytes(40, 30), "a.png", "image/png",
+                   description="the first").json()
+    second = upload(community, alice, png_bytes(50, 20), "b.png", "image/png").json()
+    s = alice.status_post("look", media_ids=[first["id"]])
+    url = f"{community.url}/api/v1/statuses/{s['id']}"
+    # Swap the image for another, and describe the new one in the same edit (JSON, as apps send).
+    r = requests.put(url, headers=auth(alice), json={
+        "status": "look again", "media_ids": [second["id"]],
+        "media_attributes": [{"id": second["id"], "description": "the second", "focus": "0.5,-0.5"}]})
+    assert r.status_code == 200, r.text
+    st = r.json()
+    validate("Status", st)
+    assert [m["id"] for m in st["media_attachments"]] == [second["id"]]
+    assert st["media_attachments"][0]["description"] == "the second"
+    assert st["media_attachments"][0]["meta"]["focus"] == {"x": 0.5, "y": -0.5}
+    # History shows each version with the attachments it had.
+    hist = requests.get(url + "/history", headers=auth(bob)).json()
+    for h in hist:
+        validate("StatusEdit", h)
+    assert [[m["id"] for m in h["media_attachments"]] for h in hist] == [[first["id"]], [second["id"]]]
+    assert hist[0]["media_attachments"][0]["description"] == "the first"
+    # The removed image can't be attached elsewhere, and is not shown as media anywhere.
+    r = requests.post(community.url + "/api/v1/statuses", headers=auth(alice),
+                      data={"status": "reuse", "media_ids[]": first["id"]})
+    assert r.status_code == 422
+    # An edit without media_ids keeps them; an edit naming someone else's media is refused whole.
+    r = requests.put(url, headers=auth(alice), data={"status": "text only change"})
+    assert [m["id"] for m in r.json()["media_attachments"]] == [second["id"]]
+    bobs = upload(community, bob, png_bytes(10, 10), "c.png", "image/png").json()
+    r = requests.put(url, headers=auth(alice), json={"status": "steal", "media_ids": [bobs["id"]]})
+    assert r.status_code == 422 and "media_ids" in r.json()["error"]
+    assert requests.get(url, headers=auth(alice)).json()["content"] == "<p>text only change</p>"
+    # Forms can clear the list with an empty media_ids[]; the text must then say something.
+    r = requests.put(url, headers=auth(alice), data={"status": "", "media_ids[]": ""})
+    assert r.status_code == 422
+    r = requests.put(url, headers=auth(alice), data={"status": "no pictures", "media_ids[]": ""})
+    assert r.status_code == 200 and r.json()["media_attachments"] == []
+    r = requests.get(community.url + "/api/v1/accounts/" + str(alice.me()["id"]) + "/statuses",
+                     params={"only_media": "true"}, headers=auth(bob))
+    assert all(x["id"] != str(s["id"]) for x in r.json())
+    # Descriptions of attachments the status doesn't have are refused.
+    r = requests.put(url, headers=auth(alice), json={
+        "status": "x", "media_attributes": [{"id": second["id"], "description": "nope"}]})
+    assert r.status_code == 422
