@@ -192,10 +192,24 @@ static int account_statuses(struct req *req, struct resp *resp)
     if (api_page(req, resp, &p))
         return 0;
     struct timeline_filter f = {0};
-    f.exclude_replies = api_arg_bool(req, "exclude_replies", 0) == 1;
-    f.exclude_reblogs = api_arg_bool(req, "exclude_reblogs", 0) == 1;
-    f.only_media = api_arg_bool(req, "only_media", 0) == 1;
-    int pinned = api_arg_bool(req, "pinned", 0) == 1;
+    f.exclude_replies = api_arg_bool(req, "exclude_replies", 0);
+    f.exclude_reblogs = api_arg_bool(req, "exclude_reblogs", 0);
+    f.only_media = api_arg_bool(req, "only_media", 0);
+    int pinned = api_arg_bool(req, "pinned", 0);
+    if (f.exclude_replies < 0 || f.exclude_reblogs < 0 || f.only_media < 0 || pinned < 0) {
+        api_invalid(req, resp,
+                    "exclude_replies, exclude_reblogs, only_media and pinned must be"
+                    " booleans");
+        return 0;
+    }
+    const char *tagged = req_arg(req, "tagged");
+    if (tagged && *tagged) {
+        if (strlen(tagged) > LIMIT_HASHTAG_CHARS * 4) {
+            api_invalid(req, resp, "tagged is too long");
+            return 0;
+        }
+        f.tagged = tagged;
+    }
     WITH_READ(core, c);
     struct account *acc;
     int rc = id ? account_get(c, req->arena, id, &acc) : E_NOTFOUND;

@@ -246,6 +246,11 @@ int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                bind_public, f, p, ids, n);
 }
 
+/* A status with the bound hashtag name. */
+#define HAS_TAG                                                                                    \
+    " EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"                        \
+    " WHERE st.status_id = s.id AND t.name = ?)"
+
 struct tag_ctx {
     const char *tags[1 + TIMELINE_TAGS_MAX]; /* the tag, then any[] */
     const char *all[TIMELINE_TAGS_MAX];
@@ -291,9 +296,6 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
         ctx.all[k] = lower_tag(a, more->all[k]);
     for (size_t k = 0; more && k < more->n_none && k < TIMELINE_TAGS_MAX; k++)
         ctx.none[k] = lower_tag(a, more->none[k]);
-#define HAS_TAG                                                                                    \
-    " EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"                        \
-    " WHERE st.status_id = s.id AND t.name = ?)"
     return run(c, a, v, 1,
                "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
                " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
@@ -304,12 +306,12 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
                " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
                " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
                bind_tag, &ctx, p, ids, n);
-#undef HAS_TAG
 }
 
 struct account_ctx {
     int64_t account_id;
     const struct timeline_filter *f;
+    const char *tagged; /* lowercased, without '#' */
 };
 
 static int bind_account(struct db_stmt *s, int i, const void *ctx)
@@ -319,6 +321,8 @@ static int bind_account(struct db_stmt *s, int i, const void *ctx)
     db_bind_i64(s, i++, ac->f && ac->f->exclude_replies);
     db_bind_i64(s, i++, ac->f && ac->f->exclude_reblogs);
     db_bind_i64(s, i++, ac->f && ac->f->only_media);
+    db_bind_text(s, i++, ac->tagged ? ac->tagged : "");
+    db_bind_text(s, i++, ac->tagged ? ac->tagged : "");
     return i;
 }
 
@@ -326,12 +330,14 @@ int timeline_account(struct db_conn *c, struct arena *a, const struct viewer *v,
                      const struct timeline_filter *f, const struct page *p, int64_t **ids,
                      size_t *n)
 {
-    struct account_ctx ctx = {account_id, f};
+    struct account_ctx ctx = {account_id, f, NULL};
+    if (f && f->tagged)
+        ctx.tagged = lower_tag(a, f->tagged[0] == '#' ? f->tagged + 1 : f->tagged);
     /* Replies to oneself (threads) stay when replies are excluded, as in Mastodon. */
     return run(c, a, v, 0,
                "s.account_id = ? AND (? = 0 OR s.in_reply_to_id IS NULL OR"
                " s.in_reply_to_account_id = s.account_id) AND (? = 0 OR s.reblog_of_id IS NULL)"
-               " AND " ONLY_MEDIA,
+               " AND " ONLY_MEDIA " AND (? = '' OR" HAS_TAG ")",
                bind_account, &ctx, p, ids, n);
 }
 

@@ -31,6 +31,7 @@ struct timeline_filter {
     int exclude_replies; /* account */
     int exclude_reblogs; /* account */
     int only_media;      /* statuses with media attachments only */
+    const char *tagged;  /* account: only statuses with this hashtag (NULL: any) */
 };
 
 /*

@@ -129,3 +129,21 @@ def test_tag_timeline_any_all_none(community):
     # More than four of a kind is refused with the field named.
     r = requests.get(base + "?" + "&".join(f"any[]=t{i}" for i in range(5)))
     assert r.status_code == 422 and "any" in r.json()["error"]
+
+
+def test_account_statuses_tagged(community):
+    alice, bob = client(community, "alice"), client(community, "bob")
+    me = alice.account_verify_credentials()["id"]
+    a = alice.status_post("baking #Bread today")
+    alice.status_post("nothing tagged here")
+    c = alice.status_post("more #bread and #cake")
+    alice.status_post("#bread for friends only", visibility="private")
+    url = f"{community.url}/api/v1/accounts/{me}/statuses"
+    h = {"Authorization": "Bearer " + bob.access_token}
+    for tag in ("bread", "BREAD", "#bread"):
+        r = requests.get(url, params={"tagged": tag}, headers=h)
+        assert [s["id"] for s in r.json()] == [str(c["id"]), str(a["id"])]
+    assert requests.get(url, params={"tagged": "cake"}, headers=h).json()[0]["id"] == str(c["id"])
+    assert requests.get(url, params={"tagged": "pie"}, headers=h).json() == []
+    r = requests.get(url, params={"only_media": "often"}, headers=h)
+    assert r.status_code == 422 and "only_media" in r.json()["error"]
