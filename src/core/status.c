@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -510,12 +511,15 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     size_t n_kept = 0;
     if ((rc = media_of_status(c, a, id, &kept, &n_kept)))
         goto out;
-    char *kept_ids = arena_alloc(a, n_kept * ID_STR_MAX + 1);
+    size_t cap = n_kept * (ID_STR_MAX + 1) + 1, len = 0;
+    char *kept_ids = arena_alloc(a, cap);
     kept_ids[0] = '\0';
     for (size_t i = 0; i < n_kept; i++) {
         char one[ID_STR_MAX];
-        strcat(kept_ids, i ? "," : "");
-        strcat(kept_ids, id_to_str(kept[i].id, one));
+        int w =
+            snprintf(kept_ids + len, cap - len, "%s%s", i ? "," : "", id_to_str(kept[i].id, one));
+        if (w > 0)
+            len += (size_t)w;
     }
     q.n_media = p->media_given ? p->n_media : n_kept;
     q.media_ids = NULL;
