@@ -92,3 +92,39 @@ def test_entities_validate(community):
         "grant_type": "client_credentials", "client_id": app.json()["client_id"],
         "client_secret": app.json()["client_secret"]}).json()
     validate("Token", tok)
+
+
+def test_more_entities_validate(described):
+    """Lists, rules, v1 instance, familiar followers, emojis, v1 filters,
+    domain blocks and the two error shapes."""
+    alice, bob = client(described, "alice"), client(described, "bob")
+    h = {"Authorization": "Bearer " + alice.access_token}
+    url = described.url
+    validate("V1Instance", requests.get(url + "/api/v1/instance").json())
+    for rule in requests.get(url + "/api/v1/instance/rules").json():
+        validate("Rule", rule)
+    emojis = requests.get(url + "/api/v1/custom_emojis").json()
+    assert isinstance(emojis, list)
+    for e in emojis:
+        validate("CustomEmoji", e)
+    r = requests.post(url + "/api/v1/lists", headers=h, data={"title": "friends"})
+    validate("List", r.json())
+    for item in requests.get(url + "/api/v1/lists", headers=h).json():
+        validate("List", item)
+    bob_id = bob.account_verify_credentials()["id"]
+    r = requests.get(url + "/api/v1/accounts/familiar_followers", headers=h,
+                     params={"id[]": str(bob_id)})
+    for item in r.json():
+        validate("FamiliarFollowers", item)
+    requests.post(url + "/api/v2/filters", headers=h, json={
+        "title": "t", "context": ["home"], "keywords_attributes": [{"keyword": "k"}]})
+    v1 = requests.get(url + "/api/v1/filters", headers=h).json()
+    assert v1
+    for f in v1:
+        validate("V1Filter", f)
+    r = requests.get(url + "/api/v1/statuses/123", headers=h)
+    assert r.status_code == 404
+    validate("Error", r.json())
+    r = requests.post(url + "/api/v1/statuses", headers=h, data={"status": ""})
+    assert r.status_code == 422
+    validate("Error", r.json())
