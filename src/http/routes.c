@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "ap/ap.h"
 #include "api/api.h"
 
 #include "core/core.h"
@@ -48,6 +49,8 @@ static const struct {
     const struct route *routes;
     const size_t *n;
 } tables[] = {
+    {ap_webfinger_routes, &ap_webfinger_routes_count},
+    {ap_actor_routes, &ap_actor_routes_count},
     {api_oauth_routes, &api_oauth_routes_count},
     {api_instance_routes, &api_instance_routes_count},
     {api_search_routes, &api_search_routes_count}, /* before /api/v1/accounts/:id */

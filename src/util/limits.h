@@ -40,6 +40,7 @@
 #define LIMIT_HASHTAGS 50
 #define LIMIT_HASHTAG_CHARS 100
 #define LIMIT_DOMAIN_CHARS 253
+#define LIMIT_URL_BYTES 2048 /* a URL or WebFinger resource we are asked about */
 #define LIMIT_PASSWORD_MIN 8
 #define LIMIT_PASSWORD_MAX 256
 

@@ -1,0 +1,403 @@
+/*
+ * ap/actor: local accounts as ActivityPub actors.
+ *
+ *   GET /users/:name                         the actor (Person, or Service for bots)
+ *   GET /users/:name/outbox                  its public activities, paged
+ *   GET /users/:name/followers, /following   counts and pages of actor ids
+ *   GET /users/:name/collections/featured    pinned statuses as objects
+ *   GET /users/:name/collections/tags        featured hashtags (none yet)
+ *   GET /users/:name/statuses/:id            a status as its object
+ *   GET /users/:name/statuses/:id/activity   the activity that published it
+ *
+ * The same URLs answer browsers with a redirect to the profile or status
+ * page; ActivityStreams is given to requests that ask for it (ap_wants_json).
+ * Fetches are anonymous viewers of the visibility rule: public and unlisted
+ * statuses only, never local-only, followers-only or direct ones.
+ * Suspended or unknown accounts are 404 (410 is for deleted ones, later).
+ */
+#include <string.h>
+
+#include "ap/ap.h"
+#include "ap/internal.h"
+#include "core/account.h"
+#include "core/core.h"
+#include "core/follow.h"
+#include "core/media.h"
+#include "core/pin.h"
+#include "core/status.h"
+#include "core/timeline.h"
+#include "core/visibility.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+#include "util/timeutil.h"
+
+#define AP_PAGE 20 /* items of an outbox or follows page */
+
+/* The member named in the path, on a read connection the caller releases. */
+static int member(struct req *req, struct db_conn **c, struct account **acc)
+{
+    struct core *core = req->app;
+    int rc = db_acquire(core->db, DB_SNAPSHOT, c);
+    if (rc)
+        return rc;
+    rc = account_find_local(*c, req->arena, req_param(req, "name"), acc);
+    if (rc == 0 && (*acc)->suspended_at)
+        rc = E_NOTFOUND;
+    if (rc) {
+        db_release(*c);
+        *c = NULL;
+    }
+    return rc;
+}
+
+/* A browser asked: send it to the HTML page at url. */
+static int redirect(struct req *req, struct resp *resp, const char *url)
+{
+    resp_body(req, resp, 302, "text/plain; charset=utf-8", "", 0);
+    resp_header_add(req, resp, "Location", url);
+    resp_header_add(req, resp, "Vary", "Accept");
+    return 0;
+}
+
+/* GET /users/:name */
+static int actor(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    if (!ap_wants_json(req)) {
+        db_release(c);
+        return redirect(req, resp, acc->url);
+    }
+    struct arena *a = req->arena;
+    const char *avatar = NULL, *header = NULL;
+    media_profile_urls(core, c, a, acc->id, &avatar, &header);
+    db_release(c);
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(acc->uri));
+    json_object_set_new(j, "type", json_string(acc->bot ? "Service" : "Person"));
+    json_object_set_new(j, "following", json_string(arena_printf(a, "%s/following", acc->uri)));
+    json_object_set_new(j, "followers", json_string(arena_printf(a, "%s/followers", acc->uri)));
+    json_object_set_new(j, "inbox", json_string(acc->inbox_url));
+    json_object_set_new(j, "outbox", json_string(arena_printf(a, "%s/outbox", acc->uri)));
+    json_object_set_new(j, "featured",
+                        json_string(arena_printf(a, "%s/collections/featured", acc->uri)));
+    json_object_set_new(j, "featuredTags",
+                        json_string(arena_printf(a, "%s/collections/tags", acc->uri)));
+    json_object_set_new(j, "preferredUsername", json_string(acc->username));
+    json_object_set_new(j, "name", json_string(acc->display_name ? acc->display_name : ""));
+    json_object_set_new(j, "summary", json_string(acc->note ? acc->note : ""));
+    json_object_set_new(j, "url", json_string(acc->url));
+    json_object_set_new(j, "manuallyApprovesFollowers", json_boolean(acc->locked));
+    json_object_set_new(j, "discoverable", json_boolean(acc->discoverable));
+    json_object_set_new(j, "indexable", json_boolean(acc->discoverable));
+    char when[TIME_ISO_MAX];
+    json_object_set_new(j, "published", json_string(time_iso8601(acc->created_at, when)));
+    json_object_set_new(j, "endpoints",
+                        json_pack("{s:s}", "sharedInbox", arena_printf(a, "%s/inbox",
+                                                                       core->base_url)));
+    if (acc->public_key_pem)
+        json_object_set_new(j, "publicKey",
+                            json_pack("{s:s, s:s, s:s}", "id",
+                                      arena_printf(a, "%s#main-key", acc->uri), "owner", acc->uri,
+                                      "publicKeyPem", acc->public_key_pem));
+    /* Profile fields as schema.org PropertyValues. */
+    json_t *attachment = json_array();
+    json_error_t err;
+    json_t *fields = json_loads(acc->fields ? acc->fields : "[]", 0, &err);
+    size_t i;
+    json_t *f;
+    json_array_foreach(fields, i, f)
+    {
+        const char *name = json_string_value(json_object_get(f, "name"));
+        const char *value = json_string_value(json_object_get(f, "value"));
+        if (name && value)
+            json_array_append_new(attachment, json_pack("{s:s, s:s, s:s}", "type", "PropertyValue",
+                                                        "name", name, "value", value));
+    }
+    json_decref(fields);
+    json_object_set_new(j, "attachment", attachment);
+    json_object_set_new(j, "tag", json_array());
+    if (avatar)
+        json_object_set_new(j, "icon", json_pack("{s:s, s:s}", "type", "Image", "url", avatar));
+    if (header)
+        json_object_set_new(j, "image", json_pack("{s:s, s:s}", "type", "Image", "url", header));
+    ap_answer(req, resp, j);
+    return 0;
+}
+
+/* An OrderedCollection that shows its size and links its first page. */
+static json_t *collection(struct req *req, const char *id, int64_t total)
+{
+    return json_pack("{s:s, s:s, s:I, s:s}", "id", id, "type", "OrderedCollection", "totalItems",
+                     (json_int_t)total, "first", arena_printf(req->arena, "%s?page=true", id));
+}
+
+/* GET /users/:name/outbox, and ?page=true[&max_id=ID] */
+static int outbox(struct req *req, struct resp *resp)
+{
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    struct arena *a = req->arena;
+    const char *id = arena_printf(a, "%s/outbox", acc->uri);
+    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
+    struct timeline_filter f = {0};
+    if (!req_arg(req, "page")) {
+        /* The count is the profile's statuses_count, public like it. */
+        struct account_counts counts;
+        rc = account_counts(c, acc->id, &counts);
+        db_release(c);
+        if (rc) {
+            ap_fail(req, resp, rc);
+            return 0;
+        }
+        ap_answer(req, resp, collection(req, id, counts.statuses));
+        return 0;
+    }
+    struct page p = {.limit = AP_PAGE};
+    const char *max = req_arg(req, "max_id");
+    if (max && id_from_str(max, &p.max_id) != 0) {
+        db_release(c);
+        ap_fail(req, resp, E_INVAL);
+        return 0;
+    }
+    int64_t *ids = NULL;
+    size_t n = 0;
+    rc = timeline_account(c, a, &anyone, acc->id, &f, &p, &ids, &n);
+    json_t *items = json_array();
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct status *st;
+        if (status_get(c, a, ids[i], &st) != 0)
+            continue;
+        json_t *act = ap_activity_json(req, c, st, acc);
+        if (act)
+            json_array_append_new(items, act);
+    }
+    db_release(c);
+    if (rc) {
+        json_decref(items);
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    char idbuf[ID_STR_MAX];
+    json_t *j = json_pack("{s:s, s:s, s:s, s:o}", "id",
+                          max ? arena_printf(a, "%s?page=true&max_id=%s", id, max)
+                              : arena_printf(a, "%s?page=true", id),
+                          "type", "OrderedCollectionPage", "partOf", id, "orderedItems", items);
+    if (n == AP_PAGE)
+        json_object_set_new(
+            j, "next",
+            json_string(arena_printf(a, "%s?page=true&max_id=%s", id, id_to_str(ids[n - 1], idbuf))));
+    ap_answer(req, resp, j);
+    return 0;
+}
+
+/* GET /users/:name/followers and /following, and their ?page=N */
+static int follows(struct req *req, struct resp *resp, int followers)
+{
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    struct arena *a = req->arena;
+    const char *id = arena_printf(a, "%s/%s", acc->uri, followers ? "followers" : "following");
+    struct account_counts counts;
+    rc = account_counts(c, acc->id, &counts);
+    if (rc) {
+        db_release(c);
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    int64_t total = followers ? counts.followers : counts.following;
+    if (!req_arg(req, "page")) {
+        db_release(c);
+        ap_answer(req, resp, collection(req, id, total));
+        return 0;
+    }
+    struct follow_page fp = {.limit = 40};
+    const char *max = req_arg(req, "max_id");
+    if (max && id_from_str(max, &fp.max_id) != 0) {
+        db_release(c);
+        ap_fail(req, resp, E_INVAL);
+        return 0;
+    }
+    struct follow_item *items = NULL;
+    size_t n = 0;
+    rc = followers ? follow_list_followers(c, a, acc->id, &fp, &items, &n)
+                   : follow_list_following(c, a, acc->id, &fp, &items, &n);
+    json_t *list = json_array();
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct account *other;
+        if (account_get(c, a, items[i].account_id, &other) == 0)
+            json_array_append_new(list, json_string(other->uri));
+    }
+    db_release(c);
+    if (rc) {
+        json_decref(list);
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    char idbuf[ID_STR_MAX];
+    json_t *j = json_pack("{s:s, s:s, s:I, s:s, s:o}", "id",
+                          arena_printf(a, "%s?page=true%s%s", id, max ? "&max_id=" : "",
+                                       max ? max : ""),
+                          "type", "OrderedCollectionPage", "totalItems", (json_int_t)total,
+                          "partOf", id, "orderedItems", list);
+    if (n == 40)
+        json_object_set_new(j, "next",
+                            json_string(arena_printf(a, "%s?page=true&max_id=%s", id,
+                                                     id_to_str(items[n - 1].follow_id, idbuf))));
+    ap_answer(req, resp, j);
+    return 0;
+}
+
+static int followers_collection(struct req *req, struct resp *resp)
+{
+    return follows(req, resp, 1);
+}
+
+static int following_collection(struct req *req, struct resp *resp)
+{
+    return follows(req, resp, 0);
+}
+
+/* GET /users/:name/collections/featured: pinned statuses anyone may see. */
+static int featured(struct req *req, struct resp *resp)
+{
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    struct arena *a = req->arena;
+    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
+    int64_t *ids = NULL;
+    size_t n = 0;
+    rc = pin_statuses(c, a, &anyone, acc->id, &ids, &n);
+    json_t *items = json_array();
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct status *st;
+        if (status_get(c, a, ids[i], &st) != 0)
+            continue;
+        json_t *note = ap_note_json(req, c, st, acc);
+        if (note)
+            json_array_append_new(items, note);
+    }
+    db_release(c);
+    if (rc) {
+        json_decref(items);
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    ap_answer(req, resp,
+              json_pack("{s:s, s:s, s:I, s:o}", "id",
+                        arena_printf(a, "%s/collections/featured", acc->uri), "type",
+                        "OrderedCollection", "totalItems", (json_int_t)json_array_size(items),
+                        "orderedItems", items));
+    return 0;
+}
+
+/* GET /users/:name/collections/tags: featured hashtags, which Hearth does not have yet. */
+static int featured_tags(struct req *req, struct resp *resp)
+{
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    db_release(c);
+    ap_answer(req, resp,
+              json_pack("{s:s, s:s, s:i, s:[]}", "id",
+                        arena_printf(req->arena, "%s/collections/tags", acc->uri), "type",
+                        "Collection", "totalItems", 0, "items"));
+    return 0;
+}
+
+/* The member's status in the path, when anyone may see it. */
+static int visible_status(struct req *req, struct db_conn *c, const struct account *acc,
+                          struct status **st)
+{
+    int64_t id = 0;
+    if (id_from_str(req_param(req, "id"), &id) != 0)
+        return E_NOTFOUND;
+    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
+    int rc = visibility_may_see(c, &anyone, id);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return E_NOTFOUND;
+    rc = status_get(c, req->arena, id, st);
+    if (rc == 0 && (*st)->account_id != acc->id)
+        rc = E_NOTFOUND;
+    return rc;
+}
+
+static int status_object(struct req *req, struct resp *resp, int activity)
+{
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    struct status *st;
+    rc = visible_status(req, c, acc, &st);
+    if (rc) {
+        db_release(c);
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    if (!ap_wants_json(req)) {
+        db_release(c);
+        return redirect(req, resp, st->url ? st->url : st->uri);
+    }
+    json_t *j = activity || st->reblog_of_id ? ap_activity_json(req, c, st, acc)
+                                             : ap_note_json(req, c, st, acc);
+    db_release(c);
+    ap_answer(req, resp, j);
+    return 0;
+}
+
+/* GET /users/:name/statuses/:id */
+static int status_note(struct req *req, struct resp *resp)
+{
+    return status_object(req, resp, 0);
+}
+
+/* GET /users/:name/statuses/:id/activity */
+static int status_activity(struct req *req, struct resp *resp)
+{
+    return status_object(req, resp, 1);
+}
+
+const struct route ap_actor_routes[] = {
+    {"GET", "/users/:name", actor, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/outbox", outbox, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/followers", followers_collection, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/following", following_collection, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/collections/featured", featured, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/collections/tags", featured_tags, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/statuses/:id", status_note, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/users/:name/statuses/:id/activity", status_activity, ROUTE_AUTH_NONE, NULL},
+};
+const size_t ap_actor_routes_count = sizeof(ap_actor_routes) / sizeof(ap_actor_routes[0]);

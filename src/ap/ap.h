@@ -1,0 +1,27 @@
+/*
+ * ap: ActivityPub as other servers see Hearth.
+ *
+ * Discovery (WebFinger), actor documents and their collections, and
+ * statuses as ActivityStreams objects. Each route table is served by the
+ * HTTP layer like the API's; handlers use the request's arena only.
+ *
+ * Every object goes through the same visibility rule as the API: a fetch
+ * is an anonymous viewer until signed fetches are verified, so only public
+ * and unlisted statuses are served, and local-only ones never.
+ */
+#ifndef HEARTH_AP_AP_H
+#define HEARTH_AP_AP_H
+
+#include <stddef.h>
+
+#include "util/route.h"
+
+/* GET /.well-known/webfinger */
+extern const struct route ap_webfinger_routes[];
+extern const size_t ap_webfinger_routes_count;
+
+/* /users/:name (the actor), its collections, and its statuses as objects. */
+extern const struct route ap_actor_routes[];
+extern const size_t ap_actor_routes_count;
+
+#endif
