@@ -16,9 +16,9 @@ ROUTE = re.compile(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"')
 
 
 def routes():
-    """The route tables of the API and HTTP layers, as compiled into the server."""
+    """The route tables of the ActivityPub, API and HTTP layers, as compiled into the server."""
     found = set()
-    for path in glob.glob(os.path.join(SRC, "api", "*.c")) + glob.glob(os.path.join(SRC, "http", "*.c")):
+    for path in sum((glob.glob(os.path.join(SRC, d, "*.c")) for d in ("ap", "api", "http")), []):
         with open(path, encoding="utf-8") as f:
             found.update(ROUTE.findall(f.read()))
     # Streams stay open on success: they are exercised in their own tests.
