@@ -100,9 +100,9 @@ static int actor(struct req *req, struct resp *resp)
     json_object_set_new(j, "indexable", json_boolean(acc->discoverable));
     char when[TIME_ISO_MAX];
     json_object_set_new(j, "published", json_string(time_iso8601(acc->created_at, when)));
-    json_object_set_new(j, "endpoints",
-                        json_pack("{s:s}", "sharedInbox", arena_printf(a, "%s/inbox",
-                                                                       core->base_url)));
+    json_object_set_new(
+        j, "endpoints",
+        json_pack("{s:s}", "sharedInbox", arena_printf(a, "%s/inbox", core->base_url)));
     if (acc->public_key_pem)
         json_object_set_new(j, "publicKey",
                             json_pack("{s:s, s:s, s:s}", "id",
@@ -197,9 +197,9 @@ static int outbox(struct req *req, struct resp *resp)
                               : arena_printf(a, "%s?page=true", id),
                           "type", "OrderedCollectionPage", "partOf", id, "orderedItems", items);
     if (n == AP_PAGE)
-        json_object_set_new(
-            j, "next",
-            json_string(arena_printf(a, "%s?page=true&max_id=%s", id, id_to_str(ids[n - 1], idbuf))));
+        json_object_set_new(j, "next",
+                            json_string(arena_printf(a, "%s?page=true&max_id=%s", id,
+                                                     id_to_str(ids[n - 1], idbuf))));
     ap_answer(req, resp, j);
     return 0;
 }
@@ -253,11 +253,11 @@ static int follows(struct req *req, struct resp *resp, int followers)
         return 0;
     }
     char idbuf[ID_STR_MAX];
-    json_t *j = json_pack("{s:s, s:s, s:I, s:s, s:o}", "id",
-                          arena_printf(a, "%s?page=true%s%s", id, max ? "&max_id=" : "",
-                                       max ? max : ""),
-                          "type", "OrderedCollectionPage", "totalItems", (json_int_t)total,
-                          "partOf", id, "orderedItems", list);
+    json_t *j =
+        json_pack("{s:s, s:s, s:I, s:s, s:o}", "id",
+                  arena_printf(a, "%s?page=true%s%s", id, max ? "&max_id=" : "", max ? max : ""),
+                  "type", "OrderedCollectionPage", "totalItems", (json_int_t)total, "partOf", id,
+                  "orderedItems", list);
     if (n == 40)
         json_object_set_new(j, "next",
                             json_string(arena_printf(a, "%s?page=true&max_id=%s", id,

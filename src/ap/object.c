@@ -35,13 +35,12 @@ void ap_answer(struct req *req, struct resp *resp, json_t *body)
         return;
     }
     json_t *ctx = json_pack("[s, s, {s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s}]",
-                            "https://www.w3.org/ns/activitystreams",
-                            "https://w3id.org/security/v1", "manuallyApprovesFollowers",
-                            "as:manuallyApprovesFollowers", "toot", "http://joinmastodon.org/ns#",
-                            "schema", "http://schema.org#", "featured", "@id", "toot:featured",
-                            "@type", "@id", "discoverable", "toot:discoverable", "indexable",
-                            "toot:indexable", "PropertyValue", "schema:PropertyValue", "value",
-                            "schema:value");
+                            "https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+                            "manuallyApprovesFollowers", "as:manuallyApprovesFollowers", "toot",
+                            "http://joinmastodon.org/ns#", "schema", "http://schema.org#",
+                            "featured", "@id", "toot:featured", "@type", "@id", "discoverable",
+                            "toot:discoverable", "indexable", "toot:indexable", "PropertyValue",
+                            "schema:PropertyValue", "value", "schema:value");
     /* @context first, as peers print it. */
     json_t *out = json_object();
     json_object_set_new(out, "@context", ctx);
@@ -124,10 +123,10 @@ json_t *ap_note_json(struct req *req, struct db_conn *c, const struct status *st
     size_t n_tags = 0;
     if (status_tags(c, a, st->id, &names, &n_tags) == 0)
         for (size_t i = 0; i < n_tags; i++)
-            json_array_append_new(
-                tags, json_pack("{s:s, s:s, s:s}", "type", "Hashtag", "href",
-                                arena_printf(a, "%s/tags/%s", core->base_url, names[i]), "name",
-                                arena_printf(a, "#%s", names[i])));
+            json_array_append_new(tags,
+                                  json_pack("{s:s, s:s, s:s}", "type", "Hashtag", "href",
+                                            arena_printf(a, "%s/tags/%s", core->base_url, names[i]),
+                                            "name", arena_printf(a, "#%s", names[i])));
     json_t *attachments = json_array();
     struct media *media = NULL;
     size_t n_media = 0;
@@ -190,10 +189,10 @@ json_t *ap_activity_json(struct req *req, struct db_conn *c, const struct status
     json_t *note = ap_note_json(req, c, st, author);
     if (!note)
         return NULL;
-    json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:O, s:O}", "id",
-                          arena_printf(a, "%s/activity", st->uri), "type", "Create", "actor",
-                          author->uri, "published", time_json(a, st->created_at), "to",
-                          json_object_get(note, "to"), "cc", json_object_get(note, "cc"));
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:o, s:O, s:O}", "id", arena_printf(a, "%s/activity", st->uri),
+                  "type", "Create", "actor", author->uri, "published", time_json(a, st->created_at),
+                  "to", json_object_get(note, "to"), "cc", json_object_get(note, "cc"));
     json_object_set_new(j, "object", note);
     return j;
 }

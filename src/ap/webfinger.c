@@ -80,14 +80,14 @@ static int webfinger(struct req *req, struct resp *resp)
         return 0;
     }
     const char *subject = arena_printf(req->arena, "acct:%s@%s", acc->username, core->domain);
-    json_t *links = json_pack(
-        "[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}]", "rel", "self", "type",
-        "application/activity+json", "href", acc->uri, "rel",
-        "http://webfinger.net/rel/profile-page", "type", "text/html", "href", acc->url, "rel",
-        "http://ostatus.org/schema/1.0/subscribe", "template",
-        arena_printf(req->arena, "%s/authorize_interaction?uri={uri}", core->base_url));
-    json_t *j = json_pack("{s:s, s:[s, s], s:o}", "subject", subject, "aliases", acc->url,
-                          acc->uri, "links", links);
+    json_t *links =
+        json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}]", "rel", "self", "type",
+                  "application/activity+json", "href", acc->uri, "rel",
+                  "http://webfinger.net/rel/profile-page", "type", "text/html", "href", acc->url,
+                  "rel", "http://ostatus.org/schema/1.0/subscribe", "template",
+                  arena_printf(req->arena, "%s/authorize_interaction?uri={uri}", core->base_url));
+    json_t *j = json_pack("{s:s, s:[s, s], s:o}", "subject", subject, "aliases", acc->url, acc->uri,
+                          "links", links);
     resp_json(req, resp, 200, j);
     resp->content_type = "application/jrd+json; charset=utf-8";
     resp_header_add(req, resp, "Cache-Control", "max-age=259200, public");
@@ -97,4 +97,5 @@ static int webfinger(struct req *req, struct resp *resp)
 const struct route ap_webfinger_routes[] = {
     {"GET", "/.well-known/webfinger", webfinger, ROUTE_AUTH_NONE, NULL},
 };
-const size_t ap_webfinger_routes_count = sizeof(ap_webfinger_routes) / sizeof(ap_webfinger_routes[0]);
+const size_t ap_webfinger_routes_count =
+    sizeof(ap_webfinger_routes) / sizeof(ap_webfinger_routes[0]);

@@ -1,0 +1,293 @@
+/*
+ * queue: the durable job queue and remote servers' health (see queue.h).
+ */
+#include "core/queue.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/core.h"
+#include "core/tx.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+#include "util/timeutil.h"
+
+#define BACKOFF_FIRST_MS (30 * 1000)
+#define BACKOFF_MAX_MS (12 * 3600 * 1000LL)
+#define UNAVAILABLE_FIRST_MS (3600 * 1000LL)
+#define UNAVAILABLE_MAX_MS (24 * 3600 * 1000LL)
+#define ERROR_MAX 300 /* bytes of last_error kept */
+
+static int step_done(struct db_stmt *s)
+{
+    int rc = db_step(s);
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
+int queue_add(struct db_conn *c, const char *kind, const char *lane, const char *payload,
+              const char *dedupe, int64_t run_at)
+{
+    if (!kind || !*kind || strlen(kind) >= QUEUE_KIND_MAX || !lane ||
+        strlen(lane) >= QUEUE_LANE_MAX || !payload)
+        return E_INVAL;
+    int64_t now = time_now_ms();
+    struct db_stmt *s;
+    int rc;
+    if (dedupe) {
+        rc = db_prepare(c, "SELECT 1 FROM jobs WHERE kind = ? AND dedupe = ?", &s);
+        if (rc)
+            return rc;
+        db_bind_text(s, 1, kind);
+        db_bind_text(s, 2, dedupe);
+        rc = db_step(s);
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+        if (rc == DB_ROW)
+            return E_EXISTS;
+    }
+    rc = db_prepare(c,
+                    "INSERT INTO jobs (id, kind, lane, payload, dedupe, run_at, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, id_next());
+    db_bind_text(s, 2, kind);
+    db_bind_text(s, 3, lane);
+    db_bind_text(s, 4, payload);
+    if (dedupe)
+        db_bind_text(s, 5, dedupe);
+    else
+        db_bind_null(s, 5);
+    db_bind_i64(s, 6, run_at > 0 ? run_at : now);
+    db_bind_i64(s, 7, now);
+    return step_done(s);
+}
+
+static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
+{
+    const char *t = db_col_text(s, col);
+    return t ? arena_strdup(a, t) : NULL;
+}
+
+int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struct job **out,
+              size_t *n)
+{
+    *n = 0;
+    *out = arena_alloc(a, (max ? max : 1) * sizeof(**out));
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT id, kind, lane, payload, attempts, run_at FROM jobs"
+                        " WHERE failed_at IS NULL AND run_at <= ?"
+                        " AND (claimed_until IS NULL OR claimed_until < ?)"
+                        " ORDER BY run_at, id LIMIT ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, now);
+    db_bind_i64(s, 2, now);
+    db_bind_i64(s, 3, (int64_t)max);
+    while (*n < max && (rc = db_step(s)) == DB_ROW) {
+        struct job *j = &(*out)[(*n)++];
+        j->id = db_col_i64(s, 0);
+        j->kind = col_dup(a, s, 1);
+        j->lane = col_dup(a, s, 2);
+        j->payload = col_dup(a, s, 3);
+        j->attempts = (int)db_col_i64(s, 4);
+        j->run_at = db_col_i64(s, 5);
+    }
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
+/* Runs one statement binding (i64, i64[, i64]) in its own transaction; *changed gets the row count. */
+static int write_one(const struct core *core, const char *sql, const int64_t *args, int n_args,
+                     int64_t *changed)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c, sql, &s);
+    if (rc)
+        goto out;
+    for (int i = 0; i < n_args; i++)
+        db_bind_i64(s, i + 1, args[i]);
+    rc = step_done(s);
+    if (rc == 0 && changed)
+        *changed = db_changes(c);
+out:
+    return core_tx_end(c, rc);
+}
+
+int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_ms)
+{
+    int64_t args[] = {now + lease_ms, id, now};
+    int64_t changed = 0;
+    int rc = write_one(core,
+                       "UPDATE jobs SET claimed_until = ? WHERE id = ? AND failed_at IS NULL"
+                       " AND (claimed_until IS NULL OR claimed_until < ?)",
+                       args, 3, &changed);
+    if (rc)
+        return rc;
+    return changed == 1 ? 0 : E_BUSY;
+}
+
+int queue_done(const struct core *core, int64_t id)
+{
+    int64_t args[] = {id};
+    return write_one(core, "DELETE FROM jobs WHERE id = ?", args, 1, NULL);
+}
+
+int queue_postpone(const struct core *core, int64_t id, int64_t until)
+{
+    int64_t args[] = {until, id};
+    return write_one(core, "UPDATE jobs SET run_at = ?, claimed_until = NULL WHERE id = ?", args,
+                     2, NULL);
+}
+
+int64_t queue_backoff_ms(int attempts)
+{
+    if (attempts < 1)
+        attempts = 1;
+    int64_t ms = BACKOFF_FIRST_MS;
+    for (int i = 1; i < attempts && ms < BACKOFF_MAX_MS; i++)
+        ms *= 2;
+    if (ms > BACKOFF_MAX_MS)
+        ms = BACKOFF_MAX_MS;
+    /* Jitter spreads the retries of a fan-out that failed at once. */
+    return ms + (int64_t)randombytes_uniform((uint32_t)(ms / 10 + 1));
+}
+
+int queue_failed(const struct core *core, const struct job *j, const char *error, int permanent,
+                 int64_t now)
+{
+    int attempts = j->attempts + 1;
+    int give_up = permanent || attempts >= QUEUE_MAX_ATTEMPTS;
+    char err[ERROR_MAX];
+    size_t len = error ? strlen(error) : 0;
+    if (len >= sizeof(err))
+        len = sizeof(err) - 1;
+    memcpy(err, error ? error : "", len);
+    err[len] = '\0';
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "UPDATE jobs SET attempts = ?, run_at = ?, claimed_until = NULL,"
+                    " last_error = ?, failed_at = ? WHERE id = ?",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, attempts);
+    db_bind_i64(s, 2, now + (give_up ? 0 : queue_backoff_ms(attempts)));
+    db_bind_text(s, 3, err);
+    if (give_up)
+        db_bind_i64(s, 4, now);
+    else
+        db_bind_null(s, 4);
+    db_bind_i64(s, 5, j->id);
+    rc = step_done(s);
+out:
+    return core_tx_end(c, rc);
+}
+
+int queue_domain_success(const struct core *core, const char *domain)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c, "DELETE FROM domain_health WHERE domain = ?", &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, domain);
+    rc = step_done(s);
+out:
+    return core_tx_end(c, rc);
+}
+
+int queue_domain_failure(const struct core *core, const char *domain, int64_t now)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "INSERT INTO domain_health (domain, failures, last_failure_at)"
+                    " VALUES (?, 1, ?) ON CONFLICT (domain) DO UPDATE SET"
+                    " failures = domain_health.failures + 1,"
+                    " last_failure_at = excluded.last_failure_at RETURNING failures",
+                    &s);
+    if (rc)
+        goto out;
+    db_bind_text(s, 1, domain);
+    db_bind_i64(s, 2, now);
+    rc = db_step(s);
+    int64_t failures = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+    db_stmt_done(s);
+    if (rc < 0)
+        goto out;
+    rc = 0;
+    if (failures >= QUEUE_DOMAIN_FAILURES) {
+        int64_t wait = UNAVAILABLE_FIRST_MS;
+        for (int64_t k = QUEUE_DOMAIN_FAILURES; k < failures && wait < UNAVAILABLE_MAX_MS; k++)
+            wait *= 2;
+        if (wait > UNAVAILABLE_MAX_MS)
+            wait = UNAVAILABLE_MAX_MS;
+        rc = db_prepare(c, "UPDATE domain_health SET unavailable_until = ? WHERE domain = ?", &s);
+        if (rc)
+            goto out;
+        db_bind_i64(s, 1, now + wait);
+        db_bind_text(s, 2, domain);
+        rc = step_done(s);
+    }
+out:
+    return core_tx_end(c, rc);
+}
+
+int queue_domain_available(struct db_conn *c, const char *domain, int64_t now, int64_t *until)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT unavailable_until FROM domain_health WHERE domain = ?", &s);
+    if (rc)
+        return rc;
+    db_bind_text(s, 1, domain);
+    rc = db_step(s);
+    int64_t t = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (t > now) {
+        *until = t;
+        return 0;
+    }
+    return 1;
+}
+
+int queue_stats(struct db_conn *c, struct queue_stats *out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT COALESCE(SUM(CASE WHEN failed_at IS NULL THEN 1 ELSE 0 END), 0),"
+                        " COALESCE(SUM(CASE WHEN failed_at IS NULL THEN 0 ELSE 1 END), 0)"
+                        " FROM jobs",
+                        &s);
+    if (rc)
+        return rc;
+    rc = db_step(s);
+    out->waiting = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+    out->failed = rc == DB_ROW ? db_col_i64(s, 1) : 0;
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}

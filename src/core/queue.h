@@ -1,0 +1,103 @@
+/*
+ * queue: the durable job queue and what it knows of remote servers' health.
+ *
+ * A job is a row (migration 0018_jobs): a kind, a lane (the remote domain
+ * it talks to, or "" for local work), a JSON payload, and when it may run.
+ * Jobs are added inside the transaction of the change that calls for them
+ * (a post and its deliveries commit together), so a crash loses neither.
+ * Workers (jobs/worker.h) lease a job for a while before running it; a
+ * lease that runs out, because its worker died, frees the job again: every
+ * job runs at least once, and handlers are written to be run twice safely.
+ *
+ * A failed attempt is retried after an exponential backoff (30 s, then
+ * doubling, at most 12 h between tries, for about five days), then given
+ * up and kept with failed_at for the operator. A server that fails many
+ * times in a row is marked unavailable for a while: jobs of its lane wait
+ * for it without spending attempts, and one success forgets its failures.
+ *
+ * Functions taking a core run their own short write transaction; those
+ * taking a connection run on the caller's.
+ */
+#ifndef HEARTH_CORE_QUEUE_H
+#define HEARTH_CORE_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct core;
+struct db_conn;
+
+#define QUEUE_MAX_ATTEMPTS 20            /* about five days of retries */
+#define QUEUE_LEASE_MS (5 * 60 * 1000)   /* a running job's lease */
+#define QUEUE_DOMAIN_FAILURES 8          /* failures in a row that make a server unavailable */
+#define QUEUE_KIND_MAX 32                /* bytes of a kind name */
+#define QUEUE_LANE_MAX 260               /* bytes of a lane (a domain with its port) */
+
+struct job {
+    int64_t id;
+    const char *kind;
+    const char *lane;
+    const char *payload;
+    int attempts; /* failed attempts so far */
+    int64_t run_at;
+};
+
+/*
+ * Adds a job in the caller's transaction on c, to run at run_at (ms; 0:
+ * now). With dedupe set, a job of that kind and key is queued at most once
+ * until it is done: E_EXISTS for a second one. E_INVAL for a kind or lane
+ * over its cap; E_DB.
+ */
+int queue_add(struct db_conn *c, const char *kind, const char *lane, const char *payload,
+              const char *dedupe, int64_t run_at);
+
+/*
+ * Up to max jobs due at now (not given up, lease free or run out), the
+ * longest waiting first, into the arena. Reading only: take each with
+ * queue_claim before running it.
+ */
+int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struct job **out,
+              size_t *n);
+
+/* Leases job id until now + lease_ms if it is still free: 0, or E_BUSY when another took it. */
+int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_ms);
+
+/* The job succeeded: it is removed. */
+int queue_done(const struct core *core, int64_t id);
+
+/*
+ * An attempt failed with error (a short text for the operator): the job
+ * runs again after queue_backoff_ms, or is given up when permanent is set
+ * or it has failed QUEUE_MAX_ATTEMPTS times.
+ */
+int queue_failed(const struct core *core, const struct job *j, const char *error, int permanent,
+                 int64_t now);
+
+/* The job waits until until (ms), its attempts unchanged, and its lease is released. */
+int queue_postpone(const struct core *core, int64_t id, int64_t until);
+
+/* How long to wait after the attempts-th failure (1 = the first), with up to 10% jitter. */
+int64_t queue_backoff_ms(int attempts);
+
+/* A remote server answered well: its failures are forgotten. */
+int queue_domain_success(const struct core *core, const char *domain);
+/*
+ * A remote server failed (refused, timed out, answered 5xx): after
+ * QUEUE_DOMAIN_FAILURES in a row it is unavailable for an hour, doubling
+ * with each further failure up to a day.
+ */
+int queue_domain_failure(const struct core *core, const char *domain, int64_t now);
+/*
+ * 1 when the server may be contacted at now, 0 when it is unavailable
+ * (until then in *until), or a negative error.
+ */
+int queue_domain_available(struct db_conn *c, const char *domain, int64_t now, int64_t *until);
+
+struct queue_stats {
+    int64_t waiting; /* due or scheduled, not given up */
+    int64_t failed;  /* given up */
+};
+int queue_stats(struct db_conn *c, struct queue_stats *out);
+
+#endif
