@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/follow.h"
+#include "core/outbox.h"
 #include "core/pin.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -126,6 +127,8 @@ static int update_credentials(struct req *req, struct resp *resp)
                                   language, discoverable == -2 ? -1 : discoverable, &why);
     if (rc == 0 && have_fields)
         rc = account_set_fields(c, api_account_id(req), names, values, n_fields, &why);
+    if (rc == 0)
+        rc = outbox_add(c, OUTBOX_UPDATE_ACTOR, api_account_id(req), 0, NULL);
     if (rc == E_INVAL) {
         db_release(c);
         api_invalid(req, resp, why);

@@ -9,10 +9,13 @@
 #include "core/follow.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/outbox.h"
 #include "core/stats.h"
 #include "core/tx.h"
 #include "core/notification.h"
@@ -21,6 +24,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/mem.h"
 #include "util/timeutil.h"
 
 /* Runs one statement with two id parameters; returns db_step's result. */
@@ -96,6 +100,40 @@ static int both_exist(struct db_conn *c, int64_t a, int64_t b)
     return rc ? rc : account_facts(c, b, &locked, &local);
 }
 
+/*
+ * Queues ev from actor to object when actor is a member here and object
+ * is on another server (the only case another server must hear of). uri
+ * NULL reads the follow's own id (follower actor or object, as ev says).
+ */
+static int federate(struct db_conn *c, enum outbox_event ev, int64_t actor, int64_t object,
+                    const char *uri)
+{
+    int locked, actor_local, object_local;
+    if (account_facts(c, actor, &locked, &actor_local) != 0 ||
+        account_facts(c, object, &locked, &object_local) != 0 || !actor_local || object_local)
+        return 0;
+    if (uri)
+        return outbox_add(c, ev, actor, object, uri);
+    /* Accept and Reject answer the follower's Follow; Undo withdraws ours. */
+    int64_t follower = ev == OUTBOX_ACCEPT || ev == OUTBOX_REJECT ? object : actor;
+    int64_t target = follower == object ? actor : object;
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT uri FROM follows WHERE account_id = ? AND target_account_id = ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, follower);
+    db_bind_i64(s, 2, target);
+    rc = db_step(s);
+    char *found = rc == DB_ROW && db_col_text(s, 0) ? xstrdup(db_col_text(s, 0)) : NULL;
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    rc = found ? outbox_add(c, ev, actor, object, found) : 0;
+    free(found);
+    return rc;
+}
+
 int follow_create(const struct core *core, int64_t follower, int64_t target,
                   const struct follow_options *opt, enum follow_state *state)
 {
@@ -149,19 +187,26 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
     }
     /* A remote account's server decides; its Accept arrives later. */
     int pending = locked || !target_local;
+    int64_t fid = id_next();
+    const char *uri = opt->uri;
+    char own_uri[512];
+    if (!uri && !target_local) {
+        snprintf(own_uri, sizeof(own_uri), "%s/follows/%lld", core->base_url, (long long)fid);
+        uri = own_uri;
+    }
     rc = db_prepare(c,
                     "INSERT INTO follows (id, account_id, target_account_id, accepted,"
                     " show_reblogs, notify, uri, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
-    db_bind_i64(s, 1, id_next());
+    db_bind_i64(s, 1, fid);
     db_bind_i64(s, 2, follower);
     db_bind_i64(s, 3, target);
     db_bind_i64(s, 4, !pending);
     db_bind_i64(s, 5, !opt->hide_reblogs);
     db_bind_i64(s, 6, opt->notify != 0);
-    db_bind_text(s, 7, opt->uri);
+    db_bind_text(s, 7, uri);
     db_bind_i64(s, 8, time_now_ms());
     rc = db_step(s);
     db_stmt_done(s);
@@ -173,6 +218,11 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
         goto out;
     rc = notification_add(c, target, follower, pending ? NOTIFY_FOLLOW_REQUEST : NOTIFY_FOLLOW, 0,
                           NULL);
+    if (rc == 0)
+        rc = federate(c, OUTBOX_FOLLOW, follower, target, uri);
+    /* A remote follower of an unlocked member is accepted at once: tell her server. */
+    if (rc == 0 && !pending)
+        rc = federate(c, OUTBOX_ACCEPT, target, follower, uri);
 out:
     return core_tx_end(c, rc);
 }
@@ -208,6 +258,8 @@ int follow_accept(const struct core *core, int64_t target, int64_t follower)
         rc = feed_follow(c, follower, target);
     if (rc == 0)
         rc = refresh_pair(c, follower, target);
+    if (rc == 0)
+        rc = federate(c, OUTBOX_ACCEPT, target, follower, NULL);
 out:
     return core_tx_end(c, rc);
 }
@@ -216,6 +268,9 @@ int follow_reject(const struct core *core, int64_t target, int64_t follower)
 {
     struct db_conn *c = NULL;
     int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    rc = federate(c, OUTBOX_REJECT, target, follower, NULL);
     if (rc)
         goto out;
     rc = exec2(c,
@@ -229,10 +284,15 @@ out:
     return core_tx_end(c, rc);
 }
 
-int follow_remove(const struct core *core, int64_t follower, int64_t target)
+/* Removes follower -> target; queues the Undo (or, as_reject, the Reject) first. */
+static int remove_follow(const struct core *core, int64_t follower, int64_t target, int as_reject)
 {
     struct db_conn *c = NULL;
     int rc = core_tx_begin(core, &c);
+    if (rc)
+        goto out;
+    rc = as_reject ? federate(c, OUTBOX_REJECT, target, follower, NULL)
+                   : federate(c, OUTBOX_UNDO_FOLLOW, follower, target, NULL);
     if (rc)
         goto out;
     rc = exec2(c, "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", follower,
@@ -248,9 +308,14 @@ out:
     return core_tx_end(c, rc);
 }
 
+int follow_remove(const struct core *core, int64_t follower, int64_t target)
+{
+    return remove_follow(core, follower, target, 0);
+}
+
 int follow_remove_follower(const struct core *core, int64_t account, int64_t follower)
 {
-    return follow_remove(core, follower, account);
+    return remove_follow(core, follower, account, 1);
 }
 
 /*
@@ -388,6 +453,8 @@ int block_create(const struct core *core, int64_t blocker, int64_t target)
         rc = feed_unfollow(c, target, blocker);
     if (rc >= 0)
         rc = refresh_pair(c, blocker, target);
+    if (rc >= 0)
+        rc = federate(c, OUTBOX_BLOCK, blocker, target, "");
     rc = rc < 0 ? rc : 0;
 out:
     return core_tx_end(c, rc);
@@ -401,6 +468,8 @@ int block_remove(const struct core *core, int64_t blocker, int64_t target)
         goto out;
     rc = exec2(c, "DELETE FROM blocks WHERE account_id = ? AND target_account_id = ?", blocker,
                target);
+    if (rc >= 0 && db_changes(c) > 0)
+        rc = federate(c, OUTBOX_UNDO_BLOCK, blocker, target, "");
     rc = rc < 0 ? rc : 0;
 out:
     return core_tx_end(c, rc);

@@ -28,6 +28,21 @@ static int step_done(struct db_stmt *s)
     return rc < 0 ? rc : 0;
 }
 
+static void (*commit_hook)(void);
+static __thread int queued_in_tx;
+
+void queue_on_commit(void (*fn)(void))
+{
+    commit_hook = fn;
+}
+
+void queue_tx_ended(int committed)
+{
+    if (queued_in_tx && committed && commit_hook)
+        commit_hook();
+    queued_in_tx = 0;
+}
+
 int queue_add(struct db_conn *c, const char *kind, const char *lane, const char *payload,
               const char *dedupe, int64_t run_at)
 {
@@ -66,7 +81,10 @@ int queue_add(struct db_conn *c, const char *kind, const char *lane, const char 
         db_bind_null(s, 5);
     db_bind_i64(s, 6, run_at > 0 ? run_at : now);
     db_bind_i64(s, 7, now);
-    return step_done(s);
+    rc = step_done(s);
+    if (rc == 0)
+        queued_in_tx = 1;
+    return rc;
 }
 
 static const char *col_dup(struct arena *a, struct db_stmt *s, int col)

@@ -53,6 +53,14 @@ int queue_add(struct db_conn *c, const char *kind, const char *lane, const char 
               const char *dedupe, int64_t run_at);
 
 /*
+ * The hook told, on the committing thread, when a transaction that queued
+ * jobs commits (main sets it once, at start-up, to wake the workers).
+ */
+void queue_on_commit(void (*fn)(void));
+/* For core_tx_end: calls the hook when this thread's transaction queued jobs and committed. */
+void queue_tx_ended(int committed);
+
+/*
  * Up to max jobs due at now (not given up, lease free or run out), the
  * longest waiting first, into the arena. Reading only: take each with
  * queue_claim before running it.

@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/outbox.h"
 #include "core/idempotency.h"
 #include "core/media.h"
 #include "core/stats.h"
@@ -404,6 +405,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
         goto out;
     if (vis == VIS_DIRECT && (rc = conversation_record(c, sid, author, root ? root : sid)))
         goto out;
+    if (vis != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_CREATE, author, sid, NULL)))
+        goto out;
     events_defer(EVENT_STATUS_NEW, sid, author);
     rc = db_prepare(c, "UPDATE accounts SET last_status_at = ? WHERE id = ?", &s);
     if (rc)
@@ -461,6 +464,8 @@ int status_delete(const struct core *core, int64_t actor, int64_t id)
     }
     db_stmt_done(s);
     if (rc < 0)
+        goto out;
+    if ((rc = outbox_add_delete(c, a, st)))
         goto out;
     /* Boosts, mentions, favourites, bookmarks, notifications and edits go by cascade. */
     rc = db_prepare(c, "DELETE FROM statuses WHERE id = ?", &s);
@@ -599,6 +604,8 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
     while (nb < 256 && db_step(s) == DB_ROW)
         boosters[nb++] = db_col_i64(s, 0);
     db_stmt_done(s);
+    if (st->visibility != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_UPDATE, actor, id, NULL)))
+        goto out;
     events_defer(EVENT_STATUS_UPDATE, id, actor);
     for (size_t i = 0; i < nb && rc == 0; i++)
         rc = notification_add(c, boosters[i], actor, NOTIFY_UPDATE, id, NULL);
@@ -776,6 +783,8 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     if ((rc = feed_push(c, rid, actor)) || (rc = account_stats_refresh(c, actor)))
         goto out;
     events_defer(EVENT_STATUS_NEW, rid, actor);
+    if (st->visibility != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
+        goto out;
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
     if (rc == 0)
         *reblog_id = rid;
@@ -786,8 +795,34 @@ out:
 }
 
 /* Deletes rows "WHERE account_id = ? AND status_id = ?" and the matching notification. */
+/*
+ * Queues what other servers hear of a local member's undo of fed on
+ * status id: the Undo of a Like reaches a remote author; the Undo of a
+ * boost reaches everyone the boost reached.
+ */
+static int federate_undo(struct db_conn *c, struct arena *a, int64_t actor, int64_t id,
+                         enum outbox_event fed)
+{
+    struct account *acc;
+    struct status *st;
+    if (!fed || account_get(c, a, actor, &acc) != 0 || acc->domain)
+        return 0;
+    if (fed == OUTBOX_DELETE) {
+        int64_t boost;
+        int rc = find_reblog(c, actor, id, &boost);
+        if (rc || !boost || (rc = status_get(c, a, boost, &st)))
+            return rc;
+        return outbox_add_delete(c, a, st);
+    }
+    struct account *author;
+    if (status_get(c, a, id, &st) != 0 || account_get(c, a, st->account_id, &author) != 0 ||
+        !author->domain)
+        return 0;
+    return outbox_add(c, fed, actor, id, NULL);
+}
+
 static int undo_act(const struct core *core, int64_t actor, int64_t id, const char *del_sql,
-                    const char *notif_type)
+                    const char *notif_type, enum outbox_event fed)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
@@ -800,6 +835,8 @@ static int undo_act(const struct core *core, int64_t actor, int64_t id, const ch
         goto out;
     if (st->reblog_of_id)
         id = st->reblog_of_id;
+    if ((rc = federate_undo(c, a, actor, id, fed)))
+        goto out;
     struct db_stmt *s;
     rc = db_prepare(c, del_sql, &s);
     if (rc)
@@ -829,12 +866,13 @@ out:
 int status_unreblog(const struct core *core, int64_t actor, int64_t id)
 {
     return undo_act(core, actor, id,
-                    "DELETE FROM statuses WHERE account_id = ? AND reblog_of_id = ?", "reblog");
+                    "DELETE FROM statuses WHERE account_id = ? AND reblog_of_id = ?", "reblog",
+                    OUTBOX_DELETE);
 }
 
 /* Inserts (id, account_id, status_id, created_at) into a favourites-like table. */
 static int do_act(const struct core *core, int64_t actor, int64_t id, const char *ins_sql,
-                  int notify)
+                  int notify, enum outbox_event fed)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
@@ -855,8 +893,15 @@ static int do_act(const struct core *core, int64_t actor, int64_t id, const char
     db_bind_i64(s, 4, time_now_ms());
     if ((rc = step_done(s)))
         goto out;
+    int64_t inserted = db_changes(c);
     if (notify)
         rc = notification_add(c, st->account_id, actor, NOTIFY_FAVOURITE, st->id, NULL);
+    if (rc == 0 && fed && inserted > 0) {
+        struct account *me, *author;
+        if (account_get(c, a, actor, &me) == 0 && !me->domain &&
+            account_get(c, a, st->account_id, &author) == 0 && author->domain)
+            rc = outbox_add(c, fed, actor, st->id, NULL);
+    }
 out:
     rc = core_tx_end(c, rc);
     arena_free(a);
@@ -868,13 +913,14 @@ int status_favourite(const struct core *core, int64_t actor, int64_t id)
     return do_act(core, actor, id,
                   "INSERT INTO favourites (id, account_id, status_id, created_at)"
                   " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, status_id) DO NOTHING",
-                  1);
+                  1, OUTBOX_LIKE);
 }
 
 int status_unfavourite(const struct core *core, int64_t actor, int64_t id)
 {
     return undo_act(core, actor, id,
-                    "DELETE FROM favourites WHERE account_id = ? AND status_id = ?", "favourite");
+                    "DELETE FROM favourites WHERE account_id = ? AND status_id = ?", "favourite",
+                    OUTBOX_UNDO_LIKE);
 }
 
 int status_bookmark(const struct core *core, int64_t actor, int64_t id)
@@ -882,13 +928,13 @@ int status_bookmark(const struct core *core, int64_t actor, int64_t id)
     return do_act(core, actor, id,
                   "INSERT INTO bookmarks (id, account_id, status_id, created_at)"
                   " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, status_id) DO NOTHING",
-                  0);
+                  0, 0);
 }
 
 int status_unbookmark(const struct core *core, int64_t actor, int64_t id)
 {
     return undo_act(core, actor, id, "DELETE FROM bookmarks WHERE account_id = ? AND status_id = ?",
-                    NULL);
+                    NULL, 0);
 }
 
 int status_counts(struct db_conn *c, int64_t id, int64_t viewer, struct status_counts *out)

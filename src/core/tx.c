@@ -7,6 +7,7 @@
 
 #include "core/core.h"
 #include "core/events.h"
+#include "core/queue.h"
 #include "db/db.h"
 
 int core_tx_begin(const struct core *core, struct db_conn **c)
@@ -30,6 +31,7 @@ int core_tx_end(struct db_conn *c, int rc)
     if (rc)
         db_rollback(c);
     db_release(c);
+    queue_tx_ended(rc == 0);
     if (rc == 0)
         events_flush();
     else
