@@ -27,17 +27,21 @@
 
 #include <sodium.h>
 
+#include "ap/ap.h"
 #include "api/api.h"
 #include "core/account.h"
 #include "content/media.h"
 #include "core/core.h"
 #include "core/password.h"
+#include "core/queue.h"
 #include "db/db.h"
 #include "http/server.h"
 #include "jobs/timer.h"
+#include "jobs/worker.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/err.h"
+#include "util/fetch.h"
 #include "util/limits.h"
 #include "util/lockfile.h"
 #include "util/mem.h"
@@ -485,6 +489,13 @@ out:
     return code;
 }
 
+/* The kinds of background jobs and what runs them. */
+static const struct worker_kind job_kinds[] = {
+    {"inbox", ap_job_inbox},
+    {"publish", ap_job_publish},
+    {"deliver", ap_job_deliver},
+};
+
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o;
@@ -505,7 +516,7 @@ static int cmd_serve(int argc, char **argv)
         return fail("%s", why);
     struct instance in;
     struct http_server *srv = NULL;
-    int media_started = 0;
+    int media_started = 0, fetch_started = 0;
     int code = instance_open(&in, o.data);
     if (code)
         goto out;
@@ -519,6 +530,14 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    char agent[256];
+    snprintf(agent, sizeof(agent), "Hearth/%s (+%s/)", HEARTH_VERSION, in.cfg.url);
+    struct fetch_options fopt = {.allow_private = in.cfg.test_network, .user_agent = agent};
+    if (fetch_init(&fopt) != 0) {
+        code = fail("cannot start libcurl");
+        goto out;
+    }
+    fetch_started = 1;
     if (content_media_init(NULL) != 0) {
         code = fail("cannot start libvips (image processing)");
         goto out;
@@ -551,6 +570,15 @@ static int cmd_serve(int argc, char **argv)
         code = fail("cannot start the timer thread");
         goto out;
     }
+    if (worker_start(&in.core, job_kinds, sizeof(job_kinds) / sizeof(job_kinds[0]), NULL) != 0) {
+        timer_stop();
+        http_server_stop(srv);
+        srv = NULL;
+        api_streaming_stop();
+        code = fail("cannot start the job workers");
+        goto out;
+    }
+    queue_on_commit(worker_wake);
     log_info("Hearth %s serving %s on %s (database %s)", HEARTH_VERSION, in.cfg.url, in.cfg.listen,
              db_backend_name(in.db));
     printf("Hearth %s is running at %s\n", HEARTH_VERSION, in.cfg.url);
@@ -561,11 +589,18 @@ static int cmd_serve(int argc, char **argv)
     timer_stop();
     http_server_stop(srv);
     srv = NULL;
+    queue_on_commit(NULL);
+    worker_stop();
     api_streaming_stop();
     log_info("stopped");
 out:
     if (media_started)
         content_media_shutdown();
+    if (fetch_started) {
+        fetch_thread_done();
+        fetch_fini();
+    }
+    ap_sign_fini();
     instance_close(&in);
     lockfile_release(lock_fd);
     return code;

@@ -61,25 +61,11 @@ static int redirect(struct req *req, struct resp *resp, const char *url)
     return 0;
 }
 
-/* GET /users/:name */
-static int actor(struct req *req, struct resp *resp)
+json_t *ap_actor_json(const struct core *core, struct arena *a, struct db_conn *c,
+                      const struct account *acc)
 {
-    struct core *core = req->app;
-    struct db_conn *c;
-    struct account *acc;
-    int rc = member(req, &c, &acc);
-    if (rc) {
-        ap_fail(req, resp, rc);
-        return 0;
-    }
-    if (!ap_wants_json(req)) {
-        db_release(c);
-        return redirect(req, resp, acc->url);
-    }
-    struct arena *a = req->arena;
     const char *avatar = NULL, *header = NULL;
     media_profile_urls(core, c, a, acc->id, &avatar, &header);
-    db_release(c);
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(acc->uri));
     json_object_set_new(j, "type", json_string(acc->bot ? "Service" : "Person"));
@@ -129,6 +115,26 @@ static int actor(struct req *req, struct resp *resp)
         json_object_set_new(j, "icon", json_pack("{s:s, s:s}", "type", "Image", "url", avatar));
     if (header)
         json_object_set_new(j, "image", json_pack("{s:s, s:s}", "type", "Image", "url", header));
+    return j;
+}
+
+/* GET /users/:name */
+static int actor(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    struct account *acc;
+    int rc = member(req, &c, &acc);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    if (!ap_wants_json(req)) {
+        db_release(c);
+        return redirect(req, resp, acc->url);
+    }
+    json_t *j = ap_actor_json(core, req->arena, c, acc);
+    db_release(c);
     ap_answer(req, resp, j);
     return 0;
 }
@@ -181,7 +187,7 @@ static int outbox(struct req *req, struct resp *resp)
         struct status *st;
         if (status_get(c, a, ids[i], &st) != 0)
             continue;
-        json_t *act = ap_activity_json(req, c, st, acc);
+        json_t *act = ap_activity_json(req->app, req->arena, c, st, acc);
         if (act)
             json_array_append_new(items, act);
     }
@@ -296,7 +302,7 @@ static int featured(struct req *req, struct resp *resp)
         struct status *st;
         if (status_get(c, a, ids[i], &st) != 0)
             continue;
-        json_t *note = ap_note_json(req, c, st, acc);
+        json_t *note = ap_note_json(req->app, req->arena, c, st, acc);
         if (note)
             json_array_append_new(items, note);
     }
@@ -371,8 +377,8 @@ static int status_object(struct req *req, struct resp *resp, int activity)
         db_release(c);
         return redirect(req, resp, st->url ? st->url : st->uri);
     }
-    json_t *j = activity || st->reblog_of_id ? ap_activity_json(req, c, st, acc)
-                                             : ap_note_json(req, c, st, acc);
+    json_t *j = activity || st->reblog_of_id ? ap_activity_json(req->app, req->arena, c, st, acc)
+                                             : ap_note_json(req->app, req->arena, c, st, acc);
     db_release(c);
     ap_answer(req, resp, j);
     return 0;

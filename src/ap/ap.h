@@ -24,4 +24,27 @@ extern const size_t ap_webfinger_routes_count;
 extern const struct route ap_actor_routes[];
 extern const size_t ap_actor_routes_count;
 
+/* POST /inbox and /users/:name/inbox */
+extern const struct route ap_inbox_routes[];
+extern const size_t ap_inbox_routes_count;
+
+/*
+ * Job handlers (jobs/worker.h's worker_job_fn), registered by main:
+ *   "inbox"    does what a verified incoming activity says (ap/process.c)
+ *   "publish"  builds a member's activity and queues its deliveries
+ *   "deliver"  signs and POSTs one activity to one inbox
+ */
+struct arena;
+struct core;
+struct job;
+int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job,
+                 const char **why);
+int ap_job_publish(const struct core *core, struct arena *a, const struct job *job,
+                   const char **why);
+int ap_job_deliver(const struct core *core, struct arena *a, const struct job *job,
+                   const char **why);
+
+/* Frees the signing keys kept for the life of the process (at exit). */
+void ap_sign_fini(void);
+
 #endif

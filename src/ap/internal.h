@@ -6,11 +6,17 @@
 #ifndef HEARTH_AP_INTERNAL_H
 #define HEARTH_AP_INTERNAL_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
 #include <jansson.h>
 
 #include "util/req.h"
 
 struct account;
+struct arena;
+struct core;
 struct db_conn;
 struct status;
 
@@ -24,11 +30,18 @@ struct status;
  */
 int ap_wants_json(struct req *req);
 
+/* body (stolen) with the @context Hearth's documents use put first: a new reference. */
+json_t *ap_with_context(json_t *body);
+
 /* 200 with body (stolen) as application/activity+json, with its @context added. */
 void ap_answer(struct req *req, struct resp *resp, json_t *body);
 
 /* Answers a core error as ActivityPub servers expect (404 with a JSON body, 503...). */
 void ap_fail(struct req *req, struct resp *resp, int rc);
+
+/* A local account as its actor document (Person, or Service for bots). New reference. */
+json_t *ap_actor_json(const struct core *core, struct arena *a, struct db_conn *c,
+                      const struct account *acc);
 
 /*
  * The status as an ActivityStreams object (Note), addressed as its
@@ -38,14 +51,76 @@ void ap_fail(struct req *req, struct resp *resp, int rc);
  * checked that the fetcher may see it. Returns a new reference, or NULL
  * when a row it needs is gone.
  */
-json_t *ap_note_json(struct req *req, struct db_conn *c, const struct status *st,
-                     const struct account *author);
+json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c,
+                     const struct status *st, const struct account *author);
 
 /*
  * The activity that published the status: Create of its Note, or
  * Announce of the boosted object for a boost. New reference, or NULL.
  */
-json_t *ap_activity_json(struct req *req, struct db_conn *c, const struct status *st,
-                         const struct account *author);
+json_t *ap_activity_json(const struct core *core, struct arena *a, struct db_conn *c,
+                         const struct status *st, const struct account *author);
+
+/* A local actor's signing key (the key borrowed from a process-wide cache or the arena). */
+struct httpsig_key;
+struct ap_signer {
+    const char *key_id; /* "https://here/users/alice#main-key" */
+    const struct httpsig_key *key;
+};
+
+/* The signer of a local account. E_NOTFOUND for a remote one, E_INTERNAL for a broken key. */
+int ap_signer_for(const struct core *core, struct arena *a, int64_t account_id,
+                  struct ap_signer *out);
+
+/*
+ * A fetch_sign_fn (util/fetch.h) with a struct ap_signer as ctx: adds Date,
+ * Digest (with a body) and a draft-cavage Signature over "(request-target)
+ * host date [digest]".
+ */
+int ap_sign_hop(void *ctx, struct arena *a, const char *method, const char *url, const void *body,
+                size_t body_len, const char **headers, size_t *n_headers);
+
+/* Splits an http(s) URL: scheme, host[:port] lowercased, path with query. E_INVAL otherwise. */
+int ap_url_split(struct arena *a, const char *url, const char **scheme, const char **authority,
+                 const char **target);
+
+/* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), in the arena. */
+const char *ap_http_date(struct arena *a, time_t t);
+
+/*
+ * Parses an ActivityStreams document: a JSON object no deeper than
+ * LIMIT_JSON_DEPTH (E_LIMIT), else E_INVAL. The tree belongs to the arena.
+ */
+int ap_parse_json(struct arena *a, const char *body, size_t len, json_t **out);
+
+/*
+ * GETs url as ActivityStreams (redirects followed) into *out (the arena
+ * owns it); *final_url (may be NULL) is the URL that answered. E_NOTFOUND
+ * for 404 and 410, E_REMOTE for other failures, and fetch_do's errors.
+ */
+int ap_fetch_json(const struct core *core, struct arena *a, const char *url, json_t **out,
+                  const char **final_url);
+
+/* The id of a member that is an id, an object with one, or a list of them (the first). */
+const char *ap_id_of(json_t *v);
+
+/* 1 when both URLs have the same host and port. */
+int ap_same_host(struct arena *a, const char *u1, const char *u2);
+
+/*
+ * Stores an actor document served from served_from (NULL: trusted, e.g.
+ * embedded in a signed activity of that actor): its id must be on that
+ * host, as its inbox (E_FORBIDDEN otherwise). 0 and the account id.
+ */
+int ap_actor_store(const struct core *core, struct arena *a, json_t *doc, const char *served_from,
+                   int64_t *id);
+
+/* The account of actor uri, fetched and stored when unknown here or when refresh is set. */
+int ap_actor_resolve(const struct core *core, struct arena *a, const char *uri, int refresh,
+                     struct account **out);
+
+/* user@domain through WebFinger, then its actor (ap_actor_resolve). */
+int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *user,
+                         const char *domain, struct account **out);
 
 #endif

@@ -28,12 +28,8 @@ int ap_wants_json(struct req *req)
            strcasestr(accept, "application/ld+json") != NULL;
 }
 
-void ap_answer(struct req *req, struct resp *resp, json_t *body)
+json_t *ap_with_context(json_t *body)
 {
-    if (!body) {
-        ap_fail(req, resp, E_NOTFOUND);
-        return;
-    }
     json_t *ctx = json_pack("[s, s, {s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s}]",
                             "https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
                             "manuallyApprovesFollowers", "as:manuallyApprovesFollowers", "toot",
@@ -46,7 +42,16 @@ void ap_answer(struct req *req, struct resp *resp, json_t *body)
     json_object_set_new(out, "@context", ctx);
     json_object_update(out, body);
     json_decref(body);
-    resp_json(req, resp, 200, out);
+    return out;
+}
+
+void ap_answer(struct req *req, struct resp *resp, json_t *body)
+{
+    if (!body) {
+        ap_fail(req, resp, E_NOTFOUND);
+        return;
+    }
+    resp_json(req, resp, 200, ap_with_context(body));
     resp->content_type = AP_CONTENT_TYPE;
     resp_header_add(req, resp, "Vary", "Accept");
 }
@@ -78,18 +83,16 @@ static json_t *time_json(struct arena *a, int64_t ms)
 }
 
 /* The followers collection of an actor (local accounts have one; a remote one, its own). */
-static const char *followers_of(struct req *req, const struct account *author)
+static const char *followers_of(struct arena *a, const struct account *author)
 {
-    return arena_printf(req->arena, "%s/followers", author->uri);
+    return arena_printf(a, "%s/followers", author->uri);
 }
 
-json_t *ap_note_json(struct req *req, struct db_conn *c, const struct status *st,
-                     const struct account *author)
+json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c,
+                     const struct status *st, const struct account *author)
 {
-    struct core *core = req->app;
-    struct arena *a = req->arena;
     json_t *to = json_array(), *cc = json_array(), *tags = json_array();
-    const char *followers = followers_of(req, author);
+    const char *followers = followers_of(a, author);
     switch (st->visibility) {
     case VIS_PUBLIC:
         json_array_append_new(to, json_string(AP_PUBLIC));
@@ -170,23 +173,23 @@ json_t *ap_note_json(struct req *req, struct db_conn *c, const struct status *st
     return j;
 }
 
-json_t *ap_activity_json(struct req *req, struct db_conn *c, const struct status *st,
-                         const struct account *author)
+json_t *ap_activity_json(const struct core *core, struct arena *a, struct db_conn *c,
+                         const struct status *st, const struct account *author)
 {
-    struct arena *a = req->arena;
     if (st->reblog_of_id) {
         struct status *orig;
         struct account *orig_author;
         if (status_get(c, a, st->reblog_of_id, &orig) != 0 ||
             account_get(c, a, orig->account_id, &orig_author) != 0)
             return NULL;
-        const char *followers = followers_of(req, author);
-        return json_pack("{s:s, s:s, s:s, s:o, s:[s], s:[s, s], s:s}", "id",
-                         arena_printf(a, "%s/activity", st->uri), "type", "Announce", "actor",
+        const char *followers = followers_of(a, author);
+        /* A boost's own id already names its activity. */
+        return json_pack("{s:s, s:s, s:s, s:o, s:[s], s:[s, s], s:s}", "id", st->uri, "type",
+                         "Announce", "actor",
                          author->uri, "published", time_json(a, st->created_at), "to", AP_PUBLIC,
                          "cc", orig_author->uri, followers, "object", orig->uri);
     }
-    json_t *note = ap_note_json(req, c, st, author);
+    json_t *note = ap_note_json(core, a, c, st, author);
     if (!note)
         return NULL;
     json_t *j =

@@ -210,6 +210,13 @@ static int format_text(const struct core *core, struct db_conn *c, struct arena 
 static int store_links(struct db_conn *c, int64_t id, const struct resolver *res,
                        const struct text_result *fmt)
 {
+    return status_store_links(c, id, res->ids, res->n, (const char *const *)fmt->tags,
+                              fmt->n_tags);
+}
+
+int status_store_links(struct db_conn *c, int64_t id, const int64_t *mentions, size_t n_mentions,
+                       const char *const *tags, size_t n_tags)
+{
     struct db_stmt *s;
     int rc = db_prepare(c, "DELETE FROM mentions WHERE status_id = ?", &s);
     if (rc)
@@ -223,7 +230,7 @@ static int store_links(struct db_conn *c, int64_t id, const struct resolver *res
     db_bind_i64(s, 1, id);
     if ((rc = step_done(s)))
         return rc;
-    for (size_t i = 0; i < res->n; i++) {
+    for (size_t i = 0; i < n_mentions; i++) {
         rc = db_prepare(c,
                         "INSERT INTO mentions (status_id, account_id) VALUES (?, ?)"
                         " ON CONFLICT DO NOTHING",
@@ -231,11 +238,11 @@ static int store_links(struct db_conn *c, int64_t id, const struct resolver *res
         if (rc)
             return rc;
         db_bind_i64(s, 1, id);
-        db_bind_i64(s, 2, res->ids[i]);
+        db_bind_i64(s, 2, mentions[i]);
         if ((rc = step_done(s)))
             return rc;
     }
-    for (size_t i = 0; i < fmt->n_tags; i++) {
+    for (size_t i = 0; i < n_tags; i++) {
         rc = db_prepare(c,
                         "INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?)"
                         " ON CONFLICT (name) DO NOTHING",
@@ -243,7 +250,7 @@ static int store_links(struct db_conn *c, int64_t id, const struct resolver *res
         if (rc)
             return rc;
         db_bind_i64(s, 1, id_next());
-        db_bind_text(s, 2, fmt->tags[i]);
+        db_bind_text(s, 2, tags[i]);
         db_bind_i64(s, 3, time_now_ms());
         if ((rc = step_done(s)))
             return rc;
@@ -254,7 +261,7 @@ static int store_links(struct db_conn *c, int64_t id, const struct resolver *res
         if (rc)
             return rc;
         db_bind_i64(s, 1, id);
-        db_bind_text(s, 2, fmt->tags[i]);
+        db_bind_text(s, 2, tags[i]);
         if ((rc = step_done(s)))
             return rc;
     }

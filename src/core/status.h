@@ -175,6 +175,13 @@ struct status *status_from_row(struct arena *a, struct db_stmt *s);
 int status_context(struct db_conn *c, struct arena *a, const struct viewer *v, int64_t id,
                    int64_t **ancestors, size_t *n_anc, int64_t **descendants, size_t *n_desc);
 
+/*
+ * Replaces the mentions and tags rows of status id (tags: lowercase names,
+ * created when new), in the caller's transaction. For core's writers.
+ */
+int status_store_links(struct db_conn *c, int64_t id, const int64_t *mentions, size_t n_mentions,
+                       const char *const *tags, size_t n_tags);
+
 /* Mentioned account ids and tag names of a status. */
 int status_mentions(struct db_conn *c, struct arena *a, int64_t id, int64_t **ids, size_t *n);
 int status_tags(struct db_conn *c, struct arena *a, int64_t id, const char ***names, size_t *n);

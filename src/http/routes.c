@@ -51,6 +51,7 @@ static const struct {
 } tables[] = {
     {ap_webfinger_routes, &ap_webfinger_routes_count},
     {ap_actor_routes, &ap_actor_routes_count},
+    {ap_inbox_routes, &ap_inbox_routes_count},
     {api_oauth_routes, &api_oauth_routes_count},
     {api_instance_routes, &api_instance_routes_count},
     {api_search_routes, &api_search_routes_count}, /* before /api/v1/accounts/:id */

@@ -102,8 +102,7 @@ static int content_type_is(struct req *r, const char *type)
     return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Nesting depth of JSON text, counting brackets outside strings. */
-static int json_depth_ok(const char *s, size_t n)
+int json_depth_ok(const char *s, size_t n)
 {
     int depth = 0, in_str = 0;
     for (size_t i = 0; i < n; i++) {

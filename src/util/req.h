@@ -136,6 +136,13 @@ const char *req_arg(struct req *r, const char *name);
  * when the body did not parse: req->form_error tells). Borrowed.
  */
 const struct multipart_part *req_file(struct req *r, const char *name);
+/*
+ * 1 when the JSON text s[0..n) nests at most LIMIT_JSON_DEPTH deep
+ * (brackets outside strings), 0 when deeper: checked before parsing, so
+ * that hostile nesting never reaches the parser.
+ */
+int json_depth_ok(const char *s, size_t n);
+
 /* The JSON body when Content-Type is JSON; NULL when absent or invalid. */
 json_t *req_json(struct req *r);
 

@@ -1,0 +1,198 @@
+/*
+ * ap/inbox: activities other servers send.
+ *
+ *   POST /inbox                the shared inbox
+ *   POST /users/:name/inbox    a member's inbox
+ *
+ * The request must be signed (draft-cavage or RFC 9421) by a key of the
+ * activity's actor; the key is read from the stored actor, fetched when
+ * the actor is new, and fetched again once when the signature does not
+ * verify (the actor may have a new key). A signature that cannot be
+ * verified is answered 401, so that peers which try RFC 9421 first retry
+ * with draft-cavage. A verified activity is queued (job "inbox") and
+ * answered 202 at once; an activity id seen before is answered 202
+ * without being queued again. Processing happens in ap/process.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "ap/ap.h"
+#include "ap/httpsig.h"
+#include "ap/internal.h"
+#include "core/account.h"
+#include "core/core.h"
+#include "core/queue.h"
+#include "core/tx.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+#define INBOX_MAX_BODY (512 * 1024)
+
+/* The headers a signature may cover that we pass to the verifier. */
+static const char *const signed_headers[] = {
+    "signature",    "signature-input", "authorization", "host",       "date",
+    "digest",       "content-digest",  "content-type",  "content-length", "accept",
+    "user-agent",
+};
+
+static void fail(struct req *req, struct resp *resp, int status, const char *why)
+{
+    log_info("inbox: %d from %s: %s", status, req->remote, why);
+    resp_error(req, resp, status, why);
+}
+
+static void key_release(void *p)
+{
+    httpsig_key_free(p);
+}
+
+/* Verifies p against acc's stored key: 0, E_AUTH (does not verify), E_INVAL (digest). */
+static int verify_with(struct req *req, const struct httpsig_request *r,
+                       const struct httpsig_parsed *p, const struct account *acc)
+{
+    if (!acc->public_key_pem)
+        return E_AUTH;
+    struct httpsig_key *k;
+    if (httpsig_key_from_pem(acc->public_key_pem, &k) != 0)
+        return E_AUTH;
+    arena_defer(req->arena, key_release, k);
+    return httpsig_verify(r, p, k, req->body, req->body_len, (int64_t)time(NULL));
+}
+
+/* The actor a key id names: the key id without its fragment. */
+static const char *key_owner(struct arena *a, const char *key_id)
+{
+    char *u = arena_strdup(a, key_id);
+    char *hash = strchr(u, '#');
+    if (hash)
+        *hash = '\0';
+    return u;
+}
+
+static int inbox(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct arena *a = req->arena;
+    const char *name = req_param(req, "name");
+    if (name) {
+        struct db_conn *c;
+        struct account *acc;
+        int rc = db_acquire(core->db, DB_READ, &c);
+        if (rc)
+            return ap_fail(req, resp, rc), 0;
+        rc = account_find_local(c, a, name, &acc);
+        db_release(c);
+        if (rc)
+            return ap_fail(req, resp, rc), 0;
+    }
+    if (req->body_len > INBOX_MAX_BODY)
+        return fail(req, resp, 413, "the activity is too large"), 0;
+    /* The signature first: nothing of an unsigned body is looked at. */
+    struct httpsig_header h[sizeof(signed_headers) / sizeof(signed_headers[0])];
+    size_t nh = 0;
+    for (size_t i = 0; i < sizeof(signed_headers) / sizeof(signed_headers[0]); i++) {
+        const char *v = req_header(req, signed_headers[i]);
+        if (v)
+            h[nh++] = (struct httpsig_header){signed_headers[i], v};
+    }
+    const char *scheme = strncmp(core->base_url, "https:", 6) == 0 ? "https" : "http";
+    const char *host = req_header(req, "Host");
+    struct httpsig_request r = {.method = req->method,
+                                .scheme = scheme,
+                                .authority = host ? host : core->domain,
+                                .target = req->query && *req->query
+                                              ? arena_printf(a, "%s?%s", req->path, req->query)
+                                              : req->path,
+                                .headers = h,
+                                .n_headers = nh};
+    struct httpsig_parsed p;
+    int rc = httpsig_parse(a, &r, &p);
+    if (rc == E_AUTH)
+        return fail(req, resp, 401, "the request is not signed"), 0;
+    if (rc)
+        return fail(req, resp, 401, "the signature header is malformed"), 0;
+    json_t *act;
+    rc = ap_parse_json(a, req->body, req->body_len, &act);
+    if (rc == E_LIMIT)
+        return fail(req, resp, 400, "the activity is nested too deep"), 0;
+    if (rc)
+        return fail(req, resp, 400, "the body is not a JSON object"), 0;
+    const char *id = json_string_value(json_object_get(act, "id"));
+    const char *type = json_string_value(json_object_get(act, "type"));
+    const char *actor_uri = ap_id_of(json_object_get(act, "actor"));
+    if (!id || !type || !actor_uri)
+        return fail(req, resp, 400, "the activity needs an id, a type and an actor"), 0;
+    /* The key must be the actor's own. */
+    const char *owner = key_owner(a, p.key_id);
+    if (strcmp(owner, actor_uri) != 0 && !ap_same_host(a, owner, actor_uri))
+        return fail(req, resp, 401, "the signature is not the actor's"), 0;
+    if (!ap_same_host(a, id, actor_uri))
+        return fail(req, resp, 400, "the activity's id is not on its actor's host"), 0;
+    struct account *signer = NULL;
+    rc = ap_actor_resolve(core, a, actor_uri, 0, &signer);
+    if (rc == 0 && strcmp(owner, signer->uri) != 0)
+        rc = E_AUTH; /* a key of someone else on the same host */
+    if (rc == 0 && signer->suspended_at)
+        return fail(req, resp, 403, "the actor is suspended here"), 0;
+    if (rc == 0) {
+        rc = verify_with(req, &r, &p, signer);
+        if (rc == E_AUTH) {
+            /* Perhaps a new key: fetch the actor again, once. */
+            if (ap_actor_resolve(core, a, actor_uri, 1, &signer) == 0)
+                rc = verify_with(req, &r, &p, signer);
+        }
+    } else if (rc == E_NOTFOUND && strcmp(type, "Delete") == 0) {
+        /* An actor deleted before we ever knew it: nothing to do. */
+        resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
+        return 0;
+    }
+    if (rc == E_INVAL)
+        return fail(req, resp, 400, "the body does not match its digest"), 0;
+    if (rc == E_AUTH)
+        return fail(req, resp, 401, "the signature does not verify"), 0;
+    if (rc)
+        return fail(req, resp, 401, "the signer's key cannot be fetched"), 0;
+    /* Queue it once; the processing is idempotent anyway. */
+    struct db_conn *c = NULL;
+    rc = core_tx_begin(core, &c);
+    if (rc == 0) {
+        struct db_stmt *s;
+        rc = db_prepare(c,
+                        "INSERT INTO inbox_seen (uri, created_at) VALUES (?, ?)"
+                        " ON CONFLICT (uri) DO NOTHING",
+                        &s);
+        if (rc == 0) {
+            db_bind_text(s, 1, id);
+            db_bind_i64(s, 2, time_now_ms());
+            rc = db_step(s);
+            db_stmt_done(s);
+            rc = rc < 0 ? rc : 0;
+        }
+        if (rc == 0 && db_changes(c) > 0) {
+            json_t *payload = json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id,
+                                        "activity", req->body);
+            char *text = json_dumps(payload, JSON_COMPACT);
+            json_decref(payload);
+            rc = queue_add(c, "inbox", "", text, NULL, 0);
+            free(text);
+        }
+    }
+    rc = core_tx_end(c, rc);
+    if (rc)
+        return ap_fail(req, resp, rc), 0;
+    resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
+    return 0;
+}
+
+const struct route ap_inbox_routes[] = {
+    {"POST", "/inbox", inbox, ROUTE_AUTH_NONE, NULL},
+    {"POST", "/users/:name/inbox", inbox, ROUTE_AUTH_NONE, NULL},
+};
+const size_t ap_inbox_routes_count = sizeof(ap_inbox_routes) / sizeof(ap_inbox_routes[0]);

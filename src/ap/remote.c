@@ -1,0 +1,246 @@
+/*
+ * ap/remote: other servers' documents fetched and their actors stored.
+ *
+ * Fetches go through util/fetch (public addresses only outside test
+ * mode, capped bodies, limited redirects) and accept only ActivityStreams
+ * JSON no deeper than LIMIT_JSON_DEPTH. An actor is trusted only from its
+ * own host: the document's id must be on the host that served it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "ap/internal.h"
+#include "content/sanitize.h"
+#include "core/account.h"
+#include "core/core.h"
+#include "core/tx.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/fetch.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/req.h"
+#include "util/timeutil.h"
+
+#define AP_FETCH_MAX_BODY (1024 * 1024)
+
+static void json_release(void *p)
+{
+    json_decref(p);
+}
+
+int ap_parse_json(struct arena *a, const char *body, size_t len, json_t **out)
+{
+    if (!json_depth_ok(body, len))
+        return E_LIMIT;
+    json_error_t err;
+    json_t *j = json_loadb(body, len, 0, &err);
+    if (!j)
+        return E_INVAL;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return E_INVAL;
+    }
+    arena_defer(a, json_release, j);
+    *out = j;
+    return 0;
+}
+
+int ap_fetch_json(const struct core *core, struct arena *a, const char *url, json_t **out,
+                  const char **final_url)
+{
+    (void)core;
+    static const char *const headers[] = {
+        "Accept: application/activity+json, application/ld+json; "
+        "profile=\"https://www.w3.org/ns/activitystreams\"",
+    };
+    struct fetch_request rq = {.method = "GET",
+                               .url = url,
+                               .headers = headers,
+                               .n_headers = 1,
+                               .max_body = AP_FETCH_MAX_BODY,
+                               .follow_redirects = 1};
+    struct fetch_response res;
+    int rc = fetch_do(a, &rq, &res);
+    if (rc) {
+        log_info("fetch of %s failed: %s", url, res.error ? res.error : err_str(rc));
+        return rc;
+    }
+    if (res.status == 404 || res.status == 410)
+        return E_NOTFOUND;
+    if (res.status != 200)
+        return E_REMOTE;
+    if (final_url)
+        *final_url = res.final_url ? res.final_url : url;
+    return ap_parse_json(a, res.body, res.len, out);
+}
+
+const char *ap_id_of(json_t *v)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_object(v))
+        return json_string_value(json_object_get(v, "id"));
+    if (json_is_array(v) && json_array_size(v) > 0)
+        return ap_id_of(json_array_get(v, 0));
+    return NULL;
+}
+
+int ap_same_host(struct arena *a, const char *u1, const char *u2)
+{
+    const char *h1, *h2;
+    if (!u1 || !u2 || ap_url_split(a, u1, NULL, &h1, NULL) != 0 ||
+        ap_url_split(a, u2, NULL, &h2, NULL) != 0)
+        return 0;
+    return strcmp(h1, h2) == 0;
+}
+
+/* A string member, sanitized as HTML when html is set; NULL when absent. */
+static const char *text_of(struct arena *a, json_t *obj, const char *key, int html)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    if (!v)
+        return NULL;
+    if (!html)
+        return arena_strdup(a, v);
+    const char *clean;
+    if (sanitize_html(a, v, strlen(v), NULL, &clean) != 0)
+        return "";
+    return clean;
+}
+
+int ap_actor_store(const struct core *core, struct arena *a, json_t *doc, const char *served_from,
+                   int64_t *id)
+{
+    const char *uri = json_string_value(json_object_get(doc, "id"));
+    const char *type = json_string_value(json_object_get(doc, "type"));
+    const char *username = json_string_value(json_object_get(doc, "preferredUsername"));
+    const char *inbox = json_string_value(json_object_get(doc, "inbox"));
+    if (!uri || !type || !username || !inbox || !*username)
+        return E_INVAL;
+    if (strcmp(type, "Person") && strcmp(type, "Service") && strcmp(type, "Application") &&
+        strcmp(type, "Group") && strcmp(type, "Organization"))
+        return E_INVAL;
+    if (served_from && !ap_same_host(a, uri, served_from))
+        return E_FORBIDDEN;
+    if (!ap_same_host(a, uri, inbox))
+        return E_FORBIDDEN;
+    struct account_remote r = {0};
+    const char *domain;
+    if (ap_url_split(a, uri, NULL, &domain, NULL) != 0)
+        return E_INVAL;
+    if (strcasecmp(domain, core->domain) == 0)
+        return E_FORBIDDEN; /* our own accounts are never learnt from outside */
+    r.uri = uri;
+    r.username = username;
+    r.domain = domain;
+    r.display_name = text_of(a, doc, "name", 0);
+    r.note = text_of(a, doc, "summary", 1);
+    const char *url = ap_id_of(json_object_get(doc, "url"));
+    r.url = url ? url : uri;
+    r.inbox_url = inbox;
+    json_t *endpoints = json_object_get(doc, "endpoints");
+    const char *shared = json_string_value(json_object_get(endpoints, "sharedInbox"));
+    r.shared_inbox_url = shared && ap_same_host(a, uri, shared) ? shared : NULL;
+    r.outbox_url = json_string_value(json_object_get(doc, "outbox"));
+    r.followers_url = json_string_value(json_object_get(doc, "followers"));
+    r.following_url = json_string_value(json_object_get(doc, "following"));
+    json_t *pk = json_object_get(doc, "publicKey");
+    if (json_is_array(pk))
+        pk = json_array_get(pk, 0);
+    r.public_key_pem = json_string_value(json_object_get(pk, "publicKeyPem"));
+    r.actor_type = type;
+    r.locked = json_is_true(json_object_get(doc, "manuallyApprovesFollowers"));
+    r.bot = strcmp(type, "Service") == 0 || strcmp(type, "Application") == 0;
+    json_t *disc = json_object_get(doc, "discoverable");
+    r.discoverable = disc ? json_is_true(disc) : 0;
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc == 0)
+        rc = account_upsert_remote(c, &r, id);
+    return core_tx_end(c, rc);
+}
+
+int ap_actor_resolve(const struct core *core, struct arena *a, const char *uri, int refresh,
+                     struct account **out)
+{
+    if (!uri)
+        return E_INVAL;
+    struct db_conn *c;
+    int rc;
+    if (!refresh) {
+        rc = db_acquire(core->db, DB_READ, &c);
+        if (rc)
+            return rc;
+        rc = account_find_by_uri(c, a, uri, out);
+        db_release(c);
+        if (rc != E_NOTFOUND)
+            return rc;
+    }
+    json_t *doc;
+    const char *served;
+    rc = ap_fetch_json(core, a, uri, &doc, &served);
+    if (rc)
+        return rc;
+    /* A key document points to its owner. */
+    const char *owner = json_string_value(json_object_get(doc, "owner"));
+    if (!json_object_get(doc, "inbox") && owner && strcmp(owner, uri) != 0 &&
+        ap_same_host(a, owner, uri)) {
+        rc = ap_fetch_json(core, a, owner, &doc, &served);
+        if (rc)
+            return rc;
+    }
+    int64_t id;
+    rc = ap_actor_store(core, a, doc, served, &id);
+    if (rc)
+        return rc;
+    rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return rc;
+    rc = account_get(c, a, id, out);
+    db_release(c);
+    return rc;
+}
+
+int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *user,
+                         const char *domain, struct account **out)
+{
+    const char *scheme = core->test_network ? "http" : "https";
+    const char *url = arena_printf(a, "%s://%s/.well-known/webfinger?resource=acct:%s@%s", scheme,
+                                   domain, user, domain);
+    static const char *const headers[] = {"Accept: application/jrd+json, application/json"};
+    struct fetch_request rq = {.method = "GET",
+                               .url = url,
+                               .headers = headers,
+                               .n_headers = 1,
+                               .max_body = 64 * 1024,
+                               .follow_redirects = 1};
+    struct fetch_response res;
+    int rc = fetch_do(a, &rq, &res);
+    if (rc)
+        return rc;
+    if (res.status == 404)
+        return E_NOTFOUND;
+    if (res.status != 200)
+        return E_REMOTE;
+    json_t *jrd;
+    if ((rc = ap_parse_json(a, res.body, res.len, &jrd)))
+        return rc;
+    json_t *links = json_object_get(jrd, "links");
+    size_t i;
+    json_t *l;
+    json_array_foreach(links, i, l)
+    {
+        const char *rel = json_string_value(json_object_get(l, "rel"));
+        const char *type = json_string_value(json_object_get(l, "type"));
+        const char *href = json_string_value(json_object_get(l, "href"));
+        if (rel && href && type && strcmp(rel, "self") == 0 &&
+            (strstr(type, "activity+json") || strstr(type, "ld+json")))
+            return ap_actor_resolve(core, a, href, 0, out);
+    }
+    return E_NOTFOUND;
+}

@@ -1,0 +1,19 @@
+-- Federation: activities already received (the inbox answers a repeated
+-- one without queueing it again; rows older than a week are pruned), and
+-- attachments of remote posts, which are referenced by URL rather than
+-- stored (file_hash stays '' for them).
+CREATE TABLE inbox_seen (
+    uri TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX inbox_seen_created ON inbox_seen (created_at);
+
+ALTER TABLE media_attachments ADD COLUMN remote_url TEXT;
+
+-- Replies that arrived before the post they answer: linked when it comes.
+CREATE TABLE pending_replies (
+    status_id BIGINT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+    parent_uri TEXT NOT NULL,
+    PRIMARY KEY (parent_uri, status_id)
+);
+CREATE INDEX pending_replies_status ON pending_replies (status_id);
