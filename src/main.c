@@ -538,6 +538,8 @@ static int cmd_serve(int argc, char **argv)
         goto out;
     }
     fetch_started = 1;
+    static const struct core_resolver resolver = {ap_resolve_account, ap_resolve_url};
+    in.core.resolver = &resolver;
     if (content_media_init(NULL) != 0) {
         code = fail("cannot start libvips (image processing)");
         goto out;

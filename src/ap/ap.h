@@ -44,6 +44,14 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
 int ap_job_deliver(const struct core *core, struct arena *a, const struct job *job,
                    const char **why);
 
+/*
+ * Learns what a search names, for core->resolver: the remote account
+ * user@domain (WebFinger), or the actor or post at url (fetched from its
+ * origin). 0 when it is stored now.
+ */
+int ap_resolve_account(const struct core *core, const char *user, const char *domain);
+int ap_resolve_url(const struct core *core, const char *url);
+
 /* Frees the signing keys kept for the life of the process (at exit). */
 void ap_sign_fini(void);
 

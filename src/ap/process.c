@@ -210,26 +210,40 @@ static int http_url(const char *u)
 static int store_object(struct ctx *x, json_t *obj, const struct account *author, int depth,
                         int update, int64_t *id);
 
+/*
+ * Fetches the post at uri from its origin and stores it (its author too):
+ * 0 and its id. The document must come from the host of its id, and its
+ * author live there too.
+ */
+static int fetch_post(struct ctx *x, const char *uri, int depth, int64_t *id)
+{
+    json_t *obj;
+    const char *served;
+    int rc = ap_fetch_json(x->core, x->a, uri, &obj, &served);
+    if (rc)
+        return rc;
+    const char *oid = json_string_value(json_object_get(obj, "id"));
+    const char *author_uri = ap_id_of(json_object_get(obj, "attributedTo"));
+    struct account *author;
+    if (!oid || !ap_same_host(x->a, oid, served) || !author_uri ||
+        !ap_same_host(x->a, oid, author_uri))
+        return E_FORBIDDEN;
+    if ((rc = ap_actor_resolve(x->core, x->a, author_uri, 0, &author)))
+        return rc;
+    *id = 0;
+    rc = store_object(x, obj, author, depth, 0, id);
+    if (rc == 0 && !*id)
+        *id = status_by_uri(x, oid);
+    return rc ? rc : *id ? 0 : E_NOTFOUND;
+}
+
 /* The parent of a reply: stored, or fetched from its origin while depth allows. */
 static int64_t parent_of(struct ctx *x, const char *uri, int depth)
 {
     int64_t id = status_by_uri(x, uri);
     if (id || depth >= REPLY_FETCH_DEPTH)
         return id;
-    json_t *obj;
-    const char *served;
-    if (ap_fetch_json(x->core, x->a, uri, &obj, &served) != 0)
-        return 0;
-    const char *oid = json_string_value(json_object_get(obj, "id"));
-    const char *author_uri = ap_id_of(json_object_get(obj, "attributedTo"));
-    struct account *author;
-    if (!oid || !ap_same_host(x->a, oid, served) || !author_uri ||
-        !ap_same_host(x->a, oid, author_uri) ||
-        ap_actor_resolve(x->core, x->a, author_uri, 0, &author) != 0)
-        return 0;
-    if (store_object(x, obj, author, depth + 1, 0, &id) != 0)
-        return 0;
-    return id;
+    return fetch_post(x, uri, depth + 1, &id) == 0 ? id : 0;
 }
 
 /* Fills rs from an object by author. E_INVAL when it is not a post we keep. */
@@ -530,24 +544,9 @@ static int on_announce(struct ctx *x)
     if (!uri || !id)
         return 0;
     int64_t sid = status_by_uri(x, uri);
-    if (!sid) {
-        /* Fetched from its origin, whatever was embedded. */
-        json_t *obj;
-        const char *served;
-        if (ap_fetch_json(x->core, x->a, uri, &obj, &served) != 0)
-            return 0;
-        const char *oid = json_string_value(json_object_get(obj, "id"));
-        const char *author_uri = ap_id_of(json_object_get(obj, "attributedTo"));
-        struct account *author;
-        if (!oid || !ap_same_host(x->a, oid, served) || !author_uri ||
-            !ap_same_host(x->a, oid, author_uri) ||
-            ap_actor_resolve(x->core, x->a, author_uri, 0, &author) != 0)
-            return 0;
-        if (store_object(x, obj, author, 0, 0, &sid) != 0 || !sid)
-            sid = status_by_uri(x, oid);
-        if (!sid)
-            return 0;
-    }
+    /* Fetched from its origin, whatever was embedded. */
+    if (!sid && fetch_post(x, uri, 0, &sid) != 0)
+        return 0;
     const char *published = json_string_value(json_object_get(x->act, "published"));
     int64_t when = 0;
     if (published)
@@ -611,6 +610,36 @@ static int on_flag(struct ctx *x)
     const char *why;
     int rc = report_create(x->core, x->a, x->signer->id, &r, &out, &why);
     return rc == E_INVAL || rc == E_LIMIT || rc == E_NOTFOUND ? 0 : rc;
+}
+
+int ap_resolve_url(const struct core *core, const char *url)
+{
+    struct arena *a = arena_new();
+    struct ctx x = {.core = core, .a = a};
+    json_t *doc;
+    const char *served;
+    int rc = ap_fetch_json(core, a, url, &doc, &served);
+    if (rc == 0) {
+        const char *type = json_string_value(json_object_get(doc, "type"));
+        int64_t id;
+        if (is_actor_type(type))
+            rc = ap_actor_store(core, a, doc, served, &id);
+        else if (is_object_type(type))
+            rc = fetch_post(&x, json_string_value(json_object_get(doc, "id")), 0, &id);
+        else
+            rc = E_NOTFOUND;
+    }
+    arena_free(a);
+    return rc;
+}
+
+int ap_resolve_account(const struct core *core, const char *user, const char *domain)
+{
+    struct arena *a = arena_new();
+    struct account *acc;
+    int rc = ap_webfinger_resolve(core, a, user, domain, &acc);
+    arena_free(a);
+    return rc;
 }
 
 int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job,

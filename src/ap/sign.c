@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "ap/ap.h"
 #include "ap/httpsig.h"
 #include "ap/internal.h"
 #include "core/account.h"

@@ -39,11 +39,18 @@ static json_t *media_json(struct req *req, const struct media *m)
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(id_to_str(m->id, id)));
     json_object_set_new(j, "type", json_string(m->type));
-    json_object_set_new(j, "url",
-                        json_string(media_url(core, req->arena, m->file_hash, m->file_ext)));
-    json_object_set_new(j, "preview_url",
-                        json_string(media_url(core, req->arena, m->thumb_hash, m->thumb_ext)));
-    json_object_set_new(j, "remote_url", json_null());
+    if (m->remote_url) {
+        /* A remote post's attachment is shown from its origin. */
+        json_object_set_new(j, "url", json_string(m->remote_url));
+        json_object_set_new(j, "preview_url", json_string(m->remote_url));
+        json_object_set_new(j, "remote_url", json_string(m->remote_url));
+    } else {
+        json_object_set_new(j, "url",
+                            json_string(media_url(core, req->arena, m->file_hash, m->file_ext)));
+        json_object_set_new(j, "preview_url",
+                            json_string(media_url(core, req->arena, m->thumb_hash, m->thumb_ext)));
+        json_object_set_new(j, "remote_url", json_null());
+    }
     json_object_set_new(j, "preview_remote_url", json_null());
     json_object_set_new(j, "text_url", json_null());
     json_object_set_new(j, "meta", meta);

@@ -9,6 +9,17 @@
 #define HEARTH_CORE_CORE_H
 
 struct db;
+struct core;
+
+/*
+ * How core learns of remote things on demand (a search with resolve): set
+ * by main from the ActivityPub side; NULL where there is no network.
+ * Each returns 0 when the thing is stored now, or an error.
+ */
+struct core_resolver {
+    int (*account)(const struct core *core, const char *user, const char *domain);
+    int (*url)(const struct core *core, const char *url);
+};
 
 struct core {
     struct db *db;           /* borrowed; open for the life of the process */
@@ -27,6 +38,7 @@ struct core {
     int min_poll_seconds;     /* shortest poll; 0 means LIMIT_POLL_EXPIRY_MIN_S */
     int min_schedule_seconds; /* how far ahead a post is scheduled; 0: LIMIT_SCHEDULE_MIN_S */
     const char *data_dir;     /* the data folder (media files live under it) */
+    const struct core_resolver *resolver; /* NULL: remote lookups are not made */
 };
 
 #endif

@@ -36,7 +36,7 @@
 #define MEDIA_COLUMNS                                                                              \
     "id, account_id, COALESCE(status_id, 0), type, file_hash, file_ext, content_type, file_size,"  \
     " width, height, thumb_hash, thumb_ext, thumb_width, thumb_height, blurhash, focus_x,"         \
-    " focus_y, description, created_at"
+    " focus_y, description, created_at, remote_url"
 
 static const struct {
     const char *ext, *type;
@@ -257,6 +257,7 @@ static struct media *read_media(struct arena *a, struct db_stmt *s)
     m->focus_y = (int)db_col_i64(s, 16);
     m->description = db_col_is_null(s, 17) ? NULL : arena_strdup(a, db_col_text(s, 17));
     m->created_at = db_col_i64(s, 18);
+    m->remote_url = db_col_is_null(s, 19) ? NULL : arena_strdup(a, db_col_text(s, 19));
     return m;
 }
 

@@ -45,6 +45,7 @@ struct media {
     int focus_y;
     const char *description; /* NULL when none */
     int64_t created_at;
+    const char *remote_url; /* a remote post's attachment, referenced (no file here); or NULL */
 };
 
 /*

@@ -309,3 +309,24 @@ int queue_stats(struct db_conn *c, struct queue_stats *out)
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
 }
+
+int queue_prune(const struct core *core, int64_t now)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c, "DELETE FROM inbox_seen WHERE created_at < ?", &s);
+    if (rc == 0) {
+        db_bind_i64(s, 1, now - 7 * 24 * 3600 * 1000LL);
+        rc = step_done(s);
+    }
+    if (rc == 0)
+        rc = db_prepare(c, "DELETE FROM jobs WHERE failed_at IS NOT NULL AND failed_at < ?", &s);
+    if (rc == 0) {
+        db_bind_i64(s, 1, now - 30 * 24 * 3600 * 1000LL);
+        rc = step_done(s);
+    }
+    return core_tx_end(c, rc);
+}

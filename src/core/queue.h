@@ -102,6 +102,12 @@ int queue_domain_failure(const struct core *core, const char *domain, int64_t no
  */
 int queue_domain_available(struct db_conn *c, const char *domain, int64_t now, int64_t *until);
 
+/*
+ * Forgets what is old: ids of received activities after a week (a repeat
+ * that late is processed again, harmlessly), jobs given up after a month.
+ */
+int queue_prune(const struct core *core, int64_t now);
+
 struct queue_stats {
     int64_t waiting; /* due or scheduled, not given up */
     int64_t failed;  /* given up */

@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "core/idempotency.h"
 #include "core/poll.h"
+#include "core/queue.h"
 #include "core/scheduled.h"
 #include "util/err.h"
 #define LOG_MODULE "jobs"
@@ -49,6 +50,9 @@ void timer_run_due(const struct core *core)
         rc = idempotency_prune(core, now);
         if (rc)
             log_warn("forgetting old idempotency keys failed: %s", err_str(rc));
+        rc = queue_prune(core, now);
+        if (rc)
+            log_warn("forgetting old activity ids and jobs failed: %s", err_str(rc));
     }
 }
 
