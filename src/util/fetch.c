@@ -44,7 +44,7 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-#define FETCH_SIGN_HEADERS 8     /* headers a sign callback may add per hop */
+#define FETCH_SIGN_HEADERS 8      /* headers a sign callback may add per hop */
 #define FETCH_MANY_CONNECTIONS 32 /* CURLMOPT_MAX_TOTAL_CONNECTIONS */
 #define FETCH_MANY_INFLIGHT 32    /* transfers added to the multi handle at once */
 #define FETCH_POOL_MAX 32         /* idle easy handles kept for fetch_many */
@@ -283,8 +283,7 @@ void fetch_fini(void)
 
 /* Callbacks */
 
-static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
-                                    struct curl_sockaddr *addr)
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
 {
     struct xfer *x = clientp;
     (void)purpose;
@@ -395,8 +394,8 @@ static const char *url_origin(struct arena *a, CURLU *u)
     char *scheme = url_part(u, CURLUPART_SCHEME, 0);
     char *host = url_part(u, CURLUPART_HOST, 0);
     char *port = url_part(u, CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    const char *o = arena_printf(a, "%s://%s:%s", scheme ? scheme : "", host ? host : "",
-                                 port ? port : "");
+    const char *o =
+        arena_printf(a, "%s://%s:%s", scheme ? scheme : "", host ? host : "", port ? port : "");
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
@@ -519,7 +518,7 @@ static void hop_prepare(struct xfer *x)
     int rc = hop_headers(x, strcmp(origin, x->origin) == 0);
     if (rc != 0) {
         xfer_fail(x, rc,
-                  rc == E_INVAL    ? "a request header is malformed"
+                  rc == E_INVAL   ? "a request header is malformed"
                   : rc == E_NOMEM ? "out of memory"
                                   : arena_printf(x->a, "signing failed: %s", err_str(rc)));
         goto out;

@@ -31,8 +31,8 @@ struct sockaddr;
 struct fetch_options {
     int allow_private;      /* 1: loopback, private, link-local addresses and plain http ok */
     const char *user_agent; /* "Hearth/0.1.0 (+https://social.example/)" */
-    const char *const
-        *resolve; /* NULL-terminated CURLOPT_RESOLVE entries "host:port:addr" (tests) */
+    /* NULL-terminated CURLOPT_RESOLVE entries "host:port:addr" (tests) */
+    const char *const *resolve;
 };
 
 /* Global setup (curl_global_init, options copied). 0 or E_INTERNAL. */
@@ -95,9 +95,10 @@ int fetch_many(struct arena *a, const struct fetch_request *rq, size_t n,
  * 1 when sa (a struct sockaddr_in or sockaddr_in6, borrowed) is an address
  * fetches may connect to without allow_private; 0 for loopback, private,
  * shared (CGNAT), link-local, benchmarking, multicast and reserved IPv4,
- * their IPv4-mapped, IPv4-compatible, NAT64 (64:ff9b::/96) and 6to4 forms,
- * IPv6 unspecified, loopback, unique-local, link- and site-local and
- * multicast, and any other address family.
+ * their IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64
+ * (64:ff9b::/96) and 6to4 forms, local-use NAT64 (64:ff9b:1::/48), IPv6
+ * unspecified, loopback, unique-local, link- and site-local and multicast,
+ * and any other address family.
  */
 int fetch_addr_is_public(const struct sockaddr *sa);
 
