@@ -24,6 +24,7 @@ struct arena;
 
 #define HTTPSIG_HEADER_MAX 8192 /* bytes of a Signature or Signature-Input header we read */
 #define HTTPSIG_SKEW_S 3600     /* Date / created accepted this far from now (Mastodon: 1 h) */
+#define HTTPSIG_COVERED_MAX 32  /* components or headers one signature may cover */
 
 struct httpsig_header {
     const char *name; /* any case */
@@ -52,14 +53,14 @@ enum httpsig_alg {
 /* What a request's signature headers say, before any key is looked at. */
 struct httpsig_parsed {
     enum httpsig_kind kind;
-    const char *key_id;      /* keyId / keyid: usually "https://host/users/a#main-key" */
-    enum httpsig_alg alg;    /* from the header; UNKNOWN when absent or hs2019 (the key decides) */
-    const char **covered;    /* covered components / headers, lowercase, in order */
+    const char *key_id;   /* keyId / keyid: usually "https://host/users/a#main-key" */
+    enum httpsig_alg alg; /* from the header; UNKNOWN when absent or hs2019 (the key decides) */
+    const char **covered; /* covered components / headers, lowercase, in order */
     size_t n_covered;
-    int64_t created;         /* seconds; -1 when absent */
-    int64_t expires;         /* seconds; -1 when absent */
-    const char *label;       /* RFC 9421: the dictionary member used ("sig1") */
-    const char *base;        /* the signature base that was (or will be) checked */
+    int64_t created;   /* seconds; -1 when absent */
+    int64_t expires;   /* seconds; -1 when absent */
+    const char *label; /* RFC 9421: the dictionary member used ("sig1") */
+    const char *base;  /* the signature base that was (or will be) checked */
     const unsigned char *sig;
     size_t sig_len;
 };
@@ -100,9 +101,18 @@ int httpsig_sign_cavage(struct arena *a, const struct httpsig_request *r, const 
  * Signature-Input and Signature header values.
  */
 int httpsig_sign_rfc9421(struct arena *a, const struct httpsig_request *r, const char *label,
-                         const char *components, const char *params,
-                         const struct httpsig_key *key, const char **signature_input,
-                         const char **signature);
+                         const char *components, const char *params, const struct httpsig_key *key,
+                         const char **signature_input, const char **signature);
+
+/*
+ * Signs base (any bytes) with key as httpsig_sign_cavage and
+ * httpsig_sign_rfc9421 do: RSASSA-PKCS1-v1_5 SHA-256, Ed25519 or
+ * HMAC-SHA256 by the key. *out is the base64 signature, in the arena.
+ * E_INVAL for a public key, E_INTERNAL when signing fails. For test
+ * vectors and for callers that build their own signing string.
+ */
+int httpsig_sign_base(struct arena *a, const struct httpsig_key *key, const char *base, size_t len,
+                      const char **out);
 
 /*
  * Reads the signature headers of r: RFC 9421 (Signature-Input) when
@@ -126,7 +136,6 @@ int httpsig_parse(struct arena *a, const struct httpsig_request *r, struct https
  *   SHA-512 when that is the one sent; E_INVAL when it does not match).
  */
 int httpsig_verify(const struct httpsig_request *r, const struct httpsig_parsed *p,
-                   const struct httpsig_key *key, const void *body, size_t body_len,
-                   int64_t now);
+                   const struct httpsig_key *key, const void *body, size_t body_len, int64_t now);
 
 #endif

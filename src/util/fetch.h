@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 struct arena;
+struct sockaddr;
 
 #define FETCH_MAX_REDIRECTS 3
 #define FETCH_MAX_BODY (1024 * 1024) /* default response cap */
@@ -28,9 +29,10 @@ struct arena;
 #define FETCH_CONNECT_TIMEOUT_MS 5000
 
 struct fetch_options {
-    int allow_private;          /* 1: loopback, private, link-local addresses and plain http ok */
-    const char *user_agent;     /* "Hearth/0.1.0 (+https://social.example/)" */
-    const char *const *resolve; /* NULL-terminated CURLOPT_RESOLVE entries "host:port:addr" (tests) */
+    int allow_private;      /* 1: loopback, private, link-local addresses and plain http ok */
+    const char *user_agent; /* "Hearth/0.1.0 (+https://social.example/)" */
+    /* NULL-terminated CURLOPT_RESOLVE entries "host:port:addr" (tests) */
+    const char *const *resolve;
 };
 
 /* Global setup (curl_global_init, options copied). 0 or E_INTERNAL. */
@@ -57,16 +59,16 @@ struct fetch_request {
     size_t n_headers;
     const void *body; /* POST body (borrowed) or NULL */
     size_t body_len;
-    size_t max_body;         /* 0: FETCH_MAX_BODY */
-    long timeout_ms;         /* 0: FETCH_TIMEOUT_MS */
-    int follow_redirects;    /* GET only; POSTs are never redirected */
-    fetch_sign_fn sign;      /* or NULL */
+    size_t max_body;      /* 0: FETCH_MAX_BODY */
+    long timeout_ms;      /* 0: FETCH_TIMEOUT_MS */
+    int follow_redirects; /* GET only; POSTs are never redirected */
+    fetch_sign_fn sign;   /* or NULL */
     void *sign_ctx;
 };
 
 struct fetch_response {
-    long status;              /* HTTP status; 0 when no response came */
-    char *body;               /* arena memory, NUL-terminated (binary allowed: see len) */
+    long status; /* HTTP status; 0 when no response came */
+    char *body;  /* arena memory, NUL-terminated (binary allowed: see len) */
     size_t len;
     const char *content_type; /* arena memory, or NULL */
     const char *final_url;    /* the URL that answered (after redirects) */
@@ -88,5 +90,16 @@ int fetch_do(struct arena *a, const struct fetch_request *rq, struct fetch_respo
  */
 int fetch_many(struct arena *a, const struct fetch_request *rq, size_t n,
                struct fetch_response *out, int *rc);
+
+/*
+ * 1 when sa (a struct sockaddr_in or sockaddr_in6, borrowed) is an address
+ * fetches may connect to without allow_private; 0 for loopback, private,
+ * shared (CGNAT), link-local, benchmarking, multicast and reserved IPv4,
+ * their IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64
+ * (64:ff9b::/96) and 6to4 forms, local-use NAT64 (64:ff9b:1::/48), IPv6
+ * unspecified, loopback, unique-local, link- and site-local and multicast,
+ * and any other address family.
+ */
+int fetch_addr_is_public(const struct sockaddr *sa);
 
 #endif
