@@ -37,8 +37,7 @@ extern const size_t ap_inbox_routes_count;
 struct arena;
 struct core;
 struct job;
-int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job,
-                 const char **why);
+int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job, const char **why);
 int ap_job_publish(const struct core *core, struct arena *a, const struct job *job,
                    const char **why);
 int ap_job_deliver(const struct core *core, struct arena *a, const struct job *job,

@@ -37,9 +37,8 @@
 
 /* The headers a signature may cover that we pass to the verifier. */
 static const char *const signed_headers[] = {
-    "signature",    "signature-input", "authorization", "host",       "date",
-    "digest",       "content-digest",  "content-type",  "content-length", "accept",
-    "user-agent",
+    "signature",      "signature-input", "authorization",  "host",   "date",       "digest",
+    "content-digest", "content-type",    "content-length", "accept", "user-agent",
 };
 
 static void fail(struct req *req, struct resp *resp, int status, const char *why)
@@ -176,8 +175,8 @@ static int inbox(struct req *req, struct resp *resp)
             rc = rc < 0 ? rc : 0;
         }
         if (rc == 0 && db_changes(c) > 0) {
-            json_t *payload = json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id,
-                                        "activity", req->body);
+            json_t *payload =
+                json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id, "activity", req->body);
             char *text = json_dumps(payload, JSON_COMPACT);
             json_decref(payload);
             rc = queue_add(c, "inbox", "", text, NULL, 0);

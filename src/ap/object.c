@@ -185,9 +185,9 @@ json_t *ap_activity_json(const struct core *core, struct arena *a, struct db_con
         const char *followers = followers_of(a, author);
         /* A boost's own id already names its activity. */
         return json_pack("{s:s, s:s, s:s, s:o, s:[s], s:[s, s], s:s}", "id", st->uri, "type",
-                         "Announce", "actor",
-                         author->uri, "published", time_json(a, st->created_at), "to", AP_PUBLIC,
-                         "cc", orig_author->uri, followers, "object", orig->uri);
+                         "Announce", "actor", author->uri, "published",
+                         time_json(a, st->created_at), "to", AP_PUBLIC, "cc", orig_author->uri,
+                         followers, "object", orig->uri);
     }
     json_t *note = ap_note_json(core, a, c, st, author);
     if (!note)

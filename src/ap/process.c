@@ -176,8 +176,7 @@ static const char *tag_name(struct arena *a, const char *name)
         unsigned char ch = (unsigned char)*p;
         if (ch >= 'A' && ch <= 'Z')
             *p = (char)(ch - 'A' + 'a');
-        else if (!(ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                   ch == '_'))
+        else if (!(ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
             return NULL;
     }
     return t;
@@ -280,8 +279,8 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     /* Articles, events and videos carry their title apart: show it first. */
     if (name && *name && strcmp(type, "Note") != 0 && strcmp(type, "Question") != 0) {
         const char *title;
-        if (sanitize_html(a, arena_printf(a, "<p><strong>%s</strong></p>", name),
-                          strlen(name) + 26, NULL, &title) == 0)
+        if (sanitize_html(a, arena_printf(a, "<p><strong>%s</strong></p>", name), strlen(name) + 26,
+                          NULL, &title) == 0)
             clean = arena_printf(a, "%s%s", title, clean);
     }
     rs->content = clean;
@@ -642,8 +641,7 @@ int ap_resolve_account(const struct core *core, const char *user, const char *do
     return rc;
 }
 
-int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job,
-                 const char **why)
+int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job, const char **why)
 {
     json_error_t err;
     json_t *payload = json_loads(job->payload, 0, &err);

@@ -135,20 +135,19 @@ static int build(const struct core *core, struct arena *a, struct db_conn *c,
     case OUTBOX_DELETE: {
         if (!p->uri)
             return 0;
-        json_t *obj = p->boosted ? NULL
-                                 : json_pack("{s:s, s:s}", "id", p->uri, "type", "Tombstone");
+        json_t *obj =
+            p->boosted ? NULL : json_pack("{s:s, s:s}", "id", p->uri, "type", "Tombstone");
         if (p->boosted)
             j = undo(a, actor, p->uri,
                      json_pack("{s:s, s:s, s:s, s:s}", "id", p->uri, "type", "Announce", "actor",
                                actor->uri, "object", p->boosted));
         else
-            j = json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id",
-                          arena_printf(a, "%s#delete", p->uri), "type", "Delete", "actor",
-                          actor->uri, "to", AP_PUBLIC, "object", obj);
+            j = json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id", arena_printf(a, "%s#delete", p->uri),
+                          "type", "Delete", "actor", actor->uri, "to", AP_PUBLIC, "object", obj);
         size_t i;
         json_t *v;
-        json_array_foreach(p->inboxes, i, v) add_inbox(a, inboxes, n,
-                                                        arena_strdup(a, json_string_value(v)));
+        json_array_foreach(p->inboxes, i, v)
+            add_inbox(a, inboxes, n, arena_strdup(a, json_string_value(v)));
         break;
     }
     case OUTBOX_LIKE:
@@ -259,8 +258,8 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
                                   (json_int_t)p.actor, "activity", text);
             char *payload = json_dumps(d, JSON_COMPACT);
             json_decref(d);
-            rc = queue_add(c, "deliver", lane, payload, arena_printf(a, "%s %s", id, inboxes[i]),
-                           0);
+            rc =
+                queue_add(c, "deliver", lane, payload, arena_printf(a, "%s %s", id, inboxes[i]), 0);
             free(payload);
             if (rc == E_EXISTS)
                 rc = 0; /* queued by an earlier run of this job */

@@ -191,9 +191,9 @@ int ap_sign_hop(void *ctx, struct arena *a, const char *method, const char *url,
                                 .headers = h,
                                 .n_headers = n};
     const char *sig;
-    rc = httpsig_sign_cavage(a, &r, sg->key_id, sg->key,
-                             body ? "(request-target) host date digest" : "(request-target) host date",
-                             &sig);
+    rc = httpsig_sign_cavage(
+        a, &r, sg->key_id, sg->key,
+        body ? "(request-target) host date digest" : "(request-target) host date", &sig);
     if (rc)
         return rc;
     /* Host is curl's own; the others go with the request. */

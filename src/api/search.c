@@ -169,8 +169,8 @@ static int search_v2(struct req *req, struct resp *resp)
     q.max_id = p.max_id;
     q.min_id = p.min_id;
     q.limit = p.limit;
-    if (q.resolve && !q.offset && (!q.types || q.types == SEARCH_ACCOUNTS ||
-                                   q.types == SEARCH_STATUSES))
+    if (q.resolve && !q.offset &&
+        (!q.types || q.types == SEARCH_ACCOUNTS || q.types == SEARCH_STATUSES))
         resolve_remote(req, q.q);
     struct viewer v = api_viewer(req);
     struct db_conn *c;

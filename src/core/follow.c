@@ -118,8 +118,8 @@ static int federate(struct db_conn *c, enum outbox_event ev, int64_t actor, int6
     int64_t follower = ev == OUTBOX_ACCEPT || ev == OUTBOX_REJECT ? object : actor;
     int64_t target = follower == object ? actor : object;
     struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT uri FROM follows WHERE account_id = ? AND target_account_id = ?",
-                        &s);
+    int rc =
+        db_prepare(c, "SELECT uri FROM follows WHERE account_id = ? AND target_account_id = ?", &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, follower);

@@ -189,9 +189,9 @@ int outbox_add_delete(struct db_conn *c, struct arena *a, const struct status *s
     json_t *inboxes = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(inboxes, json_string(v[i]));
-    json_t *j = json_pack("{s:s, s:I, s:I, s:s, s:o}", "ev", "delete", "actor",
-                          (json_int_t)st->account_id, "object", (json_int_t)st->id, "uri", st->uri,
-                          "inboxes", inboxes);
+    json_t *j =
+        json_pack("{s:s, s:I, s:I, s:s, s:o}", "ev", "delete", "actor", (json_int_t)st->account_id,
+                  "object", (json_int_t)st->id, "uri", st->uri, "inboxes", inboxes);
     if (st->reblog_of_id) {
         struct status *orig;
         if (status_get(c, a, st->reblog_of_id, &orig) == 0)

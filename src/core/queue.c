@@ -123,7 +123,8 @@ int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struc
     return rc < 0 ? rc : 0;
 }
 
-/* Runs one statement binding (i64, i64[, i64]) in its own transaction; *changed gets the row count. */
+/* Runs one statement binding (i64, i64[, i64]) in its own transaction; *changed gets the row count.
+ */
 static int write_one(const struct core *core, const char *sql, const int64_t *args, int n_args,
                      int64_t *changed)
 {
@@ -166,8 +167,8 @@ int queue_done(const struct core *core, int64_t id)
 int queue_postpone(const struct core *core, int64_t id, int64_t until)
 {
     int64_t args[] = {until, id};
-    return write_one(core, "UPDATE jobs SET run_at = ?, claimed_until = NULL WHERE id = ?", args,
-                     2, NULL);
+    return write_one(core, "UPDATE jobs SET run_at = ?, claimed_until = NULL WHERE id = ?", args, 2,
+                     NULL);
 }
 
 int64_t queue_backoff_ms(int attempts)

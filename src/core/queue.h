@@ -28,11 +28,11 @@ struct arena;
 struct core;
 struct db_conn;
 
-#define QUEUE_MAX_ATTEMPTS 20            /* about five days of retries */
-#define QUEUE_LEASE_MS (5 * 60 * 1000)   /* a running job's lease */
-#define QUEUE_DOMAIN_FAILURES 8          /* failures in a row that make a server unavailable */
-#define QUEUE_KIND_MAX 32                /* bytes of a kind name */
-#define QUEUE_LANE_MAX 260               /* bytes of a lane (a domain with its port) */
+#define QUEUE_MAX_ATTEMPTS 20          /* about five days of retries */
+#define QUEUE_LEASE_MS (5 * 60 * 1000) /* a running job's lease */
+#define QUEUE_DOMAIN_FAILURES 8        /* failures in a row that make a server unavailable */
+#define QUEUE_KIND_MAX 32              /* bytes of a kind name */
+#define QUEUE_LANE_MAX 260             /* bytes of a lane (a domain with its port) */
 
 struct job {
     int64_t id;

@@ -162,8 +162,7 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
         goto out;
     if ((rc = status_store_links(c, sid, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
         (rc = store_media(c, rs, sid, now)) || (rc = notify_mentions(c, rs, sid)) ||
-        (rc = feed_push(c, sid, rs->account_id)) ||
-        (rc = account_stats_refresh(c, rs->account_id)))
+        (rc = feed_push(c, sid, rs->account_id)) || (rc = account_stats_refresh(c, rs->account_id)))
         goto out;
     if (rs->visibility == VIS_DIRECT &&
         (rc = conversation_record(c, sid, rs->account_id, root ? root : sid)))
@@ -182,8 +181,7 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
         rc = step_done(s);
     }
     if (rc == 0 && rs->in_reply_to_uri && !reply_to) {
-        rc = db_prepare(c, "INSERT INTO pending_replies (status_id, parent_uri) VALUES (?, ?)",
-                        &s);
+        rc = db_prepare(c, "INSERT INTO pending_replies (status_id, parent_uri) VALUES (?, ?)", &s);
         if (rc == 0) {
             db_bind_i64(s, 1, sid);
             db_bind_text(s, 2, rs->in_reply_to_uri);
@@ -306,8 +304,8 @@ out:
     return core_tx_end(c, rc);
 }
 
-int remote_boost_create(const struct core *core, int64_t actor, int64_t status_id,
-                        const char *uri, int64_t created_at, int64_t *id)
+int remote_boost_create(const struct core *core, int64_t actor, int64_t status_id, const char *uri,
+                        int64_t created_at, int64_t *id)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;

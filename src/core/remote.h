@@ -38,12 +38,12 @@ struct remote_status {
     const char *content;      /* sanitized HTML */
     const char *spoiler_text; /* or "" */
     int sensitive;
-    const char *language;    /* or NULL */
-    const char *object_type; /* "Note", "Question", "Article", ... */
-    int64_t in_reply_to_id;  /* the parent when known here, else 0 */
+    const char *language;        /* or NULL */
+    const char *object_type;     /* "Note", "Question", "Article", ... */
+    int64_t in_reply_to_id;      /* the parent when known here, else 0 */
     const char *in_reply_to_uri; /* the parent's id, known or not (NULL: not a reply) */
     int64_t created_at;
-    int64_t edited_at; /* 0 when never */
+    int64_t edited_at;       /* 0 when never */
     const int64_t *mentions; /* accounts mentioned (local and remote) */
     size_t n_mentions;
     const char *const *tags; /* lowercase names without '#' */
@@ -84,8 +84,8 @@ int remote_status_delete(const struct core *core, int64_t author, const char *ur
  * status that may not be boosted (followers-only of another, direct, or
  * local-only).
  */
-int remote_boost_create(const struct core *core, int64_t actor, int64_t status_id,
-                        const char *uri, int64_t created_at, int64_t *id);
+int remote_boost_create(const struct core *core, int64_t actor, int64_t status_id, const char *uri,
+                        int64_t created_at, int64_t *id);
 
 /*
  * The actor's server deleted it: its posts, boosts, follows and

@@ -210,8 +210,7 @@ static int format_text(const struct core *core, struct db_conn *c, struct arena 
 static int store_links(struct db_conn *c, int64_t id, const struct resolver *res,
                        const struct text_result *fmt)
 {
-    return status_store_links(c, id, res->ids, res->n, (const char *const *)fmt->tags,
-                              fmt->n_tags);
+    return status_store_links(c, id, res->ids, res->n, (const char *const *)fmt->tags, fmt->n_tags);
 }
 
 int status_store_links(struct db_conn *c, int64_t id, const int64_t *mentions, size_t n_mentions,

@@ -199,8 +199,7 @@ TEST(run_due_applies_outcomes)
 static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
 static int in_lane[4], max_in_lane[4], done_jobs;
 
-static int slow_job(const struct core *core, struct arena *a, const struct job *j,
-                    const char **why)
+static int slow_job(const struct core *core, struct arena *a, const struct job *j, const char **why)
 {
     (void)core;
     (void)a;
