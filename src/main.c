@@ -572,6 +572,10 @@ static int cmd_serve(int argc, char **argv)
         code = fail("cannot start the timer thread");
         goto out;
     }
+    int64_t freed = 0;
+    if (queue_release_leases(&in.core, &freed) == 0 && freed)
+        log_info("%lld job(s) left running by the previous process will run again",
+                 (long long)freed);
     if (worker_start(&in.core, job_kinds, sizeof(job_kinds) / sizeof(job_kinds[0]), NULL) != 0) {
         timer_stop();
         http_server_stop(srv);

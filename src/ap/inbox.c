@@ -153,7 +153,7 @@ static int inbox(struct req *req, struct resp *resp)
         return 0;
     }
     if (rc == E_INVAL)
-        return fail(req, resp, 400, "the body does not match its digest"), 0;
+        return fail(req, resp, 401, "the body does not match its digest"), 0;
     if (rc == E_AUTH)
         return fail(req, resp, 401, "the signature does not verify"), 0;
     if (rc)

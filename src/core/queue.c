@@ -331,3 +331,18 @@ int queue_prune(const struct core *core, int64_t now)
     }
     return core_tx_end(c, rc);
 }
+
+int queue_release_leases(const struct core *core, int64_t *freed)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c, "UPDATE jobs SET claimed_until = NULL WHERE claimed_until IS NOT NULL", &s);
+    if (rc == 0) {
+        rc = step_done(s);
+        *freed = rc == 0 ? db_changes(c) : 0;
+    }
+    return core_tx_end(c, rc);
+}

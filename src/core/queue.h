@@ -71,6 +71,14 @@ int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struc
 /* Leases job id until now + lease_ms if it is still free: 0, or E_BUSY when another took it. */
 int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_ms);
 
+/*
+ * Frees every lease: called once at start by a server that is the only
+ * one running on its database (SQLite, held by the lock file), so that
+ * jobs its previous process was running when it died run again now
+ * rather than when their leases run out. Returns how many were freed.
+ */
+int queue_release_leases(const struct core *core, int64_t *freed);
+
 /* The job succeeded: it is removed. */
 int queue_done(const struct core *core, int64_t id);
 

@@ -1,0 +1,258 @@
+"""The inbox refuses forged and broken activities, and stores nothing of them.
+
+A small remote server in this process (http.server on 127.0.0.1) serves two
+actors, mallory and eve, with their own RSA keys; requests to Hearth's
+inbox are signed with python3-httpsig (draft-cavage rsa-sha256), an
+implementation independent of Hearth's own. Hearth also signs what it sends:
+the test server checks those signatures with python3-httpsig too.
+"""
+import base64
+import email.utils
+import hashlib
+import json
+import os
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from httpsig.sign import HeaderSigner
+from httpsig.verify import HeaderVerifier
+
+from conftest import add_user, client, free_port, init_data, start_server
+
+AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def make_key(tmp, name):
+    path = os.path.join(tmp, name + ".pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", path], check=True, capture_output=True)
+    priv = open(path).read()
+    pub = subprocess.run(["openssl", "pkey", "-in", path, "-pubout"], check=True,
+                         capture_output=True, text=True).stdout
+    return priv, pub
+
+
+class Remote:
+    """Actors on a loopback server, and what Hearth delivered to them."""
+
+    def __init__(self, tmp):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.keys = {n: make_key(tmp, n) for n in ("mallory", "eve")}
+        self.received = []
+        remote = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                name = self.path.rsplit("/", 1)[-1]
+                if self.path.startswith("/users/") and name in remote.keys:
+                    body = json.dumps(remote.actor(name)).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/activity+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                remote.received.append((self.path, dict(self.headers.items()), body))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def uri(self, name):
+        return f"{self.base}/users/{name}"
+
+    def actor(self, name):
+        return {
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": self.uri(name), "type": "Person", "preferredUsername": name,
+            "inbox": self.uri(name) + "/inbox", "outbox": self.uri(name) + "/outbox",
+            "followers": self.uri(name) + "/followers",
+            "endpoints": {"sharedInbox": self.base + "/inbox"},
+            "publicKey": {"id": self.uri(name) + "#main-key", "owner": self.uri(name),
+                          "publicKeyPem": self.keys[name][1]},
+        }
+
+    def stop(self):
+        self.httpd.shutdown()
+
+
+@pytest.fixture
+def setup(tmpdir_path):
+    data = os.path.join(tmpdir_path, "data")
+    port = free_port()
+    init_data(data, port, ("--test-network",))
+    add_user(data, "alice")
+    srv = start_server(data, port)
+    remote = Remote(tmpdir_path)
+    yield srv, remote
+    remote.stop()
+    srv.stop()
+
+
+def signed_post(srv, remote, activity, signer="mallory", key_of=None, date=None, body=None,
+                tamper_digest=False, path="/inbox"):
+    """POSTs activity to Hearth's inbox signed as signer (with key_of's key)."""
+    body = body if body is not None else json.dumps(activity).encode()
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
+    if tamper_digest:
+        digest = "SHA-256=" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    headers = {
+        "Host": f"127.0.0.1:{srv.port}",
+        "Date": date or email.utils.formatdate(usegmt=True),
+        "Digest": digest,
+        "Content-Type": "application/activity+json",
+    }
+    hs = HeaderSigner(remote.uri(signer) + "#main-key", remote.keys[key_of or signer][0],
+                      algorithm="rsa-sha256",
+                      headers=["(request-target)", "host", "date", "digest"],
+                      sign_header="signature")
+    headers = dict(hs.sign(headers, method="POST", path=path))
+    return requests.post(srv.url + path, data=body, headers=headers, timeout=10)
+
+
+def note(remote, name, n, text, object_host=None):
+    base = object_host or remote.base
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{remote.base}/activities/{name}/{n}", "type": "Create",
+        "actor": remote.uri(name), "to": [AS_PUBLIC],
+        "object": {"id": f"{base}/notes/{name}/{n}", "type": "Note",
+                   "attributedTo": remote.uri(name), "to": [AS_PUBLIC],
+                   "content": f"<p>{text}</p>", "published": "2026-01-01T00:00:00Z"},
+    }
+
+
+def remote_statuses(srv, m, remote, name):
+    r = requests.get(srv.url + "/api/v1/accounts/lookup",
+                     params={"acct": f"{name}@127.0.0.1:{remote.port}"}, timeout=10)
+    if r.status_code == 404:
+        return []
+    return m.account_statuses(r.json()["id"])
+
+
+def settle(srv, m, remote, name, expect):
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        got = remote_statuses(srv, m, remote, name)
+        if len(got) >= expect:
+            return got
+        time.sleep(0.1)
+    return remote_statuses(srv, m, remote, name)
+
+
+def test_signed_create_is_stored_once(setup):
+    srv, remote = setup
+    alice = client(srv, "alice")
+    act = note(remote, "mallory", 1, "hello from far away")
+    assert signed_post(srv, remote, act).status_code == 202
+    got = settle(srv, alice, remote, "mallory", 1)
+    assert len(got) == 1 and "hello from far away" in got[0]["content"]
+    # The same activity again, and a new activity for the same object: no duplicate.
+    assert signed_post(srv, remote, act).status_code == 202
+    act2 = dict(act, id=act["id"] + "-again")
+    assert signed_post(srv, remote, act2).status_code == 202
+    time.sleep(1)
+    assert len(remote_statuses(srv, alice, remote, "mallory")) == 1
+
+
+def test_forged_and_broken_requests_are_refused(setup):
+    srv, remote = setup
+    alice = client(srv, "alice")
+    # Unsigned.
+    r = requests.post(srv.url + "/inbox", json=note(remote, "mallory", 2, "unsigned"), timeout=10)
+    assert r.status_code == 401
+    # Signed with someone else's key under mallory's key id.
+    r = signed_post(srv, remote, note(remote, "mallory", 3, "wrong key"), key_of="eve")
+    assert r.status_code == 401
+    # Eve signs an activity whose actor is mallory.
+    r = signed_post(srv, remote, note(remote, "mallory", 4, "not eve's"), signer="eve")
+    assert r.status_code == 401
+    # A Date two hours old.
+    old = email.utils.formatdate(time.time() - 7200, usegmt=True)
+    r = signed_post(srv, remote, note(remote, "mallory", 5, "stale"), date=old)
+    assert r.status_code == 401
+    # The body does not match its Digest.
+    r = signed_post(srv, remote, note(remote, "mallory", 6, "tampered"), tamper_digest=True)
+    assert r.status_code == 401 and "digest" in r.json()["error"]
+    # Too large.
+    big = note(remote, "mallory", 7, "x" * (600 * 1024))
+    r = signed_post(srv, remote, big)
+    assert r.status_code == 413
+    # Nested too deep.
+    deep = note(remote, "mallory", 8, "deep")
+    inner = {}
+    for _ in range(100):
+        inner = {"a": inner}
+    deep["object"]["x"] = inner
+    r = signed_post(srv, remote, deep)
+    assert r.status_code == 400
+    # Not JSON.
+    r = signed_post(srv, remote, None, body=b"<html>not json</html>")
+    assert r.status_code == 400
+    # An object claiming a host other than its actor's: fetched from its
+    # origin, which does not have it, so nothing is stored.
+    other = note(remote, "mallory", 9, "borrowed", object_host="http://127.0.0.1:9")
+    assert signed_post(srv, remote, other).status_code == 202
+    # An unknown activity type is accepted and ignored.
+    odd = {"id": remote.base + "/activities/odd", "type": "Dance", "actor": remote.uri("mallory"),
+           "object": remote.uri("mallory")}
+    assert signed_post(srv, remote, odd).status_code == 202
+    # A personal inbox of nobody.
+    r = signed_post(srv, remote, note(remote, "mallory", 10, "nobody"), path="/users/nobody/inbox")
+    assert r.status_code == 404
+    time.sleep(1.5)
+    assert remote_statuses(srv, alice, remote, "mallory") == []
+
+
+def test_deliveries_are_signed_and_verify(setup):
+    srv, remote = setup
+    alice = client(srv, "alice")
+    # Mallory follows alice; Hearth answers with an Accept, signed by alice.
+    follow = {"@context": "https://www.w3.org/ns/activitystreams",
+              "id": remote.base + "/follows/1", "type": "Follow",
+              "actor": remote.uri("mallory"), "object": f"{srv.url}/users/alice"}
+    assert signed_post(srv, remote, follow).status_code == 202
+    deadline = time.time() + 10
+    while time.time() < deadline and not remote.received:
+        time.sleep(0.1)
+    assert remote.received, "no Accept was delivered"
+    path, headers, body = remote.received[0]
+    act = json.loads(body)
+    assert act["type"] == "Accept" and act["object"]["id"] == follow["id"]
+    assert path == "/users/mallory/inbox"
+    alice_actor = requests.get(f"{srv.url}/users/alice",
+                               headers={"Accept": "application/activity+json"}, timeout=10).json()
+    sig = headers["Signature"]
+    assert 'keyId="' + alice_actor["publicKey"]["id"] in sig
+    hv = HeaderVerifier(headers=headers, secret=alice_actor["publicKey"]["publicKeyPem"],
+                        required_headers=["(request-target)", "host", "date", "digest"],
+                        method="POST", path=path, sign_header="signature")
+    assert hv.verify()
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
+    assert headers["Digest"] == digest
+    # Her post reaches mallory's shared inbox.
+    alice.status_post("news for my followers")
+    deadline = time.time() + 10
+    while time.time() < deadline and len(remote.received) < 2:
+        time.sleep(0.1)
+    path, headers, body = remote.received[1]
+    assert path == "/inbox"
+    act = json.loads(body)
+    assert act["type"] == "Create" and "news for my followers" in act["object"]["content"]
