@@ -232,6 +232,7 @@ static int instance_open(struct instance *in, const char *data_dir)
     in->core.rate_limit = in->cfg.rate_limit;
     in->core.rate_limit_period = in->cfg.rate_limit_period;
     in->core.test_network = in->cfg.test_network;
+    in->core.authorized_fetch = in->cfg.authorized_fetch;
     in->core.min_poll_seconds = in->cfg.min_poll_seconds;
     in->core.min_schedule_seconds = in->cfg.min_schedule_seconds;
     in->core.title = in->cfg.title;

@@ -22,6 +22,7 @@
 #include "core/account.h"
 #include "core/core.h"
 #include "core/follow.h"
+#include "core/keys.h"
 #include "core/media.h"
 #include "core/pin.h"
 #include "core/status.h"
@@ -50,6 +51,38 @@ static int member(struct req *req, struct db_conn **c, struct account **acc)
         *c = NULL;
     }
     return rc;
+}
+
+/*
+ * Who fetches: a signed GET is the signing actor (so a follower's server
+ * sees followers-only posts); an unsigned one is anonymous, or refused
+ * with 401 when the server requires signatures (authorized_fetch).
+ * Returns 0 with *v set, or 1 when it has answered.
+ */
+static int fetcher(struct req *req, struct resp *resp, struct viewer *v)
+{
+    struct core *core = req->app;
+    *v = (struct viewer){.kind = VIEWER_ANONYMOUS};
+    int signed_req = req_header(req, "Signature") || req_header(req, "Signature-Input");
+    if (!signed_req) {
+        if (core->authorized_fetch && ap_wants_json(req)) {
+            resp_error(req, resp, 401, "this server answers signed requests only");
+            return 1;
+        }
+        return 0;
+    }
+    struct account *signer;
+    const char *why = NULL;
+    int rc = ap_verify_request(req, &signer, &why);
+    if (rc) {
+        resp_error(req, resp, rc == E_FORBIDDEN ? 403 : 401,
+                   why ? why : "the signature does not verify");
+        return 1;
+    }
+    v->kind = VIEWER_REMOTE;
+    v->account_id = signer->id;
+    v->domain = signer->domain;
+    return 0;
 }
 
 /* A browser asked: send it to the HTML page at url. */
@@ -118,6 +151,47 @@ json_t *ap_actor_json(const struct core *core, struct arena *a, struct db_conn *
     return j;
 }
 
+/*
+ * GET /actor: the server itself (Application), whose key signs the
+ * fetches Hearth makes on its own behalf. Always public: peers in secure
+ * mode need it to check those signatures.
+ */
+static int instance_actor(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct arena *a = req->arena;
+    if (!ap_wants_json(req))
+        return redirect(req, resp, arena_printf(a, "%s/about", core->base_url));
+    const char *priv, *pub;
+    int rc = keys_instance(core, a, &priv, &pub);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    explicit_bzero((char *)priv, strlen(priv));
+    const char *id = arena_printf(a, "%s/actor", core->base_url);
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s}, s:{s:s, s:s, s:s}}", "id", id, "type",
+        "Application", "preferredUsername", core->domain, "inbox", arena_printf(a, "%s/inbox", id),
+        "outbox", arena_printf(a, "%s/outbox", id), "manuallyApprovesFollowers", 1, "endpoints",
+        "sharedInbox", arena_printf(a, "%s/inbox", core->base_url), "publicKey", "id",
+        arena_printf(a, "%s#main-key", id), "owner", id, "publicKeyPem", pub);
+    json_object_set_new(j, "url", json_string(arena_printf(a, "%s/about", core->base_url)));
+    ap_answer(req, resp, j);
+    return 0;
+}
+
+/* GET /actor/outbox: the server posts nothing. */
+static int instance_outbox(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    ap_answer(req, resp,
+              json_pack("{s:s, s:s, s:i, s:[]}", "id",
+                        arena_printf(req->arena, "%s/actor/outbox", core->base_url), "type",
+                        "OrderedCollection", "totalItems", 0, "orderedItems"));
+    return 0;
+}
+
 /* GET /users/:name */
 static int actor(struct req *req, struct resp *resp)
 {
@@ -149,6 +223,9 @@ static json_t *collection(struct req *req, const char *id, int64_t total)
 /* GET /users/:name/outbox, and ?page=true[&max_id=ID] */
 static int outbox(struct req *req, struct resp *resp)
 {
+    struct viewer who;
+    if (fetcher(req, resp, &who))
+        return 0;
     struct db_conn *c;
     struct account *acc;
     int rc = member(req, &c, &acc);
@@ -158,7 +235,6 @@ static int outbox(struct req *req, struct resp *resp)
     }
     struct arena *a = req->arena;
     const char *id = arena_printf(a, "%s/outbox", acc->uri);
-    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
     struct timeline_filter f = {0};
     if (!req_arg(req, "page")) {
         /* The count is the profile's statuses_count, public like it. */
@@ -181,7 +257,7 @@ static int outbox(struct req *req, struct resp *resp)
     }
     int64_t *ids = NULL;
     size_t n = 0;
-    rc = timeline_account(c, a, &anyone, acc->id, &f, &p, &ids, &n);
+    rc = timeline_account(c, a, &who, acc->id, &f, &p, &ids, &n);
     json_t *items = json_array();
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct status *st;
@@ -213,6 +289,9 @@ static int outbox(struct req *req, struct resp *resp)
 /* GET /users/:name/followers and /following, and their ?page=N */
 static int follows(struct req *req, struct resp *resp, int followers)
 {
+    struct viewer who;
+    if (fetcher(req, resp, &who))
+        return 0;
     struct db_conn *c;
     struct account *acc;
     int rc = member(req, &c, &acc);
@@ -285,6 +364,9 @@ static int following_collection(struct req *req, struct resp *resp)
 /* GET /users/:name/collections/featured: pinned statuses anyone may see. */
 static int featured(struct req *req, struct resp *resp)
 {
+    struct viewer who;
+    if (fetcher(req, resp, &who))
+        return 0;
     struct db_conn *c;
     struct account *acc;
     int rc = member(req, &c, &acc);
@@ -293,10 +375,9 @@ static int featured(struct req *req, struct resp *resp)
         return 0;
     }
     struct arena *a = req->arena;
-    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
     int64_t *ids = NULL;
     size_t n = 0;
-    rc = pin_statuses(c, a, &anyone, acc->id, &ids, &n);
+    rc = pin_statuses(c, a, &who, acc->id, &ids, &n);
     json_t *items = json_array();
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct status *st;
@@ -323,6 +404,9 @@ static int featured(struct req *req, struct resp *resp)
 /* GET /users/:name/collections/tags: featured hashtags, which Hearth does not have yet. */
 static int featured_tags(struct req *req, struct resp *resp)
 {
+    struct viewer who;
+    if (fetcher(req, resp, &who))
+        return 0;
     struct db_conn *c;
     struct account *acc;
     int rc = member(req, &c, &acc);
@@ -339,14 +423,13 @@ static int featured_tags(struct req *req, struct resp *resp)
 }
 
 /* The member's status in the path, when anyone may see it. */
-static int visible_status(struct req *req, struct db_conn *c, const struct account *acc,
-                          struct status **st)
+static int visible_status(struct req *req, struct db_conn *c, const struct viewer *who,
+                          const struct account *acc, struct status **st)
 {
     int64_t id = 0;
     if (id_from_str(req_param(req, "id"), &id) != 0)
         return E_NOTFOUND;
-    struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
-    int rc = visibility_may_see(c, &anyone, id);
+    int rc = visibility_may_see(c, who, id);
     if (rc < 0)
         return rc;
     if (rc == 0)
@@ -359,6 +442,9 @@ static int visible_status(struct req *req, struct db_conn *c, const struct accou
 
 static int status_object(struct req *req, struct resp *resp, int activity)
 {
+    struct viewer who;
+    if (fetcher(req, resp, &who))
+        return 0;
     struct db_conn *c;
     struct account *acc;
     int rc = member(req, &c, &acc);
@@ -367,7 +453,7 @@ static int status_object(struct req *req, struct resp *resp, int activity)
         return 0;
     }
     struct status *st;
-    rc = visible_status(req, c, acc, &st);
+    rc = visible_status(req, c, &who, acc, &st);
     if (rc) {
         db_release(c);
         ap_fail(req, resp, rc);
@@ -397,6 +483,8 @@ static int status_activity(struct req *req, struct resp *resp)
 }
 
 const struct route ap_actor_routes[] = {
+    {"GET", "/actor", instance_actor, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/actor/outbox", instance_outbox, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name", actor, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name/outbox", outbox, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name/followers", followers_collection, ROUTE_AUTH_NONE, NULL},

@@ -75,25 +75,10 @@ static const char *key_owner(struct arena *a, const char *key_id)
     return u;
 }
 
-static int inbox(struct req *req, struct resp *resp)
+int ap_verify_request(struct req *req, struct account **signer, const char **why)
 {
     struct core *core = req->app;
     struct arena *a = req->arena;
-    const char *name = req_param(req, "name");
-    if (name) {
-        struct db_conn *c;
-        struct account *acc;
-        int rc = db_acquire(core->db, DB_READ, &c);
-        if (rc)
-            return ap_fail(req, resp, rc), 0;
-        rc = account_find_local(c, a, name, &acc);
-        db_release(c);
-        if (rc)
-            return ap_fail(req, resp, rc), 0;
-    }
-    if (req->body_len > INBOX_MAX_BODY)
-        return fail(req, resp, 413, "the activity is too large"), 0;
-    /* The signature first: nothing of an unsigned body is looked at. */
     struct httpsig_header h[sizeof(signed_headers) / sizeof(signed_headers[0])];
     size_t nh = 0;
     for (size_t i = 0; i < sizeof(signed_headers) / sizeof(signed_headers[0]); i++) {
@@ -113,12 +98,66 @@ static int inbox(struct req *req, struct resp *resp)
                                 .n_headers = nh};
     struct httpsig_parsed p;
     int rc = httpsig_parse(a, &r, &p);
-    if (rc == E_AUTH)
+    if (rc == E_AUTH) {
+        *why = "the request is not signed";
+        return E_AUTH;
+    }
+    if (rc) {
+        *why = "the signature header is malformed";
+        return E_AUTH;
+    }
+    const char *owner = key_owner(a, p.key_id);
+    struct account *acc = NULL;
+    rc = ap_actor_resolve(core, a, owner, 0, &acc);
+    if (rc == 0 && acc->suspended_at) {
+        *why = "the signer is suspended here";
+        return E_FORBIDDEN;
+    }
+    if (rc == 0) {
+        rc = verify_with(req, &r, &p, acc);
+        /* Perhaps a new key: fetch the actor again, once. */
+        if (rc == E_AUTH && ap_actor_resolve(core, a, owner, 1, &acc) == 0)
+            rc = verify_with(req, &r, &p, acc);
+    } else if (rc != E_NOTFOUND) {
+        *why = "the signer's key cannot be fetched";
+        return E_AUTH;
+    }
+    if (rc == E_INVAL) {
+        *why = "the body does not match its digest";
+        return E_AUTH;
+    }
+    if (rc) {
+        *why = rc == E_NOTFOUND ? "the signer is unknown" : "the signature does not verify";
+        return rc == E_NOTFOUND ? E_NOTFOUND : E_AUTH;
+    }
+    *signer = acc;
+    return 0;
+}
+
+static int inbox(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct arena *a = req->arena;
+    const char *name = req_param(req, "name");
+    if (name) {
+        struct db_conn *c;
+        struct account *acc;
+        int rc = db_acquire(core->db, DB_READ, &c);
+        if (rc)
+            return ap_fail(req, resp, rc), 0;
+        rc = account_find_local(c, a, name, &acc);
+        db_release(c);
+        if (rc)
+            return ap_fail(req, resp, rc), 0;
+    }
+    if (req->body_len > INBOX_MAX_BODY)
+        return fail(req, resp, 413, "the activity is too large"), 0;
+    /* The signature first: nothing of an unsigned body is looked at. */
+    if (!req_header(req, "Signature") && !req_header(req, "Signature-Input") &&
+        !req_header(req, "Authorization"))
         return fail(req, resp, 401, "the request is not signed"), 0;
-    if (rc)
-        return fail(req, resp, 401, "the signature header is malformed"), 0;
     json_t *act;
-    rc = ap_parse_json(a, req->body, req->body_len, &act);
+    int rc = ap_parse_json(a, req->body, req->body_len, &act);
     if (rc == E_LIMIT)
         return fail(req, resp, 400, "the activity is nested too deep"), 0;
     if (rc)
@@ -128,36 +167,23 @@ static int inbox(struct req *req, struct resp *resp)
     const char *actor_uri = ap_id_of(json_object_get(act, "actor"));
     if (!id || !type || !actor_uri)
         return fail(req, resp, 400, "the activity needs an id, a type and an actor"), 0;
-    /* The key must be the actor's own. */
-    const char *owner = key_owner(a, p.key_id);
-    if (strcmp(owner, actor_uri) != 0 && !ap_same_host(a, owner, actor_uri))
-        return fail(req, resp, 401, "the signature is not the actor's"), 0;
     if (!ap_same_host(a, id, actor_uri))
         return fail(req, resp, 400, "the activity's id is not on its actor's host"), 0;
     struct account *signer = NULL;
-    rc = ap_actor_resolve(core, a, actor_uri, 0, &signer);
-    if (rc == 0 && strcmp(owner, signer->uri) != 0)
-        rc = E_AUTH; /* a key of someone else on the same host */
-    if (rc == 0 && signer->suspended_at)
-        return fail(req, resp, 403, "the actor is suspended here"), 0;
-    if (rc == 0) {
-        rc = verify_with(req, &r, &p, signer);
-        if (rc == E_AUTH) {
-            /* Perhaps a new key: fetch the actor again, once. */
-            if (ap_actor_resolve(core, a, actor_uri, 1, &signer) == 0)
-                rc = verify_with(req, &r, &p, signer);
-        }
-    } else if (rc == E_NOTFOUND && strcmp(type, "Delete") == 0) {
+    const char *why = NULL;
+    rc = ap_verify_request(req, &signer, &why);
+    if (rc == E_NOTFOUND && strcmp(type, "Delete") == 0) {
         /* An actor deleted before we ever knew it: nothing to do. */
         resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
         return 0;
     }
-    if (rc == E_INVAL)
-        return fail(req, resp, 401, "the body does not match its digest"), 0;
-    if (rc == E_AUTH)
-        return fail(req, resp, 401, "the signature does not verify"), 0;
+    if (rc == E_FORBIDDEN)
+        return fail(req, resp, 403, why), 0;
     if (rc)
-        return fail(req, resp, 401, "the signer's key cannot be fetched"), 0;
+        return fail(req, resp, 401, why ? why : "the signature does not verify"), 0;
+    /* The key must be the actor's own. */
+    if (strcmp(signer->uri, actor_uri) != 0)
+        return fail(req, resp, 401, "the signature is not the actor's"), 0;
     /* Queue it once; the processing is idempotent anyway. */
     struct db_conn *c = NULL;
     rc = core_tx_begin(core, &c);
@@ -192,6 +218,7 @@ static int inbox(struct req *req, struct resp *resp)
 
 const struct route ap_inbox_routes[] = {
     {"POST", "/inbox", inbox, ROUTE_AUTH_NONE, NULL},
+    {"POST", "/actor/inbox", inbox, ROUTE_AUTH_NONE, NULL},
     {"POST", "/users/:name/inbox", inbox, ROUTE_AUTH_NONE, NULL},
 };
 const size_t ap_inbox_routes_count = sizeof(ap_inbox_routes) / sizeof(ap_inbox_routes[0]);

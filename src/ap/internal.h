@@ -72,6 +72,9 @@ struct ap_signer {
 int ap_signer_for(const struct core *core, struct arena *a, int64_t account_id,
                   struct ap_signer *out);
 
+/* The server's own signer (its instance actor, /actor). */
+int ap_signer_instance(const struct core *core, struct arena *a, struct ap_signer *out);
+
 /*
  * A fetch_sign_fn (util/fetch.h) with a struct ap_signer as ctx: adds Date,
  * Digest (with a body) and a draft-cavage Signature over "(request-target)
@@ -86,6 +89,15 @@ int ap_url_split(struct arena *a, const char *url, const char **scheme, const ch
 
 /* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), in the arena. */
 const char *ap_http_date(struct arena *a, time_t t);
+
+/*
+ * Verifies the request's HTTP signature (draft-cavage or RFC 9421, with
+ * the body's digest when there is a body) against its key's owner, an
+ * actor fetched when unknown and fetched again once when the signature
+ * does not verify. 0 and *signer; E_AUTH (*why says why), E_FORBIDDEN
+ * (a suspended signer), E_NOTFOUND (the signer is gone or unknown).
+ */
+int ap_verify_request(struct req *req, struct account **signer, const char **why);
 
 /*
  * Parses an ActivityStreams document: a JSON object no deeper than

@@ -53,7 +53,9 @@ int ap_parse_json(struct arena *a, const char *body, size_t len, json_t **out)
 int ap_fetch_json(const struct core *core, struct arena *a, const char *url, json_t **out,
                   const char **final_url)
 {
-    (void)core;
+    /* Fetches are signed by the server, as servers in secure mode require. */
+    struct ap_signer sg;
+    int signed_ok = ap_signer_instance(core, a, &sg) == 0;
     static const char *const headers[] = {
         "Accept: application/activity+json, application/ld+json; "
         "profile=\"https://www.w3.org/ns/activitystreams\"",
@@ -63,7 +65,9 @@ int ap_fetch_json(const struct core *core, struct arena *a, const char *url, jso
                                .headers = headers,
                                .n_headers = 1,
                                .max_body = AP_FETCH_MAX_BODY,
-                               .follow_redirects = 1};
+                               .follow_redirects = 1,
+                               .sign = signed_ok ? ap_sign_hop : NULL,
+                               .sign_ctx = signed_ok ? &sg : NULL};
     struct fetch_response res;
     int rc = fetch_do(a, &rq, &res);
     if (rc) {

@@ -17,6 +17,7 @@
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/keys.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -121,6 +122,27 @@ int ap_signer_for(const struct core *core, struct arena *a, int64_t account_id,
             arena_defer(a, key_release, k);
         out->key = k;
     }
+    return 0;
+}
+
+int ap_signer_instance(const struct core *core, struct arena *a, struct ap_signer *out)
+{
+    out->key_id = arena_printf(a, "%s/actor#main-key", core->base_url);
+    out->key = cached(0);
+    if (out->key)
+        return 0;
+    const char *priv, *pub;
+    int rc = keys_instance(core, a, &priv, &pub);
+    if (rc)
+        return rc;
+    struct httpsig_key *k;
+    rc = httpsig_key_from_pem(priv, &k);
+    explicit_bzero((char *)priv, strlen(priv));
+    if (rc)
+        return E_INTERNAL;
+    if (!keep(0, k))
+        arena_defer(a, key_release, k);
+    out->key = k;
     return 0;
 }
 

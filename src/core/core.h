@@ -27,6 +27,7 @@ struct core {
     const char *domain;      /* the server's domain: host, with ":port" when the URL has one */
     int max_status_chars;    /* status length limit in code points (URLs count 23) */
     int test_network;        /* 1: plain http and private addresses allowed (tests only) */
+    int authorized_fetch;    /* 1: ActivityPub objects and collections need a signed GET */
     int rate_limit;          /* API requests per period and client; 0: no limits */
     int rate_limit_period;   /* seconds */
     const char *title;       /* the server's name */

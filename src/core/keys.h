@@ -13,4 +13,14 @@
  */
 int keys_generate_rsa(char **private_pem, char **public_pem);
 
+struct arena;
+struct core;
+
+/*
+ * The server's own key pair (its instance actor's), made and stored on
+ * first use: PEM texts in the arena. 0, E_DB or E_INTERNAL.
+ */
+int keys_instance(const struct core *core, struct arena *a, const char **private_pem,
+                  const char **public_pem);
+
 #endif

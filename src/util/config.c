@@ -195,6 +195,11 @@ static int on_entry(void *user, const char *section, const char *name, const cha
                 snprintf(reason, sizeof(reason), "test_network must be true or false");
                 goto bad;
             }
+        } else if (!strcmp(name, "authorized_fetch")) {
+            if (parse_bool(value, &c->authorized_fetch)) {
+                snprintf(reason, sizeof(reason), "authorized_fetch must be true or false");
+                goto bad;
+            }
         } else if (!strcmp(name, "log_level")) {
             enum log_level lv;
             if (log_level_parse(value, &lv)) {
@@ -386,6 +391,7 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "url = %s\n"
             "listen = %s\n"
             "test_network = %s\n"
+            "authorized_fetch = %s\n"
             "log_level = %s\n"
             "\n"
             "[database]\n"
@@ -404,10 +410,10 @@ int config_save(const struct config *c, char *why, size_t why_size)
             "contact_email = %s\n"
             "source_url = %s\n"
             "registrations = %s\n",
-            c->url, c->listen, c->test_network ? "true" : "false", c->log_level, db,
-            c->max_status_chars, c->min_poll_seconds, c->min_schedule_seconds, c->rate_limit,
-            c->rate_limit_period, c->title, c->description, c->contact_email, c->source_url,
-            c->registrations);
+            c->url, c->listen, c->test_network ? "true" : "false",
+            c->authorized_fetch ? "true" : "false", c->log_level, db, c->max_status_chars,
+            c->min_poll_seconds, c->min_schedule_seconds, c->rate_limit, c->rate_limit_period,
+            c->title, c->description, c->contact_email, c->source_url, c->registrations);
     int failed = ferror(f);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         failed = 1;

@@ -5,6 +5,7 @@
  *   url = https://social.example      public base URL (its host[:port] is the domain)
  *   listen = 127.0.0.1:8080           address the HTTP server binds
  *   test_network = false              allow plain http and private addresses (tests only)
+ *   authorized_fetch = false          ActivityPub reads need a signature (Mastodon's secure mode)
  *   log_level = info                  error, warn, info or debug
  *   [database]
  *   path = hearth.db                  SQLite file, relative to the data folder
@@ -34,13 +35,14 @@
 #define CONFIG_FILE "hearth.conf"
 
 struct config {
-    char *data_dir;   /* the data folder, as given */
-    char *url;        /* base URL without trailing slash */
-    char *domain;     /* host (lowercased) with ":port" when the URL names one */
-    char *listen;     /* "127.0.0.1:8080" */
-    char *db_path;    /* absolute or relative to the working directory */
-    char *log_level;  /* "info" */
-    int test_network; /* 0 or 1 */
+    char *data_dir;       /* the data folder, as given */
+    char *url;            /* base URL without trailing slash */
+    char *domain;         /* host (lowercased) with ":port" when the URL names one */
+    char *listen;         /* "127.0.0.1:8080" */
+    char *db_path;        /* absolute or relative to the working directory */
+    char *log_level;      /* "info" */
+    int test_network;     /* 0 or 1 */
+    int authorized_fetch; /* 1: signed GETs only for objects and collections */
     int max_status_chars;
     int rate_limit;        /* API requests per period and client; 0: no limits */
     int rate_limit_period; /* seconds */

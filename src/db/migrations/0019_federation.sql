@@ -17,3 +17,12 @@ CREATE TABLE pending_replies (
     PRIMARY KEY (parent_uri, status_id)
 );
 CREATE INDEX pending_replies_status ON pending_replies (status_id);
+
+-- The server's own key pair, for its instance actor (/actor): it signs
+-- the fetches Hearth makes on its own behalf. One row, made on first use.
+CREATE TABLE instance_keys (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    private_key_pem TEXT NOT NULL,
+    public_key_pem TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
