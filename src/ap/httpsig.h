@@ -92,8 +92,9 @@ const char *httpsig_content_digest(struct arena *a, const void *body, size_t len
  * Covers "(request-target)" and each header named in headers (lowercase
  * names, space-separated: "host date digest"), which must be present in r
  * ("host" may come from r->authority); a list that names
- * "(request-target)" itself is signed in its own order. key must be private (RSA: rsa-sha256; Ed25519: hs2019). E_INVAL when a
- * covered header is missing, E_INTERNAL when signing fails.
+ * "(request-target)" itself is signed in its own order. key must be
+ * private (RSA: rsa-sha256; Ed25519: hs2019). E_INVAL when a covered
+ * header is missing, E_INTERNAL when signing fails.
  */
 int httpsig_sign_cavage(struct arena *a, const struct httpsig_request *r, const char *key_id,
                         const struct httpsig_key *key, const char *headers, const char **out);
