@@ -205,6 +205,14 @@ static int handle(int fd, const char *method, const char *path, const char *head
         snprintf(extra, sizeof(extra), "Location: http://rebind.test:%d/echo\r\n", srv.port);
         return respond(fd, 307, "text/plain", extra, "", 0);
     }
+    if (strcmp(path, "/cross-back") == 0) {
+        snprintf(extra, sizeof(extra), "Location: http://rebind.test:%d/back\r\n", srv.port);
+        return respond(fd, 302, "text/plain", extra, "", 0);
+    }
+    if (strcmp(path, "/back") == 0) {
+        snprintf(extra, sizeof(extra), "Location: http://127.0.0.1:%d/echo\r\n", srv.port);
+        return respond(fd, 302, "text/plain", extra, "", 0);
+    }
     if (strcmp(path, "/to-ftp") == 0)
         return respond(fd, 301, "text/plain", "Location: ftp://127.0.0.1/x\r\n", "", 0);
     if (strncmp(path, "/echo", 5) == 0)
@@ -725,6 +733,12 @@ TEST(redirects)
     CHECK(strstr(out.body, "Accept: application/activity+json\r\n") != NULL);
     CHECK(strstr(out.body, "Authorization") == NULL);
     CHECK(strstr(out.body, "X-Hop: 3 http://rebind.test:") != NULL);
+    /* ... and do not come back with a later hop to the first origin. */
+    rq.url = url(a, "/cross-back");
+    CHECK_INT(fetch_do(a, &rq, &out), 0);
+    CHECK_STR(out.final_url, url(a, "/echo"));
+    CHECK(strstr(out.body, "Accept: application/activity+json\r\n") != NULL);
+    CHECK(strstr(out.body, "Authorization") == NULL);
 
     /* Each hop is checked again: ftp is refused. */
     rq = get(url(a, "/to-ftp"));
