@@ -68,7 +68,11 @@ struct httpsig_parsed {
 /* A key: RSA or Ed25519 (public or private), or an HMAC secret. */
 struct httpsig_key;
 
-/* From PEM text (PKCS#8 or PKCS#1 private, SPKI public; RSA or Ed25519). 0 or E_INVAL. */
+/*
+ * From PEM text (PKCS#8 or PKCS#1 private, SPKI or PKCS#1 public; RSA of
+ * 1024 to 8192 bits, or Ed25519). Encrypted keys are refused, never
+ * prompted for. 0 or E_INVAL.
+ */
 int httpsig_key_from_pem(const char *pem, struct httpsig_key **out);
 /* From a Multikey publicKeyMultibase ("z6Mk...": base58btc, 0xed01 prefix). 0 or E_INVAL. */
 int httpsig_key_from_multibase(const char *multibase, struct httpsig_key **out);
@@ -86,9 +90,11 @@ const char *httpsig_content_digest(struct arena *a, const void *body, size_t len
 /*
  * Signs r the cavage way: the value of a Signature header, into the arena.
  * Covers "(request-target)" and each header named in headers (lowercase
- * names, space-separated: "host date digest"), which must be present in r.
- * key must be private (RSA: rsa-sha256; Ed25519: hs2019). E_INVAL when a
- * covered header is missing, E_INTERNAL when signing fails.
+ * names, space-separated: "host date digest"), which must be present in r
+ * ("host" may come from r->authority); a list that names
+ * "(request-target)" itself is signed in its own order. key must be
+ * private (RSA: rsa-sha256; Ed25519: hs2019). E_INVAL when a covered
+ * header is missing, E_INTERNAL when signing fails.
  */
 int httpsig_sign_cavage(struct arena *a, const struct httpsig_request *r, const char *key_id,
                         const struct httpsig_key *key, const char *headers, const char **out);
@@ -98,7 +104,9 @@ int httpsig_sign_cavage(struct arena *a, const struct httpsig_request *r, const 
  * items as they appear ("\"@method\" \"@target-uri\" \"content-digest\""),
  * params the parameters after it (";created=1618884473;keyid=\"k\""), both
  * copied verbatim into Signature-Input so test vectors reproduce. Out: the
- * Signature-Input and Signature header values.
+ * Signature-Input and Signature header values. E_INVAL when the member does
+ * not parse, covers what r lacks or what we do not support (component
+ * parameters, @status, @query-param), or names an alg that is not the key's.
  */
 int httpsig_sign_rfc9421(struct arena *a, const struct httpsig_request *r, const char *label,
                          const char *components, const char *params, const struct httpsig_key *key,
@@ -118,8 +126,12 @@ int httpsig_sign_base(struct arena *a, const struct httpsig_key *key, const char
  * Reads the signature headers of r: RFC 9421 (Signature-Input) when
  * present, else cavage (Signature, or Authorization: Signature ...), and
  * builds the signature base. E_AUTH when there is no signature, E_INVAL
- * when it is malformed, over HTTPSIG_HEADER_MAX, or covers a header that r
- * does not have.
+ * when it is malformed, over HTTPSIG_HEADER_MAX, has no key id, or covers
+ * a header that r does not have. Cavage "headers" defaults to "date".
+ * RFC 9421: the first Signature-Input member whose alg we support (or that
+ * names none) and that has a Signature value; "@signature-params" is the
+ * member serialized as RFC 8941 says, which is its text when the sender
+ * serialized it canonically.
  */
 int httpsig_parse(struct arena *a, const struct httpsig_request *r, struct httpsig_parsed *out);
 

@@ -44,10 +44,11 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-#define FETCH_SIGN_HEADERS 8      /* headers a sign callback may add per hop */
-#define FETCH_MANY_CONNECTIONS 32 /* CURLMOPT_MAX_TOTAL_CONNECTIONS */
-#define FETCH_MANY_INFLIGHT 32    /* transfers added to the multi handle at once */
-#define FETCH_POOL_MAX 32         /* idle easy handles kept for fetch_many */
+#define FETCH_SIGN_HEADERS 8                     /* headers a sign callback may add per hop */
+#define FETCH_MANY_CONNECTIONS 32                /* CURLMOPT_MAX_TOTAL_CONNECTIONS */
+#define FETCH_MANY_INFLIGHT 32                   /* transfers added to the multi handle at once */
+#define FETCH_POOL_MAX 32                        /* idle easy handles kept for fetch_many */
+#define FETCH_TIMEOUT_MAX_MS (24L * 3600 * 1000) /* keeps the deadline arithmetic sane */
 
 static struct {
     int ready;
@@ -79,6 +80,7 @@ struct xfer {
     const char *method;
     const char *url;     /* this hop's URL, normalized by curl (arena) */
     const char *origin;  /* scheme://host:port of the first hop (arena) */
+    int left_origin;     /* a redirect went to another origin: no more credentials */
     const char *log_url; /* this hop's URL without user info, query or fragment */
     int hops;            /* redirects followed so far */
     int64_t deadline_ms; /* CLOCK_MONOTONIC */
@@ -376,6 +378,8 @@ static void xfer_begin(struct xfer *x, struct arena *a, const struct fetch_reque
         return;
     }
     x->timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : FETCH_TIMEOUT_MS;
+    if (x->timeout_ms > FETCH_TIMEOUT_MAX_MS)
+        x->timeout_ms = FETCH_TIMEOUT_MAX_MS;
     x->deadline_ms = now_ms() + x->timeout_ms;
     x->url = rq->url;
 }
@@ -507,6 +511,8 @@ static void hop_prepare(struct xfer *x)
     const char *origin = url_origin(x->a, u);
     if (!x->origin)
         x->origin = origin;
+    if (strcmp(origin, x->origin) != 0)
+        x->left_origin = 1;
 
     int64_t left = x->deadline_ms - now_ms();
     if (left <= 0) {
@@ -515,7 +521,7 @@ static void hop_prepare(struct xfer *x)
     }
     curl_slist_free_all(x->headers);
     x->headers = NULL;
-    int rc = hop_headers(x, strcmp(origin, x->origin) == 0);
+    int rc = hop_headers(x, !x->left_origin);
     if (rc != 0) {
         xfer_fail(x, rc,
                   rc == E_INVAL   ? "a request header is malformed"

@@ -81,6 +81,10 @@ struct fetch_response {
  * when the body passed its cap or too many redirects; E_REMOTE when the
  * connection failed, timed out or the response was malformed; E_INVAL for
  * a bad URL. out->error says why in each failing case.
+ *
+ * rq->headers go with every hop, except Authorization and Cookie once a
+ * redirect has left the first URL's origin (scheme, host and port). The
+ * timeout covers all hops together.
  */
 int fetch_do(struct arena *a, const struct fetch_request *rq, struct fetch_response *out);
 
