@@ -291,9 +291,64 @@ static int repeated(struct db_conn *c, struct arena *a, int64_t author, const ch
     return 1;
 }
 
+#define LEARN_MENTIONS_MAX 5 /* unknown remote accounts looked up per post */
+
+static int mention_char(char ch, int domain)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_' || (domain && (ch == '.' || ch == '-' || ch == ':')) || (!domain && ch == '.');
+}
+
+/*
+ * Before a post is formatted, remote accounts it mentions that are not
+ * known yet are looked up (core->resolver, outside any transaction), so
+ * that "@bob@elsewhere.example" links and reaches him as Mastodon does.
+ */
+static void learn_mentions(const struct core *core, const char *text)
+{
+    if (!core->resolver || !text)
+        return;
+    struct arena *a = arena_new();
+    int asked = 0;
+    for (const char *p = text; *p && asked < LEARN_MENTIONS_MAX; p++) {
+        if (*p != '@' || (p > text && mention_char(p[-1], 1)))
+            continue;
+        const char *u = p + 1, *q = u;
+        while (mention_char(*q, 0))
+            q++;
+        if (q == u || *q != '@')
+            continue;
+        const char *d = q + 1, *e = d;
+        while (mention_char(*e, 1))
+            e++;
+        while (e > d && (e[-1] == '.' || e[-1] == ':' || e[-1] == '-'))
+            e--;
+        if (e == d || !memchr(d, '.', (size_t)(e - d)))
+            continue;
+        char *user = arena_strndup(a, u, (size_t)(q - u));
+        char *domain = arena_strndup(a, d, (size_t)(e - d));
+        p = e - 1;
+        if (strcasecmp(domain, core->domain) == 0)
+            continue;
+        struct db_conn *c;
+        struct account *acc;
+        if (db_acquire(core->db, DB_READ, &c) != 0)
+            break;
+        int known = account_find(c, a, user, domain, core->domain, &acc) == 0;
+        db_release(c);
+        if (!known) {
+            asked++;
+            core->resolver->account(core, user, domain);
+        }
+    }
+    arena_free(a);
+}
+
 int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
                   const char **why)
 {
+    if (!p->check_only)
+        learn_mentions(core, p->text);
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
     struct resolver *res = arena_zalloc(a, sizeof(*res));
@@ -494,6 +549,7 @@ out:
 int status_edit(const struct core *core, int64_t actor, int64_t id, const struct status_new *p,
                 const char **why)
 {
+    learn_mentions(core, p->text);
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
     struct resolver *res = arena_zalloc(a, sizeof(*res));
