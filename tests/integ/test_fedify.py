@@ -235,7 +235,7 @@ def test_c_signatures_both_ways(world):
     # Hearth -> Fedify: everything that reached the peer's listeners passed
     # Fedify's signature check; nothing was refused for its signature.
     received = peer.received()
-    assert received, "nothing reached the peer" + peer.diag()
+    assert received, "nothing reached the peer (this test reads what a and b left)" + peer.diag()
     refused = [e for e in peer.get("errors") if e["where"] == "inbox-signature"]
     assert not refused, f"the peer refused Hearth's signatures: {refused}" + peer.diag()
     for a in received:
