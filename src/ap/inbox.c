@@ -56,11 +56,13 @@ static void key_release(void *p)
 static int verify_with(struct req *req, const struct httpsig_request *r,
                        const struct httpsig_parsed *p, const struct account *acc)
 {
-    if (!acc->public_key_pem)
-        return E_AUTH;
     struct httpsig_key *k;
-    if (httpsig_key_from_pem(acc->public_key_pem, &k) != 0)
+    if (acc->ed25519_key_id && strcmp(p->key_id, acc->ed25519_key_id) == 0) {
+        if (httpsig_key_from_multibase(acc->ed25519_public, &k) != 0)
+            return E_AUTH;
+    } else if (!acc->public_key_pem || httpsig_key_from_pem(acc->public_key_pem, &k) != 0) {
         return E_AUTH;
+    }
     arena_defer(req->arena, key_release, k);
     return httpsig_verify(r, p, k, req->body, req->body_len, (int64_t)time(NULL));
 }

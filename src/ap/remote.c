@@ -158,6 +158,31 @@ int ap_actor_store(const struct core *core, struct arena *a, json_t *doc, const 
         pk = json_array_get(pk, 0);
     r.public_key_pem = json_string_value(json_object_get(pk, "publicKeyPem"));
     r.actor_type = type;
+    /* An Ed25519 Multikey of the actor's own, for RFC 9421 ed25519 signatures. */
+    json_t *am = json_object_get(doc, "assertionMethod");
+    size_t k;
+    json_t *m;
+    json_array_foreach(am, k, m)
+    {
+        const char *mid = json_string_value(json_object_get(m, "id"));
+        const char *mt = json_string_value(json_object_get(m, "type"));
+        const char *mb = json_string_value(json_object_get(m, "publicKeyMultibase"));
+        const char *ctl = ap_id_of(json_object_get(m, "controller"));
+        if (mid && mt && mb && ctl && strcmp(mt, "Multikey") == 0 && strcmp(ctl, uri) == 0 &&
+            strncmp(mb, "z6Mk", 4) == 0 && ap_same_host(a, mid, uri)) {
+            r.ed25519_public = mb;
+            r.ed25519_key_id = mid;
+            break;
+        }
+    }
+    json_t *aka = json_object_get(doc, "alsoKnownAs");
+    if (json_is_array(aka)) {
+        char *t = json_dumps(aka, JSON_COMPACT);
+        if (t) {
+            r.also_known_as = arena_strdup(a, t);
+            free(t);
+        }
+    }
     r.locked = json_is_true(json_object_get(doc, "manuallyApprovesFollowers"));
     r.bot = strcmp(type, "Service") == 0 || strcmp(type, "Application") == 0;
     json_t *disc = json_object_get(doc, "discoverable");

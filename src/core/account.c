@@ -91,6 +91,9 @@ struct account *account_from_row(struct arena *a, struct db_stmt *s)
     acc->created_at = db_col_i64(s, 15);
     acc->updated_at = db_col_i64(s, 16);
     acc->suspended_at = db_col_i64(s, 17);
+    acc->ed25519_public = col_dup(a, s, 18);
+    acc->ed25519_key_id = col_dup(a, s, 19);
+    acc->moved_to_uri = col_dup(a, s, 20);
     acc->acct = acc->domain ? arena_printf(a, "%s@%s", acc->username, acc->domain) : acc->username;
     return acc;
 }
@@ -678,7 +681,8 @@ int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int
         "INSERT INTO accounts (id, username, domain, acct_key, display_name, note, uri,"
         " url, inbox_url, shared_inbox_url, outbox_url, followers_url, following_url,"
         " public_key_pem, actor_type, locked, bot, discoverable, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " updated_at, ed25519_public, ed25519_key_id, also_known_as)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (uri) DO UPDATE SET username = excluded.username,"
         " acct_key = excluded.acct_key, display_name = excluded.display_name,"
         " note = excluded.note, url = excluded.url, inbox_url = excluded.inbox_url,"
@@ -687,7 +691,9 @@ int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int
         " following_url = excluded.following_url,"
         " public_key_pem = excluded.public_key_pem, actor_type = excluded.actor_type,"
         " locked = excluded.locked, bot = excluded.bot,"
-        " discoverable = excluded.discoverable, updated_at = excluded.updated_at",
+        " discoverable = excluded.discoverable, updated_at = excluded.updated_at,"
+        " ed25519_public = excluded.ed25519_public, ed25519_key_id = excluded.ed25519_key_id,"
+        " also_known_as = excluded.also_known_as",
         &s);
     if (rc)
         goto out;
@@ -711,6 +717,9 @@ int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int
     db_bind_i64(s, 18, r->discoverable);
     db_bind_i64(s, 19, now);
     db_bind_i64(s, 20, now);
+    db_bind_text(s, 21, r->ed25519_public);
+    db_bind_text(s, 22, r->ed25519_key_id);
+    db_bind_text(s, 23, r->also_known_as);
     rc = db_step(s);
     db_stmt_done(s);
     if (rc < 0)
@@ -838,4 +847,107 @@ out:
     json_decref(arr);
     arena_free(a);
     return rc;
+}
+
+int account_set_moved(const struct core *core, int64_t account, const char *target_uri)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc == 0) {
+        struct db_stmt *s;
+        rc = db_prepare(c,
+                        "UPDATE accounts SET moved_to_uri = ?, updated_at = ? WHERE id = ?"
+                        " AND domain IS NOT NULL",
+                        &s);
+        if (rc == 0) {
+            db_bind_text(s, 1, target_uri);
+            db_bind_i64(s, 2, time_now_ms());
+            db_bind_i64(s, 3, account);
+            rc = db_step(s);
+            db_stmt_done(s);
+            rc = rc < 0 ? rc : 0;
+        }
+    }
+    return core_tx_end(c, rc);
+}
+
+/* base58btc of n bytes (the Bitcoin alphabet), into the arena. */
+static const char *base58(struct arena *a, const unsigned char *in, size_t n)
+{
+    static const char alphabet[] =
+        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    size_t cap = n * 138 / 100 + 2;
+    unsigned char *digits = arena_zalloc(a, cap);
+    size_t len = 0, zeros = 0;
+    while (zeros < n && in[zeros] == 0)
+        zeros++;
+    for (size_t i = zeros; i < n; i++) {
+        unsigned carry = in[i];
+        for (size_t j = 0; j < len; j++) {
+            carry += (unsigned)digits[j] << 8;
+            digits[j] = (unsigned char)(carry % 58);
+            carry /= 58;
+        }
+        while (carry) {
+            digits[len++] = (unsigned char)(carry % 58);
+            carry /= 58;
+        }
+    }
+    char *out = arena_alloc(a, zeros + len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < zeros; i++)
+        out[k++] = '1';
+    for (size_t i = 0; i < len; i++)
+        out[k++] = alphabet[digits[len - 1 - i]];
+    out[k] = '\0';
+    return out;
+}
+
+int account_ed25519(const struct core *core, struct arena *a, int64_t account,
+                    const char **multibase)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c, "SELECT ed25519_public, domain IS NULL FROM accounts WHERE id = ?", &s);
+    if (rc)
+        goto out;
+    db_bind_i64(s, 1, account);
+    rc = db_step(s);
+    if (rc != DB_ROW || !db_col_i64(s, 1)) {
+        db_stmt_done(s);
+        rc = rc < 0 ? rc : E_NOTFOUND;
+        goto out;
+    }
+    const char *have = db_col_text(s, 0);
+    *multibase = have ? arena_strdup(a, have) : NULL;
+    db_stmt_done(s);
+    rc = 0;
+    if (*multibase)
+        goto out;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES + 2], sk[crypto_sign_SECRETKEYBYTES];
+    /* The multicodec prefix of an Ed25519 public key (0xed, varint) comes first. */
+    pk[0] = 0xed;
+    pk[1] = 0x01;
+    crypto_sign_keypair(pk + 2, sk);
+    char sk64[sodium_base64_ENCODED_LEN(crypto_sign_SECRETKEYBYTES,
+                                        sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(sk, sizeof(sk));
+    *multibase = arena_printf(a, "z%s", base58(a, pk, sizeof(pk)));
+    rc = db_prepare(c, "UPDATE accounts SET ed25519_public = ?, ed25519_private = ? WHERE id = ?",
+                    &s);
+    if (rc == 0) {
+        db_bind_text(s, 1, *multibase);
+        db_bind_text(s, 2, sk64);
+        db_bind_i64(s, 3, account);
+        rc = db_step(s);
+        db_stmt_done(s);
+        rc = rc < 0 ? rc : 0;
+    }
+    sodium_memzero(sk64, sizeof(sk64));
+out:
+    return core_tx_end(c, rc);
 }

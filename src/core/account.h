@@ -46,6 +46,9 @@ struct account {
     int64_t created_at;
     int64_t updated_at;
     int64_t suspended_at; /* 0 when not suspended */
+    const char *ed25519_public; /* Multikey publicKeyMultibase, or NULL */
+    const char *ed25519_key_id; /* remote: that key's id, or NULL */
+    const char *moved_to_uri;   /* the actor it moved to (Move), or NULL */
 };
 
 struct user_info {
@@ -91,7 +94,9 @@ int account_get(struct db_conn *c, struct arena *a, int64_t id, struct account *
 #define ACCOUNT_COLUMNS                                                                            \
     "id, username, domain, display_name, note, fields, uri, url, inbox_url, shared_inbox_url,"     \
     " public_key_pem, actor_type, locked, bot, discoverable, created_at, updated_at,"              \
-    " COALESCE(suspended_at, 0)"
+    " COALESCE(suspended_at, 0), ed25519_public, ed25519_key_id, moved_to_uri"
+/* How many columns ACCOUNT_COLUMNS names: a query's own columns follow. */
+#define ACCOUNT_NCOLUMNS 21
 /* The account of the current row, in the arena, from columns 0.. of ACCOUNT_COLUMNS. */
 struct account *account_from_row(struct arena *a, struct db_stmt *s);
 /* A local account by username (case-insensitive). */
@@ -203,6 +208,9 @@ struct account_remote {
     int locked;
     int bot;
     int discoverable;
+    const char *ed25519_public; /* from a Multikey in assertionMethod, or NULL */
+    const char *ed25519_key_id;
+    const char *also_known_as; /* JSON array text, or NULL */
 };
 
 /*
@@ -211,5 +219,15 @@ struct account_remote {
  * missing; E_EXISTS when another actor holds username@domain.
  */
 int account_upsert_remote(struct db_conn *c, const struct account_remote *r, int64_t *id);
+
+/* A remote account said it moved to target (a Move the ActivityPub side checked). */
+int account_set_moved(const struct core *core, int64_t account, const char *target_uri);
+
+/*
+ * A member's Ed25519 key as a Multikey publicKeyMultibase ("z6Mk...",
+ * arena), made and stored on first use. E_NOTFOUND for remote accounts.
+ */
+int account_ed25519(const struct core *core, struct arena *a, int64_t account,
+                    const char **multibase);
 
 #endif

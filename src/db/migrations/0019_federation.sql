@@ -26,3 +26,12 @@ CREATE TABLE instance_keys (
     public_key_pem TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+
+-- Ed25519 keys published as Multikeys (assertionMethod): a member's pair
+-- (the secret base64, made on first use) and a remote actor's public key
+-- with its id; where an actor said it moved, and its other names.
+ALTER TABLE accounts ADD COLUMN ed25519_public TEXT;  -- publicKeyMultibase ("z6Mk...")
+ALTER TABLE accounts ADD COLUMN ed25519_key_id TEXT;  -- remote: the Multikey's id
+ALTER TABLE accounts ADD COLUMN ed25519_private TEXT; -- local: base64 of the secret key
+ALTER TABLE accounts ADD COLUMN moved_to_uri TEXT;
+ALTER TABLE accounts ADD COLUMN also_known_as TEXT;   -- JSON array of actor ids
