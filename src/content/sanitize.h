@@ -25,7 +25,7 @@
 
 struct arena;
 
-#define SANITIZE_MAX_DEPTH 64       /* elements nested deeper are flattened to text */
+#define SANITIZE_MAX_DEPTH 64           /* elements nested deeper are flattened to text */
 #define SANITIZE_MAX_INPUT (512 * 1024) /* bytes of HTML accepted */
 
 struct sanitize_options {
@@ -37,8 +37,8 @@ struct sanitize_options {
  * opt may be NULL. E_LIMIT over SANITIZE_MAX_INPUT; 0 otherwise (any
  * input, however broken, gives some safe output, possibly empty).
  */
-int sanitize_html(struct arena *a, const char *html, size_t len,
-                  const struct sanitize_options *opt, const char **out);
+int sanitize_html(struct arena *a, const char *html, size_t len, const struct sanitize_options *opt,
+                  const char **out);
 
 /*
  * The text of sanitized html for search and notifications: tags dropped,
