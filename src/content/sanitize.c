@@ -297,11 +297,9 @@ static const char *attr_value(xmlNode *n, const char *name)
 {
     for (xmlAttr *at = n->properties; at; at = at->next) {
         if (at->name && strcmp((const char *)at->name, name) == 0) {
+            /* The HTML parser gives a value one text child, or none when it is empty. */
             xmlNode *t = at->children;
-            if (t && (t->type == XML_TEXT_NODE) && t->content && !t->next)
-                return (const char *)t->content;
-            /* The HTML parser gives one text child; anything else is treated as empty. */
-            return t ? (t->content ? (const char *)t->content : "") : "";
+            return t && t->type == XML_TEXT_NODE && t->content ? (const char *)t->content : "";
         }
     }
     return NULL;
@@ -439,10 +437,10 @@ static void text_break(struct walker *w, int block)
         return;
     int have = trim_trailing_space(w);
     int want = block ? SANITIZE_MAX_TEXT_NEWLINES : have + 1;
+    if (want < have)
+        want = have;
     if (want > SANITIZE_MAX_TEXT_NEWLINES)
         want = SANITIZE_MAX_TEXT_NEWLINES;
-    if (want < have)
-        want = have > SANITIZE_MAX_TEXT_NEWLINES ? SANITIZE_MAX_TEXT_NEWLINES : have;
     for (int i = 0; i < want; i++)
         puts_(w, "\n");
 }
