@@ -63,7 +63,8 @@ static const struct element elements[] = {
     {"code", K_ALLOWED},
     {"del", K_ALLOWED},
     {"em", K_ALLOWED},
-    {"embed", K_DROP},
+    /* Void in HTML5, but libxml2 2.9 nests what follows inside it: keep that text. */
+    {"embed", K_UNKNOWN},
     {"figcaption", K_ALLOWED},
     {"figure", K_ALLOWED},
     {"frame", K_DROP},
@@ -170,12 +171,17 @@ static void puts_(struct walker *w, const char *s)
     put(w, s, strlen(s));
 }
 
+enum escape {
+    ESC_NONE, /* plain text, and the parser's input */
+    ESC_TEXT, /* & < > */
+    ESC_ATTR, /* & < > " */
+};
+
 /*
  * Appends s[0..n) as valid UTF-8: invalid sequences and NUL become U+FFFD,
- * other C0 controls but tab, newline and CR are dropped. With escape, &
- * < > (and " for attributes) become entities.
+ * other C0 controls but tab, newline and CR are dropped; then escaped.
  */
-static void put_text(struct walker *w, struct buf *dst, const char *s, size_t n, int escape)
+static void put_text(struct walker *w, struct buf *dst, const char *s, size_t n, enum escape esc)
 {
     size_t run = 0; /* start of the pending run of bytes copied as they are */
     size_t i = 0;
@@ -194,13 +200,13 @@ static void put_text(struct walker *w, struct buf *dst, const char *s, size_t n,
             subst = replacement;
         } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             subst = "";
-        } else if (escape && c == '&') {
+        } else if (esc != ESC_NONE && c == '&') {
             subst = "&amp;";
-        } else if (escape && c == '<') {
+        } else if (esc != ESC_NONE && c == '<') {
             subst = "&lt;";
-        } else if (escape && c == '>') {
+        } else if (esc != ESC_NONE && c == '>') {
             subst = "&gt;";
-        } else if (escape && c == '"') {
+        } else if (esc == ESC_ATTR && c == '"') {
             subst = "&quot;";
         }
         if (subst) {
@@ -221,7 +227,7 @@ static void put_attr(struct walker *w, const char *name, const char *value, size
     puts_(w, " ");
     puts_(w, name);
     puts_(w, "=\"");
-    put_text(w, &w->out, value, n, 1);
+    put_text(w, &w->out, value, n, ESC_ATTR);
     puts_(w, "\"");
 }
 
@@ -291,11 +297,9 @@ static const char *attr_value(xmlNode *n, const char *name)
 {
     for (xmlAttr *at = n->properties; at; at = at->next) {
         if (at->name && strcmp((const char *)at->name, name) == 0) {
+            /* The HTML parser gives a value one text child, or none when it is empty. */
             xmlNode *t = at->children;
-            if (t && (t->type == XML_TEXT_NODE) && t->content && !t->next)
-                return (const char *)t->content;
-            /* The HTML parser gives one text child; anything else is treated as empty. */
-            return t ? (t->content ? (const char *)t->content : "") : "";
+            return t && t->type == XML_TEXT_NODE && t->content ? (const char *)t->content : "";
         }
     }
     return NULL;
@@ -433,10 +437,10 @@ static void text_break(struct walker *w, int block)
         return;
     int have = trim_trailing_space(w);
     int want = block ? SANITIZE_MAX_TEXT_NEWLINES : have + 1;
+    if (want < have)
+        want = have;
     if (want > SANITIZE_MAX_TEXT_NEWLINES)
         want = SANITIZE_MAX_TEXT_NEWLINES;
-    if (want < have)
-        want = have > SANITIZE_MAX_TEXT_NEWLINES ? SANITIZE_MAX_TEXT_NEWLINES : have;
     for (int i = 0; i < want; i++)
         puts_(w, "\n");
 }
@@ -445,7 +449,7 @@ static void text_node(struct walker *w, const char *s)
 {
     size_t n = strlen(s);
     if (!w->text_mode) {
-        put_text(w, &w->out, s, n, 1);
+        put_text(w, &w->out, s, n, ESC_TEXT);
         return;
     }
     /* After a break (or at the start) the source's own indentation is noise. */
@@ -455,7 +459,7 @@ static void text_node(struct walker *w, const char *s)
             n--;
         }
     }
-    put_text(w, &w->out, s, n, 0);
+    put_text(w, &w->out, s, n, ESC_NONE);
 }
 
 /*
@@ -882,7 +886,7 @@ static int prepare_input(struct walker *w, struct buf *pre, const char *html, si
 {
     struct buf clean;
     buf_init(&clean, SANITIZE_MAX_INPUT * 3);
-    put_text(w, &clean, html, len, 0);
+    put_text(w, &clean, html, len, ESC_NONE);
     int rc = w->err;
     if (rc == 0)
         rc = buf_append(pre, wrap_open, strlen(wrap_open));
