@@ -279,8 +279,8 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     /* Articles, events and videos carry their title apart: show it first. */
     if (name && *name && strcmp(type, "Note") != 0 && strcmp(type, "Question") != 0) {
         const char *title;
-        if (sanitize_html(a, arena_printf(a, "<p><strong>%s</strong></p>", name), strlen(name) + 26,
-                          NULL, &title) == 0)
+        const char *html = arena_printf(a, "<p><strong>%s</strong></p>", name);
+        if (sanitize_html(a, html, strlen(html), NULL, &title) == 0)
             clean = arena_printf(a, "%s%s", title, clean);
     }
     rs->content = clean;
