@@ -124,11 +124,10 @@ json_t *ap_actor_json(const struct core *core, struct arena *a, struct db_conn *
         json_pack("{s:s}", "sharedInbox", arena_printf(a, "%s/inbox", core->base_url)));
     const char *multikey = NULL;
     if (account_ed25519(core, a, acc->id, &multikey) == 0 && multikey)
-        json_object_set_new(j, "assertionMethod",
-                            json_pack("[{s:s, s:s, s:s, s:s}]", "id",
-                                      arena_printf(a, "%s#ed25519-key", acc->uri), "type",
-                                      "Multikey", "controller", acc->uri, "publicKeyMultibase",
-                                      multikey));
+        json_object_set_new(
+            j, "assertionMethod",
+            json_pack("[{s:s, s:s, s:s, s:s}]", "id", arena_printf(a, "%s#ed25519-key", acc->uri),
+                      "type", "Multikey", "controller", acc->uri, "publicKeyMultibase", multikey));
     if (acc->public_key_pem)
         json_object_set_new(j, "publicKey",
                             json_pack("{s:s, s:s, s:s}", "id",

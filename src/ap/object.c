@@ -30,14 +30,14 @@ int ap_wants_json(struct req *req)
 
 json_t *ap_with_context(json_t *body)
 {
-    json_t *ctx = json_pack("[s, s, s, {s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s}]",
-                            "https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
-                            "https://w3id.org/security/multikey/v1",
-                            "manuallyApprovesFollowers", "as:manuallyApprovesFollowers", "toot",
-                            "http://joinmastodon.org/ns#", "schema", "http://schema.org#",
-                            "featured", "@id", "toot:featured", "@type", "@id", "discoverable",
-                            "toot:discoverable", "indexable", "toot:indexable", "PropertyValue",
-                            "schema:PropertyValue", "value", "schema:value");
+    json_t *ctx =
+        json_pack("[s, s, s, {s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s}]",
+                  "https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
+                  "https://w3id.org/security/multikey/v1", "manuallyApprovesFollowers",
+                  "as:manuallyApprovesFollowers", "toot", "http://joinmastodon.org/ns#", "schema",
+                  "http://schema.org#", "featured", "@id", "toot:featured", "@type", "@id",
+                  "discoverable", "toot:discoverable", "indexable", "toot:indexable",
+                  "PropertyValue", "schema:PropertyValue", "value", "schema:value");
     /* @context first, as peers print it. */
     json_t *out = json_object();
     json_object_set_new(out, "@context", ctx);

@@ -20,6 +20,7 @@
 #include "core/account.h"
 #include "core/core.h"
 #include "core/follow.h"
+#include "core/pin.h"
 #include "core/queue.h"
 #include "core/remote.h"
 #include "core/report.h"
@@ -611,6 +612,51 @@ static int on_flag(struct ctx *x)
     return rc == E_INVAL || rc == E_LIMIT || rc == E_NOTFOUND ? 0 : rc;
 }
 
+/*
+ * Move: the actor says it now lives at target. Believed only when the
+ * target names it among its other names (alsoKnownAs, fetched fresh);
+ * stored for the migration of followers, which is done elsewhere.
+ */
+static int on_move(struct ctx *x)
+{
+    const char *object = ap_id_of(json_object_get(x->act, "object"));
+    const char *target = ap_id_of(json_object_get(x->act, "target"));
+    if (!object || !target || strcmp(object, x->signer->uri) != 0)
+        return 0;
+    json_t *doc;
+    const char *served;
+    if (ap_fetch_json(x->core, x->a, target, &doc, &served) != 0)
+        return 0;
+    const char *tid = json_string_value(json_object_get(doc, "id"));
+    if (!tid || strcmp(tid, target) != 0 || !ap_same_host(x->a, tid, served) ||
+        !holds(json_object_get(doc, "alsoKnownAs"), x->signer->uri))
+        return 0;
+    int64_t ignored;
+    int rc = ap_actor_store(x->core, x->a, doc, served, &ignored);
+    if (rc && rc != E_INVAL && rc != E_FORBIDDEN)
+        return rc;
+    return account_set_moved(x->core, x->signer->id, target);
+}
+
+/* Add or Remove of the actor's own post to or from its featured collection (pins). */
+static int on_featured(struct ctx *x, int add)
+{
+    const char *target = ap_id_of(json_object_get(x->act, "target"));
+    const char *object = ap_id_of(json_object_get(x->act, "object"));
+    if (!target || !object || !ap_same_host(x->a, target, x->signer->uri) ||
+        !strstr(target, "featured"))
+        return 0;
+    int64_t id = status_by_uri(x, object);
+    if (!id && add && fetch_post(x, object, 0, &id) != 0)
+        return 0;
+    if (!id)
+        return 0;
+    const char *why;
+    int rc = add ? pin_status(x->core, x->signer->id, id, &why)
+                 : pin_status_remove(x->core, x->signer->id, id);
+    return rc == E_NOTFOUND || rc == E_INVAL || rc == E_LIMIT ? 0 : rc;
+}
+
 int ap_resolve_url(const struct core *core, const char *url)
 {
     struct arena *a = arena_new();
@@ -692,7 +738,13 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
         rc = on_block(&x);
     else if (!strcmp(type, "Flag"))
         rc = on_flag(&x);
-    /* Move, Add, Remove and unknown types: accepted and ignored for now. */
+    else if (!strcmp(type, "Move"))
+        rc = on_move(&x);
+    else if (!strcmp(type, "Add"))
+        rc = on_featured(&x, 1);
+    else if (!strcmp(type, "Remove"))
+        rc = on_featured(&x, 0);
+    /* Unknown types are accepted and ignored. */
     if (rc)
         *why = arena_printf(a, "%s failed: %s", type, err_str(rc));
     return rc;

@@ -874,8 +874,7 @@ int account_set_moved(const struct core *core, int64_t account, const char *targ
 /* base58btc of n bytes (the Bitcoin alphabet), into the arena. */
 static const char *base58(struct arena *a, const unsigned char *in, size_t n)
 {
-    static const char alphabet[] =
-        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     size_t cap = n * 138 / 100 + 2;
     unsigned char *digits = arena_zalloc(a, cap);
     size_t len = 0, zeros = 0;
@@ -932,8 +931,8 @@ int account_ed25519(const struct core *core, struct arena *a, int64_t account,
     pk[0] = 0xed;
     pk[1] = 0x01;
     crypto_sign_keypair(pk + 2, sk);
-    char sk64[sodium_base64_ENCODED_LEN(crypto_sign_SECRETKEYBYTES,
-                                        sodium_base64_VARIANT_ORIGINAL)];
+    char
+        sk64[sodium_base64_ENCODED_LEN(crypto_sign_SECRETKEYBYTES, sodium_base64_VARIANT_ORIGINAL)];
     sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
     sodium_memzero(sk, sizeof(sk));
     *multibase = arena_printf(a, "z%s", base58(a, pk, sizeof(pk)));

@@ -45,7 +45,7 @@ struct account {
     int discoverable;
     int64_t created_at;
     int64_t updated_at;
-    int64_t suspended_at; /* 0 when not suspended */
+    int64_t suspended_at;       /* 0 when not suspended */
     const char *ed25519_public; /* Multikey publicKeyMultibase, or NULL */
     const char *ed25519_key_id; /* remote: that key's id, or NULL */
     const char *moved_to_uri;   /* the actor it moved to (Move), or NULL */
