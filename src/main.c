@@ -495,6 +495,7 @@ static const struct worker_kind job_kinds[] = {
     {"inbox", ap_job_inbox},
     {"publish", ap_job_publish},
     {"deliver", ap_job_deliver},
+    {"media", ap_job_media},
 };
 
 static int cmd_serve(int argc, char **argv)

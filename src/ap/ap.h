@@ -33,6 +33,7 @@ extern const size_t ap_inbox_routes_count;
  *   "inbox"    does what a verified incoming activity says (ap/process.c)
  *   "publish"  builds a member's activity and queues its deliveries
  *   "deliver"  signs and POSTs one activity to one inbox
+ *   "media"    fetches a remote post's image (size-capped) and stores its preview
  */
 struct arena;
 struct core;
@@ -42,6 +43,8 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
                    const char **why);
 int ap_job_deliver(const struct core *core, struct arena *a, const struct job *job,
                    const char **why);
+int ap_job_media(const struct core *core, struct arena *a, const struct job *job,
+                 const char **why);
 
 /*
  * Learns what a search names, for core->resolver: the remote account

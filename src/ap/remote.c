@@ -12,10 +12,13 @@
 
 #include <jansson.h>
 
+#include "ap/ap.h"
 #include "ap/internal.h"
 #include "content/sanitize.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/media.h"
+#include "core/queue.h"
 #include "core/tx.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -272,4 +275,48 @@ int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *u
             return ap_actor_resolve(core, a, href, 0, out);
     }
     return E_NOTFOUND;
+}
+
+int ap_job_media(const struct core *core, struct arena *a, const struct job *job,
+                 const char **why)
+{
+    json_t *j;
+    if (ap_parse_json(a, job->payload, strlen(job->payload), &j) != 0) {
+        *why = "the payload is not a media job";
+        return E_INVAL;
+    }
+    int64_t id = json_integer_value(json_object_get(j, "media"));
+    const char *url = json_string_value(json_object_get(j, "url"));
+    if (!id || !url) {
+        *why = "the payload is not a media job";
+        return E_INVAL;
+    }
+    static const char *const headers[] = {"Accept: image/*"};
+    struct fetch_request rq = {.method = "GET",
+                               .url = url,
+                               .headers = headers,
+                               .n_headers = 1,
+                               .max_body = LIMIT_MEDIA_IMAGE_BYTES,
+                               .timeout_ms = 30000,
+                               .follow_redirects = 1};
+    struct fetch_response res;
+    int rc = fetch_do(a, &rq, &res);
+    if (rc == E_LIMIT || rc == E_FORBIDDEN || rc == E_INVAL) {
+        *why = res.error ? res.error : "the file may not be fetched";
+        return E_FORBIDDEN; /* too large or not allowed: never cached */
+    }
+    if (rc) {
+        *why = res.error ? res.error : "the file cannot be fetched";
+        return E_REMOTE;
+    }
+    if (res.status >= 500 || res.status == 429) {
+        *why = arena_printf(a, "the media server answered %ld", res.status);
+        return E_REMOTE;
+    }
+    if (res.status != 200) {
+        *why = arena_printf(a, "the media server answered %ld", res.status);
+        return E_NOTFOUND;
+    }
+    rc = media_cache_remote(core, a, id, res.body, res.len, why);
+    return rc == E_DB ? rc : rc ? E_INVAL : 0;
 }

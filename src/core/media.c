@@ -594,3 +594,42 @@ out:
     close(fd);
     return rc;
 }
+
+int media_cache_remote(const struct core *core, struct arena *a, int64_t id, const void *data,
+                       size_t len, const char **why)
+{
+    struct content_image img;
+    int rc = content_media_process(a, data, len, CONTENT_MEDIA_ATTACHMENT, &img, why);
+    if (rc)
+        return rc;
+    char th[HASH_HEX + 1];
+    rc = store_file(core, a, img.thumb.data, img.thumb.len, img.thumb.ext, th);
+    if (rc)
+        return rc;
+    struct db_conn *c = NULL;
+    rc = core_tx_begin(core, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c,
+                    "UPDATE media_attachments SET thumb_hash = ?, thumb_ext = ?, thumb_width = ?,"
+                    " thumb_height = ?, width = CASE WHEN width > 0 THEN width ELSE ? END,"
+                    " height = CASE WHEN height > 0 THEN height ELSE ? END,"
+                    " blurhash = CASE WHEN blurhash <> '' THEN blurhash ELSE ? END,"
+                    " file_size = ?, updated_at = ? WHERE id = ? AND remote_url IS NOT NULL",
+                    &s);
+    if (rc == 0) {
+        db_bind_text(s, 1, th);
+        db_bind_text(s, 2, img.thumb.ext);
+        db_bind_i64(s, 3, img.thumb.width);
+        db_bind_i64(s, 4, img.thumb.height);
+        db_bind_i64(s, 5, img.file.width);
+        db_bind_i64(s, 6, img.file.height);
+        db_bind_text(s, 7, img.blurhash);
+        db_bind_i64(s, 8, (int64_t)len);
+        db_bind_i64(s, 9, time_now_ms());
+        db_bind_i64(s, 10, id);
+        rc = step_done(s);
+    }
+    return core_tx_end(c, rc);
+}

@@ -64,6 +64,15 @@ int media_create(const struct core *core, struct arena *a, int64_t owner, const 
                  size_t len, const char *description, const char *focus, int64_t *id,
                  const char **why);
 
+/*
+ * A remote post's attachment id was fetched (data, len bytes): a preview
+ * is made and stored here, so that timelines show it without asking the
+ * remote server, and missing sizes and blurhash are filled in. The file
+ * itself stays referenced by its URL. E_INVAL or E_LIMIT with *why.
+ */
+int media_cache_remote(const struct core *core, struct arena *a, int64_t id, const void *data,
+                       size_t len, const char **why);
+
 /* Reads one attachment, whoever owns it; E_NOTFOUND when missing. */
 int media_get(struct db_conn *c, struct arena *a, int64_t id, struct media **out);
 /* owner's attachment while unattached (what the media API may show or change); E_NOTFOUND. */

@@ -3,7 +3,10 @@
  */
 #include "core/remote.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "core/account.h"
 #include "core/conversation.h"
@@ -11,6 +14,7 @@
 #include "core/events.h"
 #include "core/feed.h"
 #include "core/notification.h"
+#include "core/queue.h"
 #include "core/stats.h"
 #include "core/status.h"
 #include "core/tx.h"
@@ -44,6 +48,31 @@ static int find_uri(struct db_conn *c, const char *uri, int64_t *id, int64_t *au
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * Queues the fetch of a remote image's preview (job "media"), in the lane
+ * of its host so that a slow media server holds up only its own.
+ */
+static int queue_preview(struct db_conn *c, const char *url, int64_t media_id)
+{
+    const char *host = strstr(url, "://");
+    if (!host)
+        return 0;
+    host += 3;
+    size_t n = strcspn(host, "/?#");
+    char lane[QUEUE_LANE_MAX];
+    if (n == 0 || n >= sizeof(lane))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        lane[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
+    lane[n] = '\0';
+    json_t *j = json_pack("{s:I, s:s}", "media", (json_int_t)media_id, "url", url);
+    char *payload = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    int rc = queue_add(c, "media", lane, payload, NULL, 0);
+    free(payload);
+    return rc;
+}
+
 /* Replaces the remote attachments of status id by rs's. */
 static int store_media(struct db_conn *c, const struct remote_status *rs, int64_t id, int64_t now)
 {
@@ -65,7 +94,8 @@ static int store_media(struct db_conn *c, const struct remote_status *rs, int64_
                         &s);
         if (rc)
             return rc;
-        db_bind_i64(s, 1, id_next());
+        int64_t mid = id_next();
+        db_bind_i64(s, 1, mid);
         db_bind_i64(s, 2, rs->account_id);
         db_bind_i64(s, 3, id);
         db_bind_i64(s, 4, (int64_t)i);
@@ -81,6 +111,8 @@ static int store_media(struct db_conn *c, const struct remote_status *rs, int64_
         db_bind_i64(s, 14, now);
         db_bind_text(s, 15, m->url);
         if ((rc = step_done(s)))
+            return rc;
+        if (m->type && strcmp(m->type, "image") == 0 && (rc = queue_preview(c, m->url, mid)))
             return rc;
     }
     return 0;

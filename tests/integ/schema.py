@@ -7,8 +7,11 @@ import os
 import jsonschema
 
 _SPEC_PATHS = [
+    os.path.join(os.environ.get("HEARTH_SHARED", "/nonexistent"), "reference",
+                 "mastodon-openapi.json"),
     os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "reference",
                  "mastodon-openapi.json"),
+    "/work/shared/reference/mastodon-openapi.json",
 ]
 _spec = None
 

@@ -197,3 +197,28 @@ def test_unfollow_stops_delivery(pair):
     bob.account_unfollow(target["id"])
     wait_for(lambda: alice.account_verify_credentials()["followers_count"] == 0,
              what="the Undo of the follow")
+
+
+def test_images_arrive_with_a_local_preview(pair):
+    import io
+
+    from PIL import Image
+    a, b = pair
+    alice, bob = client(a, "alice"), client(b, "bob")
+    follow_remote(bob, acct(a, "alice"))
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(buf, "PNG")
+    media = alice.media_post(buf.getvalue(), mime_type="image/png", description="a red card")
+    alice.status_post("a picture", media_ids=[media["id"]])
+    st = wait_for(lambda: find_status(bob, "a picture"), what="the post with an image")
+    att = st["media_attachments"][0]
+    assert att["type"] == "image" and att["description"] == "a red card"
+    assert att["remote_url"] == media["url"]
+    # The preview is fetched, shrunk and served by B itself.
+    got = wait_for(lambda: bob.status(st["id"])["media_attachments"][0]["preview_url"]
+                   .startswith(b.url), what="a local preview")
+    assert got
+    prev = bob.status(st["id"])["media_attachments"][0]
+    assert requests.get(prev["preview_url"], timeout=10).status_code == 200
+    assert prev["meta"]["original"]["width"] == 640
+    assert prev["blurhash"]
