@@ -43,8 +43,7 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
                    const char **why);
 int ap_job_deliver(const struct core *core, struct arena *a, const struct job *job,
                    const char **why);
-int ap_job_media(const struct core *core, struct arena *a, const struct job *job,
-                 const char **why);
+int ap_job_media(const struct core *core, struct arena *a, const struct job *job, const char **why);
 
 /*
  * Learns what a search names, for core->resolver: the remote account

@@ -11,6 +11,7 @@
 #include "core/account.h"
 #include "core/core.h"
 #include "core/media.h"
+#include "core/poll.h"
 #include "core/status.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -171,6 +172,21 @@ json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c
                             json_pack("{s:s}", st->language, st->content ? st->content : ""));
     json_object_set_new(j, "attachment", attachments);
     json_object_set_new(j, "tag", tags);
+    /* A post with a poll is a Question; its choices carry their counts. */
+    struct poll *poll;
+    if (poll_get_by_status(c, a, st->id, &poll) == 0) {
+        json_t *choices = json_array();
+        for (size_t i = 0; i < poll->n_options; i++)
+            json_array_append_new(choices, json_pack("{s:s, s:s, s:{s:s, s:I}}", "type", "Note",
+                                                     "name", poll->options[i].title, "replies",
+                                                     "type", "Collection", "totalItems",
+                                                     (json_int_t)poll->options[i].votes_count));
+        json_object_set_new(j, "type", json_string("Question"));
+        json_object_set_new(j, poll->multiple ? "anyOf" : "oneOf", choices);
+        if (poll->expires_at)
+            json_object_set_new(j, "endTime", time_json(a, poll->expires_at));
+        json_object_set_new(j, "votersCount", json_integer(poll->voters_count));
+    }
     return j;
 }
 

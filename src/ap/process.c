@@ -21,6 +21,7 @@
 #include "core/core.h"
 #include "core/follow.h"
 #include "core/pin.h"
+#include "core/poll.h"
 #include "core/queue.h"
 #include "core/remote.h"
 #include "core/report.h"
@@ -36,6 +37,7 @@
 #define TAGS_MAX 32
 #define MENTIONS_MAX 64
 #define ATTACHMENTS_MAX 16
+#define POLL_CHOICES_MAX 20
 
 struct ctx {
     const struct core *core;
@@ -377,6 +379,38 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     }
     rs->media = media;
     rs->n_media = nmed;
+    /* A Question's choices become the post's poll (votes are counted where it lives). */
+    json_t *choices = json_object_get(obj, "oneOf");
+    int multiple = 0;
+    if (!json_is_array(choices)) {
+        choices = json_object_get(obj, "anyOf");
+        multiple = 1;
+    }
+    size_t nc = json_array_size(choices);
+    if (strcmp(type, "Question") == 0 && nc >= 1 && nc <= POLL_CHOICES_MAX) {
+        struct poll_new *poll = arena_zalloc(a, sizeof(*poll));
+        const char **titles = arena_alloc(a, nc * sizeof(*titles));
+        size_t k = 0;
+        json_array_foreach(choices, i, t)
+        {
+            const char *title = json_string_value(json_object_get(t, "name"));
+            if (title && *title)
+                titles[k++] = title;
+        }
+        const char *end = json_string_value(json_object_get(obj, "endTime"));
+        if (!end)
+            end = json_string_value(json_object_get(obj, "closed"));
+        int64_t end_ms = 0;
+        if (end)
+            time_parse_iso8601(end, &end_ms);
+        int64_t left = end_ms ? (end_ms - time_now_ms()) / 1000 : 7 * 24 * 3600;
+        poll->options = titles;
+        poll->n_options = k;
+        poll->multiple = multiple;
+        poll->expires_in = left > 0 ? left : 0;
+        if (k)
+            rs->poll = poll;
+    }
     return 0;
 }
 

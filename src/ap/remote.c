@@ -277,8 +277,7 @@ int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *u
     return E_NOTFOUND;
 }
 
-int ap_job_media(const struct core *core, struct arena *a, const struct job *job,
-                 const char **why)
+int ap_job_media(const struct core *core, struct arena *a, const struct job *job, const char **why)
 {
     json_t *j;
     if (ap_parse_json(a, job->payload, strlen(job->payload), &j) != 0) {

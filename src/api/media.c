@@ -42,11 +42,11 @@ static json_t *media_json(struct req *req, const struct media *m)
     if (m->remote_url) {
         /* A remote post's attachment is shown from its origin. */
         json_object_set_new(j, "url", json_string(m->remote_url));
-        json_object_set_new(j, "preview_url",
-                            json_string(m->thumb_hash && *m->thumb_hash
-                                            ? media_url(core, req->arena, m->thumb_hash,
-                                                        m->thumb_ext)
-                                            : m->remote_url));
+        json_object_set_new(
+            j, "preview_url",
+            json_string(m->thumb_hash && *m->thumb_hash
+                            ? media_url(core, req->arena, m->thumb_hash, m->thumb_ext)
+                            : m->remote_url));
         json_object_set_new(j, "remote_url", json_string(m->remote_url));
     } else {
         json_object_set_new(j, "url",

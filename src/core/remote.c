@@ -14,6 +14,7 @@
 #include "core/events.h"
 #include "core/feed.h"
 #include "core/notification.h"
+#include "core/poll.h"
 #include "core/queue.h"
 #include "core/stats.h"
 #include "core/status.h"
@@ -193,8 +194,10 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, sid, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
-        (rc = store_media(c, rs, sid, now)) || (rc = notify_mentions(c, rs, sid)) ||
-        (rc = feed_push(c, sid, rs->account_id)) || (rc = account_stats_refresh(c, rs->account_id)))
+        (rc = store_media(c, rs, sid, now)) ||
+        (rs->poll && (rc = poll_insert(c, sid, rs->account_id, rs->poll, now))) ||
+        (rc = notify_mentions(c, rs, sid)) || (rc = feed_push(c, sid, rs->account_id)) ||
+        (rc = account_stats_refresh(c, rs->account_id)))
         goto out;
     if (rs->visibility == VIS_DIRECT &&
         (rc = conversation_record(c, sid, rs->account_id, root ? root : sid)))

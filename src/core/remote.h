@@ -19,6 +19,7 @@
 #include "core/visibility.h"
 
 struct core;
+struct poll_new;
 
 /* An attachment of a remote post: referenced by URL, not stored. */
 struct remote_media {
@@ -50,6 +51,7 @@ struct remote_status {
     size_t n_tags;
     const struct remote_media *media;
     size_t n_media;
+    const struct poll_new *poll; /* a Question's choices, or NULL */
 };
 
 /*

@@ -222,3 +222,13 @@ def test_images_arrive_with_a_local_preview(pair):
     assert requests.get(prev["preview_url"], timeout=10).status_code == 200
     assert prev["meta"]["original"]["width"] == 640
     assert prev["blurhash"]
+
+
+def test_polls_arrive_as_questions(pair):
+    a, b = pair
+    alice, bob = client(a, "alice"), client(b, "bob")
+    follow_remote(bob, acct(a, "alice"))
+    alice.status_post("tea or coffee?", poll=alice.make_poll(["tea", "coffee"], expires_in=3600))
+    st = wait_for(lambda: find_status(bob, "tea or coffee"), what="the poll")
+    assert [o["title"] for o in st["poll"]["options"]] == ["tea", "coffee"]
+    assert st["poll"]["multiple"] is False and st["poll"]["expires_at"] is not None
