@@ -293,21 +293,7 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
     if ((rc = status_store_links(c, id, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
         (rc = store_media(c, rs, id, time_now_ms())) || (rc = notify_mentions(c, rs, id)))
         goto out;
-    rc = db_prepare(c,
-                    "SELECT DISTINCT account_id FROM statuses WHERE reblog_of_id = ?"
-                    " AND deleted_at IS NULL",
-                    &s);
-    if (rc)
-        goto out;
-    db_bind_i64(s, 1, id);
-    int64_t boosters[256];
-    size_t nb = 0;
-    while (nb < 256 && db_step(s) == DB_ROW)
-        boosters[nb++] = db_col_i64(s, 0);
-    db_stmt_done(s);
-    events_defer(EVENT_STATUS_UPDATE, id, rs->account_id);
-    for (size_t i = 0; i < nb && rc == 0; i++)
-        rc = notification_add(c, boosters[i], rs->account_id, NOTIFY_UPDATE, id, NULL);
+    rc = status_edited(c, id, rs->account_id);
 out:
     rc = core_tx_end(c, rc);
     arena_free(a);

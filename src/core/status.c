@@ -647,33 +647,41 @@ int status_edit(const struct core *core, int64_t actor, int64_t id, const struct
         goto out;
     if ((rc = notify_mentions(c, actor, id, res)))
         goto out;
-    /* Those who boosted it are told of the new version (a fresh notification each edit). */
-    rc = db_prepare(c, "DELETE FROM notifications WHERE status_id = ? AND type = 'update'", &s);
-    if (rc)
+    if ((rc = status_edited(c, id, actor)))
         goto out;
+    if (st->visibility != VIS_LOCAL)
+        rc = outbox_add(c, OUTBOX_UPDATE, actor, id, NULL);
+out:
+    rc = core_tx_end(c, rc);
+    arena_free(a);
+    return rc;
+}
+
+int status_edited(struct db_conn *c, int64_t id, int64_t author)
+{
+    /* Those who boosted it are told of the new version (a fresh notification each edit). */
+    struct db_stmt *s;
+    int rc = db_prepare(c, "DELETE FROM notifications WHERE status_id = ? AND type = 'update'", &s);
+    if (rc)
+        return rc;
     db_bind_i64(s, 1, id);
     if ((rc = step_done(s)))
-        goto out;
+        return rc;
     rc = db_prepare(c,
                     "SELECT DISTINCT account_id FROM statuses WHERE reblog_of_id = ?"
                     " AND deleted_at IS NULL",
                     &s);
     if (rc)
-        goto out;
+        return rc;
     db_bind_i64(s, 1, id);
     int64_t boosters[256];
     size_t nb = 0;
     while (nb < 256 && db_step(s) == DB_ROW)
         boosters[nb++] = db_col_i64(s, 0);
     db_stmt_done(s);
-    if (st->visibility != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_UPDATE, actor, id, NULL)))
-        goto out;
-    events_defer(EVENT_STATUS_UPDATE, id, actor);
+    events_defer(EVENT_STATUS_UPDATE, id, author);
     for (size_t i = 0; i < nb && rc == 0; i++)
-        rc = notification_add(c, boosters[i], actor, NOTIFY_UPDATE, id, NULL);
-out:
-    rc = core_tx_end(c, rc);
-    arena_free(a);
+        rc = notification_add(c, boosters[i], author, NOTIFY_UPDATE, id, NULL);
     return rc;
 }
 

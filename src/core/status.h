@@ -182,6 +182,13 @@ int status_context(struct db_conn *c, struct arena *a, const struct viewer *v, i
 int status_store_links(struct db_conn *c, int64_t id, const int64_t *mentions, size_t n_mentions,
                        const char *const *tags, size_t n_tags);
 
+/*
+ * After an edit of status id by author, in the caller's transaction: the
+ * update event, and a fresh "update" notification for each member who
+ * boosted it. For core's writers.
+ */
+int status_edited(struct db_conn *c, int64_t id, int64_t author);
+
 /* Mentioned account ids and tag names of a status. */
 int status_mentions(struct db_conn *c, struct arena *a, int64_t id, int64_t **ids, size_t *n);
 int status_tags(struct db_conn *c, struct arena *a, int64_t id, const char ***names, size_t *n);
