@@ -146,6 +146,11 @@ static enum status_visibility visibility_of(struct ctx *x, json_t *obj,
                                             const struct account *author)
 {
     json_t *to = json_object_get(obj, "to"), *cc = json_object_get(obj, "cc");
+    /* An object without addressing is addressed as its activity is (as Mastodon reads it). */
+    if (!to && !cc && x->act && json_object_get(x->act, "object") == obj) {
+        to = json_object_get(x->act, "to");
+        cc = json_object_get(x->act, "cc");
+    }
     if (is_public(to))
         return VIS_PUBLIC;
     if (is_public(cc))

@@ -97,22 +97,28 @@ class Remote:
         self.httpd.shutdown()
 
 
-def signed_post(srv, remote, activity, signer="mallory", key_of=None, date=None, body=None,
-                tamper_digest=False, path="/inbox"):
-    """POSTs activity to Hearth's inbox signed as signer (with key_of's key)."""
-    body = body if body is not None else json.dumps(activity).encode()
-    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
-    if tamper_digest:
-        digest = "SHA-256=" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+def sign_and_post(srv, key_id, private_pem, body, date=None, digest=None, path="/inbox"):
+    """POSTs body (bytes) to Hearth at path, signed draft-cavage with key_id's key."""
+    digest = digest or "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
     headers = {
         "Host": f"127.0.0.1:{srv.port}",
         "Date": date or email.utils.formatdate(usegmt=True),
         "Digest": digest,
         "Content-Type": "application/activity+json",
     }
-    hs = HeaderSigner(remote.uri(signer) + "#main-key", remote.keys[key_of or signer][0],
-                      algorithm="rsa-sha256",
+    hs = HeaderSigner(key_id, private_pem, algorithm="rsa-sha256",
                       headers=["(request-target)", "host", "date", "digest"],
                       sign_header="signature")
     headers = dict(hs.sign(headers, method="POST", path=path))
     return requests.post(srv.url + path, data=body, headers=headers, timeout=10)
+
+
+def signed_post(srv, remote, activity, signer="mallory", key_of=None, date=None, body=None,
+                tamper_digest=False, path="/inbox"):
+    """POSTs activity to Hearth's inbox signed as signer (with key_of's key)."""
+    body = body if body is not None else json.dumps(activity).encode()
+    digest = None
+    if tamper_digest:
+        digest = "SHA-256=" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    return sign_and_post(srv, remote.uri(signer) + "#main-key", remote.keys[key_of or signer][0],
+                         body, date=date, digest=digest, path=path)
