@@ -30,35 +30,43 @@ static struct {
     pthread_mutex_t lock;
     int64_t *ids;
     struct httpsig_key **keys;
+    char **key_ids;
     size_t n;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void ap_sign_fini(void)
 {
     pthread_mutex_lock(&cache.lock);
-    for (size_t i = 0; i < cache.n; i++)
+    for (size_t i = 0; i < cache.n; i++) {
         httpsig_key_free(cache.keys[i]);
+        free(cache.key_ids[i]);
+    }
     free(cache.ids);
     free(cache.keys);
+    free(cache.key_ids);
     cache.ids = NULL;
     cache.keys = NULL;
+    cache.key_ids = NULL;
     cache.n = 0;
     pthread_mutex_unlock(&cache.lock);
 }
 
-static struct httpsig_key *cached(int64_t id)
+/* The kept key of id and its key id (copied into a), or NULL. */
+static struct httpsig_key *cached(int64_t id, struct arena *a, const char **key_id)
 {
     struct httpsig_key *k = NULL;
     pthread_mutex_lock(&cache.lock);
     for (size_t i = 0; i < cache.n && !k; i++)
-        if (cache.ids[i] == id)
+        if (cache.ids[i] == id) {
             k = cache.keys[i];
+            *key_id = arena_strdup(a, cache.key_ids[i]);
+        }
     pthread_mutex_unlock(&cache.lock);
     return k;
 }
 
 /* Keeps k for id; 1 when kept (the cache owns it), 0 when the table is full. */
-static int keep(int64_t id, struct httpsig_key *k)
+static int keep(int64_t id, struct httpsig_key *k, const char *key_id)
 {
     int kept = 0;
     pthread_mutex_lock(&cache.lock);
@@ -66,8 +74,10 @@ static int keep(int64_t id, struct httpsig_key *k)
         if (cache.n % 64 == 0) {
             cache.ids = xrealloc(cache.ids, (cache.n + 64) * sizeof(*cache.ids));
             cache.keys = xrealloc(cache.keys, (cache.n + 64) * sizeof(*cache.keys));
+            cache.key_ids = xrealloc(cache.key_ids, (cache.n + 64) * sizeof(*cache.key_ids));
         }
         cache.ids[cache.n] = id;
+        cache.key_ids[cache.n] = xstrdup(key_id);
         cache.keys[cache.n++] = k;
         kept = 1;
     }
@@ -83,6 +93,10 @@ static void key_release(void *p)
 int ap_signer_for(const struct core *core, struct arena *a, int64_t account_id,
                   struct ap_signer *out)
 {
+    /* Keys are kept per account: a key pair never changes once made. */
+    out->key = cached(account_id, a, &out->key_id);
+    if (out->key)
+        return 0;
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_READ, &c);
     if (rc)
@@ -109,28 +123,25 @@ int ap_signer_for(const struct core *core, struct arena *a, int64_t account_id,
     if (!pem)
         return E_NOTFOUND;
     out->key_id = arena_printf(a, "%s#main-key", uri);
-    out->key = cached(account_id);
-    if (!out->key) {
-        struct httpsig_key *k;
-        rc = httpsig_key_from_pem(pem, &k);
-        explicit_bzero((char *)pem, strlen(pem));
-        if (rc) {
-            log_error("the key of account %lld cannot be read", (long long)account_id);
-            return E_INTERNAL;
-        }
-        if (!keep(account_id, k))
-            arena_defer(a, key_release, k);
-        out->key = k;
+    struct httpsig_key *k;
+    rc = httpsig_key_from_pem(pem, &k);
+    explicit_bzero((char *)pem, strlen(pem));
+    if (rc) {
+        log_error("the key of account %lld cannot be read", (long long)account_id);
+        return E_INTERNAL;
     }
+    if (!keep(account_id, k, out->key_id))
+        arena_defer(a, key_release, k);
+    out->key = k;
     return 0;
 }
 
 int ap_signer_instance(const struct core *core, struct arena *a, struct ap_signer *out)
 {
-    out->key_id = arena_printf(a, "%s/actor#main-key", core->base_url);
-    out->key = cached(0);
+    out->key = cached(0, a, &out->key_id);
     if (out->key)
         return 0;
+    out->key_id = arena_printf(a, "%s/actor#main-key", core->base_url);
     const char *priv, *pub;
     int rc = keys_instance(core, a, &priv, &pub);
     if (rc)
@@ -140,7 +151,7 @@ int ap_signer_instance(const struct core *core, struct arena *a, struct ap_signe
     explicit_bzero((char *)priv, strlen(priv));
     if (rc)
         return E_INTERNAL;
-    if (!keep(0, k))
+    if (!keep(0, k, out->key_id))
         arena_defer(a, key_release, k);
     out->key = k;
     return 0;

@@ -221,11 +221,25 @@ out:
 
 int queue_domain_success(const struct core *core, const char *domain)
 {
+    /* Most servers never failed: a read tells, and no write is needed. */
     struct db_conn *c = NULL;
-    int rc = core_tx_begin(core, &c);
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c, "SELECT 1 FROM domain_health WHERE domain = ?", &s);
+    if (rc == 0) {
+        db_bind_text(s, 1, domain);
+        rc = db_step(s);
+        db_stmt_done(s);
+    }
+    db_release(c);
+    if (rc < 0 || rc == DB_DONE)
+        return rc < 0 ? rc : 0;
+    c = NULL;
+    rc = core_tx_begin(core, &c);
     if (rc)
         goto out;
-    struct db_stmt *s;
     rc = db_prepare(c, "DELETE FROM domain_health WHERE domain = ?", &s);
     if (rc)
         goto out;
