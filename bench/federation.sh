@@ -134,10 +134,10 @@ if [ "$done_ms" = "timeout" ] || [ -z "$first_ms" ]; then
     ingest_line="inbox ingest: FAILED ($stored of $n_ingest stored after ${timeout} s)"
     tail -n 5 "$dir/serve-ingest.log"
 else
-    ingest_line=$(awk -v n="$n_ingest" -v a="$first_ms" -v b="$done_ms" -v c="$conc" \
-        -v act="$actors" 'BEGIN { s = (b - a) / 1000; printf "inbox ingest: %d activities' \
-' stored in %.2f s = %.0f activities/s (%d senders, %d actors; target 3000/s)", n, s, n / s,' \
-' c, act }')
+    secs=$(awk -v a="$first_ms" -v b="$done_ms" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+    rate=$(awk -v n="$n_ingest" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
+    ingest_line="inbox ingest: $n_ingest activities stored in $secs s = $rate activities/s"
+    ingest_line="$ingest_line ($conc senders, $actors actors; target 3000/s)"
 fi
 stop_pid "$hearth_pid"
 stop_pid "$ppid_ingest"
@@ -211,10 +211,11 @@ if [ "${got:-0}" -lt "$n_followers" ]; then
     fanout_line="fan-out: FAILED ($got of $n_followers delivered after ${timeout} s)"
     tail -n 5 "$dir/serve-fanout.log"
 else
-    fanout_line=$(awk -v n="$n_followers" -v m="$servers" -v a="$t0" -v b="$last" \
-        -v p="$((t_post - t0))" 'BEGIN { s = (b - a) / 1000; printf "fan-out: %d signed' \
-' deliveries to %d servers in %.2f s = %.0f deliveries/s (post answered in %d ms;' \
-' target 1500/s)", n, m, s, n / s, p }')
+    secs=$(awk -v a="$t0" -v b="$last" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+    rate=$(awk -v n="$n_followers" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
+    fanout_line="fan-out: $n_followers signed deliveries to $servers servers in $secs s"
+    fanout_line="$fanout_line = $rate deliveries/s (post answered in $((t_post - t0)) ms;"
+    fanout_line="$fanout_line target 1500/s)"
 fi
 stop_pid "$hearth_pid"
 stop_pid "$ppid_fanout"
