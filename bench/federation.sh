@@ -80,6 +80,27 @@ start_hearth() {
     wait_http "http://127.0.0.1:$2/api/v1/instance"
 }
 
+# CPU ticks used so far by process PID (user + system), 0 when it is gone.
+proc_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# Busy ticks of the whole machine so far, all cores.
+machine_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# "; Hearth CPU X ms/item (Y cores), ..." from: items, wall ms, Hearth ticks, ticks of the
+# benchmark's own processes, machine ticks.
+cpu_note() {
+    awk -v n="$1" -v ms="$2" -v h="$3" -v own="$4" -v m="$5" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+        s = ms / 1000
+        printf "Hearth CPU %.2f ms each, %.2f cores; load peers %.2f cores;", \
+            h * 1000 / hz / n, h / hz / s, own / hz / s
+        printf " other processes %.2f cores", (m - h - own) / hz / s
+    }'
+}
+
 stop_pid() {
     kill "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
@@ -125,19 +146,39 @@ poll_pid=$!
 pids="$pids $poll_pid"
 echo "ingest: $n_ingest activities, $conc senders, $actors actors..."
 "$peer" ingest --key "$dir/peer-ingest.key" "http://127.0.0.1:$hport" "$pport" "$n_ingest" \
-    "$conc" "$actors" >"$dir/ingest-send" 2>&1 || true
-sed 's/^/  /' "$dir/ingest-send"
+    "$conc" "$actors" >"$dir/ingest-send" 2>&1 &
+ingest_pid=$!
+pids="$pids $ingest_pid"
+# CPU is counted from the end of the signing, which is not measured.
+while ! grep -q '^signed' "$dir/ingest-send" && kill -0 "$ingest_pid" 2>/dev/null; do
+    sleep 0.02
+done
+c0_ms=$(now_ms)
+c0_h=$(proc_ticks "$hearth_pid")
+c0_p=$(proc_ticks "$ppid_ingest")
+c0_m=$(machine_ticks)
+wait "$ingest_pid" || true
 wait "$poll_pid" 2>/dev/null || true
+c1_ms=$(now_ms)
+c1_h=$(proc_ticks "$hearth_pid")
+c1_p=$(proc_ticks "$ppid_ingest")
+c1_m=$(machine_ticks)
+sed 's/^/  /' "$dir/ingest-send"
 read -r done_ms stored <"$dir/ingest-done" || true
 first_ms=$(sed -n 's/.*first_post_ms=\([0-9]*\).*/\1/p' "$dir/ingest-send")
+send_cpu=$(sed -n 's/.*send_cpu_s=\([0-9.]*\).*/\1/p' "$dir/ingest-send")
 if [ "$done_ms" = "timeout" ] || [ -z "$first_ms" ]; then
     ingest_line="inbox ingest: FAILED ($stored of $n_ingest stored after ${timeout} s)"
     tail -n 5 "$dir/serve-ingest.log"
 else
     secs=$(awk -v a="$first_ms" -v b="$done_ms" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
     rate=$(awk -v n="$n_ingest" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
+    own=$(awk -v p=$((c1_p - c0_p)) -v c="${send_cpu:-0}" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.0f", p + c * hz }')
     ingest_line="inbox ingest: $n_ingest activities stored in $secs s = $rate activities/s"
-    ingest_line="$ingest_line ($conc senders, $actors actors; target 3000/s)"
+    ingest_line="$ingest_line ($conc senders, $actors actors; target 3000/s) ["
+    ingest_line="$ingest_line$(cpu_note "$n_ingest" $((c1_ms - c0_ms)) $((c1_h - c0_h)) "$own" \
+        $((c1_m - c0_m))) over $((c1_ms - c0_ms)) ms]"
 fi
 stop_pid "$hearth_pid"
 stop_pid "$ppid_ingest"
@@ -192,6 +233,9 @@ pids="$pids $ppid_fanout"
 for p in $peer_ports; do wait_http "http://127.0.0.1:$p/users/x"; done
 start_hearth "$dir/fanout" "$hport"
 echo "fan-out: one post to $n_followers followers on $servers servers..."
+c0_h=$(proc_ticks "$hearth_pid")
+c0_p=$(proc_ticks "$ppid_fanout")
+c0_m=$(machine_ticks)
 t0=$(now_ms)
 code=$(curl -s -o "$dir/post.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
     --data-urlencode "status=Hello, $n_followers followers" -d visibility=public \
@@ -207,6 +251,10 @@ while :; do
     if [ "$(date +%s)" -ge "$deadline" ]; then break; fi
     sleep 0.05
 done
+c1_ms=$(now_ms)
+c1_h=$(proc_ticks "$hearth_pid")
+c1_p=$(proc_ticks "$ppid_fanout")
+c1_m=$(machine_ticks)
 if [ "${got:-0}" -lt "$n_followers" ]; then
     fanout_line="fan-out: FAILED ($got of $n_followers delivered after ${timeout} s)"
     tail -n 5 "$dir/serve-fanout.log"
@@ -215,7 +263,8 @@ else
     rate=$(awk -v n="$n_followers" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     fanout_line="fan-out: $n_followers signed deliveries to $servers servers in $secs s"
     fanout_line="$fanout_line = $rate deliveries/s (post answered in $((t_post - t0)) ms;"
-    fanout_line="$fanout_line target 1500/s)"
+    fanout_line="$fanout_line target 1500/s) [$(cpu_note "$n_followers" $((c1_ms - t0)) \
+        $((c1_h - c0_h)) $((c1_p - c0_p)) $((c1_m - c0_m))) over $((c1_ms - t0)) ms]"
 fi
 stop_pid "$hearth_pid"
 stop_pid "$ppid_fanout"

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -490,6 +491,15 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user and system) this process has used. */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static int cmd_ingest(int argc, char **argv)
 {
     const char *key_file = NULL;
@@ -546,13 +556,15 @@ static int cmd_ingest(int argc, char **argv)
     in.per_thread = (int)(conc / in.threads);
     int64_t first = wall_ms();
     t0 = mono_s();
+    double cpu0 = cpu_s();
     run_parts(&in, send_part);
     double took = mono_s() - t0;
+    double cpu = cpu_s() - cpu0;
     long ok = atomic_load(&in.accepted);
     printf("sent=%ld accepted=%ld refused=%ld failed=%ld first_status=%ld first_post_ms=%lld "
-           "send_s=%.3f send_rate=%.0f\n",
+           "send_s=%.3f send_rate=%.0f send_cpu_s=%.2f\n",
            n, ok, atomic_load(&in.refused), atomic_load(&in.failed), atomic_load(&in.first_status),
-           (long long)first, took, (double)n / took);
+           (long long)first, took, (double)n / took, cpu);
     for (int i = 0; i < (cores > 0 ? (int)cores : 2); i++)
         arena_free(in.arenas[i]);
     free(in.arenas);
