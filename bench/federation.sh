@@ -90,8 +90,8 @@ machine_ticks() {
     awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
 
-# "; Hearth CPU X ms/item (Y cores), ..." from: items, wall ms, Hearth ticks, ticks of the
-# benchmark's own processes, machine ticks.
+# "Hearth CPU X ms each, Y cores; ..." from: items, wall ms, Hearth's ticks, the ticks of the
+# benchmark's own load processes (senders, peers), and the machine's busy ticks.
 cpu_note() {
     awk -v n="$1" -v ms="$2" -v h="$3" -v own="$4" -v m="$5" -v hz="$(getconf CLK_TCK)" 'BEGIN {
         s = ms / 1000
@@ -122,7 +122,8 @@ pids="$pids $ppid_ingest"
 wait_http "http://127.0.0.1:$pport/users/a0"
 start_hearth "$dir/ingest" "$hport"
 # Polls the database until n statuses from elsewhere are stored: prints the time (ms) then.
-"$py" - "$dir/ingest/hearth.db" "$n_ingest" "$timeout" >"$dir/ingest-done" 2>"$dir/ingest-progress" <<'PY' &
+"$py" - "$dir/ingest/hearth.db" "$n_ingest" "$timeout" >"$dir/ingest-done" \
+    2>"$dir/ingest-progress" <<'PY' &
 import sqlite3, sys, time
 db, n, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 con = sqlite3.connect(db, timeout=10)
@@ -158,17 +159,22 @@ c0_h=$(proc_ticks "$hearth_pid")
 c0_p=$(proc_ticks "$ppid_ingest")
 c0_m=$(machine_ticks)
 wait "$ingest_pid" || true
+# Not all accepted: the count cannot be reached, so the poller is not waited for.
+grep -q "accepted=$n_ingest " "$dir/ingest-send" || kill "$poll_pid" 2>/dev/null || true
 wait "$poll_pid" 2>/dev/null || true
 c1_ms=$(now_ms)
 c1_h=$(proc_ticks "$hearth_pid")
 c1_p=$(proc_ticks "$ppid_ingest")
 c1_m=$(machine_ticks)
 sed 's/^/  /' "$dir/ingest-send"
+done_ms=""
+stored=""
 read -r done_ms stored <"$dir/ingest-done" || true
 first_ms=$(sed -n 's/.*first_post_ms=\([0-9]*\).*/\1/p' "$dir/ingest-send")
 send_cpu=$(sed -n 's/.*send_cpu_s=\([0-9.]*\).*/\1/p' "$dir/ingest-send")
-if [ "$done_ms" = "timeout" ] || [ -z "$first_ms" ]; then
-    ingest_line="inbox ingest: FAILED ($stored of $n_ingest stored after ${timeout} s)"
+if [ -z "${done_ms:-}" ] || [ "$done_ms" = "timeout" ] || [ -z "$first_ms" ]; then
+    ingest_line="inbox ingest: FAILED (${stored:-some} of $n_ingest stored; logs in $dir)"
+    KEEP=1
     tail -n 5 "$dir/serve-ingest.log"
 else
     secs=$(awk -v a="$first_ms" -v b="$done_ms" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
@@ -201,13 +207,15 @@ n = int(sys.argv[2])
 ports = sys.argv[3:]
 now = int(time.time() * 1000)
 start = now - 365 * 24 * 3600 * 1000
-member = db.execute("SELECT id FROM accounts WHERE username = 'bench' AND domain IS NULL").fetchone()[0]
+member = db.execute("SELECT id FROM accounts WHERE username = 'bench'"
+                    " AND domain IS NULL").fetchone()[0]
 accounts, follows = [], []
 for k in range(n):
     dom = f"127.0.0.1:{ports[k % len(ports)]}"
     uri = f"http://{dom}/users/f{k}"
     aid = ((start + k) << 16) | 5
-    accounts.append((aid, f"f{k}", dom, f"f{k}@{dom}".lower(), uri, uri, uri + "/inbox", start, start))
+    accounts.append((aid, f"f{k}", dom, f"f{k}@{dom}".lower(), uri, uri, uri + "/inbox",
+                     start, start))
     follows.append((((start + k) << 16) | 6, aid, member, 1, start))
 db.executemany("INSERT INTO accounts (id, username, domain, acct_key, uri, url, inbox_url,"
                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounts)
@@ -256,7 +264,9 @@ c1_h=$(proc_ticks "$hearth_pid")
 c1_p=$(proc_ticks "$ppid_fanout")
 c1_m=$(machine_ticks)
 if [ "${got:-0}" -lt "$n_followers" ]; then
-    fanout_line="fan-out: FAILED ($got of $n_followers delivered after ${timeout} s)"
+    fanout_line="fan-out: FAILED ($got of $n_followers delivered after ${timeout} s;"
+    fanout_line="$fanout_line logs in $dir)"
+    KEEP=1
     tail -n 5 "$dir/serve-fanout.log"
 else
     secs=$(awk -v a="$t0" -v b="$last" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
