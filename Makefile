@@ -79,6 +79,14 @@ $(B)/tests/%: tests/unit/%.c $(LIB) tests/t.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# Benchmark tools (bench/): not part of all.
+.PHONY: bench-build
+bench-build: $(B)/bench/fedpeer
+
+$(B)/bench/fedpeer: bench/fedpeer.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 check: all
 	HEARTH_BUILD=$(B) VARIANT=$(VARIANT) sh tools/run-tests.sh
 
