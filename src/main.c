@@ -32,6 +32,7 @@
 #include "core/account.h"
 #include "content/media.h"
 #include "core/core.h"
+#include "core/keys.h"
 #include "core/password.h"
 #include "core/queue.h"
 #include "db/db.h"
@@ -573,6 +574,14 @@ static int cmd_serve(int argc, char **argv)
         api_streaming_stop();
         code = fail("cannot start the timer thread");
         goto out;
+    }
+    /* The instance actor's key is made now, not by the first fetches racing for it. */
+    {
+        struct arena *ka = arena_new();
+        const char *priv, *pub;
+        if (keys_instance(&in.core, ka, &priv, &pub) == 0)
+            explicit_bzero((char *)priv, strlen(priv));
+        arena_free(ka);
     }
     int64_t freed = 0;
     if (queue_release_leases(&in.core, &freed) == 0 && freed)

@@ -122,8 +122,8 @@ json_t *ap_actor_json(const struct core *core, struct arena *a, struct db_conn *
     json_object_set_new(
         j, "endpoints",
         json_pack("{s:s}", "sharedInbox", arena_printf(a, "%s/inbox", core->base_url)));
-    const char *multikey = NULL;
-    if (account_ed25519(core, a, acc->id, &multikey) == 0 && multikey)
+    const char *multikey = acc->ed25519_public;
+    if (multikey)
         json_object_set_new(
             j, "assertionMethod",
             json_pack("[{s:s, s:s, s:s, s:s}]", "id", arena_printf(a, "%s#ed25519-key", acc->uri),
@@ -212,6 +212,12 @@ static int actor(struct req *req, struct resp *resp)
     if (!ap_wants_json(req)) {
         db_release(c);
         return redirect(req, resp, acc->url);
+    }
+    /* A member's Ed25519 key is made the first time her actor is asked for. */
+    if (!acc->ed25519_public) {
+        const char *multikey = NULL;
+        if (account_ed25519(core, req->arena, acc->id, &multikey) == 0)
+            acc->ed25519_public = multikey;
     }
     json_t *j = ap_actor_json(core, req->arena, c, acc);
     db_release(c);

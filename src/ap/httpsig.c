@@ -604,10 +604,15 @@ int httpsig_key_from_pem(const char *pem, struct httpsig_key **out)
     size_t len = pem ? strnlen(pem, HS_PEM_MAX + 1) : 0;
     if (len == 0 || len > HS_PEM_MAX)
         return E_INVAL;
-    int has_private = 1;
-    BIO *b = BIO_new_mem_buf(pem, (int)len);
-    EVP_PKEY *pk = b ? PEM_read_bio_PrivateKey(b, NULL, no_password, NULL) : NULL;
-    BIO_free(b);
+    /* A public key is not offered to the private-key decoders: they are slow to fail. */
+    int has_private = strstr(pem, "PRIVATE KEY-----") != NULL;
+    BIO *b = NULL;
+    EVP_PKEY *pk = NULL;
+    if (has_private) {
+        b = BIO_new_mem_buf(pem, (int)len);
+        pk = b ? PEM_read_bio_PrivateKey(b, NULL, no_password, NULL) : NULL;
+        BIO_free(b);
+    }
     if (!pk) {
         has_private = 0;
         b = BIO_new_mem_buf(pem, (int)len);

@@ -13,12 +13,14 @@
  * answered 202 at once; an activity id seen before is answered 202
  * without being queued again. Processing happens in ap/process.c.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "ap/ap.h"
 #include "ap/httpsig.h"
@@ -31,6 +33,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/timeutil.h"
 
 #define INBOX_MAX_BODY (512 * 1024)
@@ -52,6 +55,83 @@ static void key_release(void *p)
     httpsig_key_free(p);
 }
 
+/*
+ * Parsed public keys of remote actors, kept by their PEM text's hash and
+ * account, so that a busy peer's key is decoded once, not per request. A
+ * small table replaced round-robin; a key still used by a request is not
+ * freed before the request ends (each entry counts its users).
+ */
+#define KEY_CACHE_SLOTS 256
+
+struct cached_key {
+    int64_t account;
+    unsigned char hash[32];
+    struct httpsig_key *key;
+    int users;
+    int stale; /* replaced while in use: freed by its last user */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct cached_key *slots[KEY_CACHE_SLOTS];
+    size_t next;
+} keys = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void key_unuse(void *p)
+{
+    struct cached_key *e = p;
+    pthread_mutex_lock(&keys.lock);
+    int last = --e->users == 0 && e->stale;
+    pthread_mutex_unlock(&keys.lock);
+    if (last) {
+        httpsig_key_free(e->key);
+        free(e);
+    }
+}
+
+/* The parsed key of pem for account (the arena holds it until the request ends). */
+static const struct httpsig_key *public_key(struct arena *a, int64_t account, const char *pem)
+{
+    unsigned char hash[32];
+    crypto_hash_sha256(hash, (const unsigned char *)pem, strlen(pem));
+    pthread_mutex_lock(&keys.lock);
+    for (size_t i = 0; i < KEY_CACHE_SLOTS; i++) {
+        struct cached_key *e = keys.slots[i];
+        if (e && e->account == account && !memcmp(e->hash, hash, sizeof(hash))) {
+            e->users++;
+            pthread_mutex_unlock(&keys.lock);
+            arena_defer(a, key_unuse, e);
+            return e->key;
+        }
+    }
+    pthread_mutex_unlock(&keys.lock);
+    struct httpsig_key *k;
+    if (httpsig_key_from_pem(pem, &k) != 0)
+        return NULL;
+    struct cached_key *e = xcalloc(1, sizeof(*e));
+    e->account = account;
+    memcpy(e->hash, hash, sizeof(hash));
+    e->key = k;
+    e->users = 1;
+    struct cached_key *old = NULL;
+    pthread_mutex_lock(&keys.lock);
+    size_t at = keys.next++ % KEY_CACHE_SLOTS;
+    old = keys.slots[at];
+    keys.slots[at] = e;
+    int free_old = 0;
+    if (old) {
+        old->stale = 1;
+        free_old = old->users == 0;
+    }
+    pthread_mutex_unlock(&keys.lock);
+    if (free_old) {
+        httpsig_key_free(old->key);
+        free(old);
+    }
+    arena_defer(a, key_unuse, e);
+    return k;
+}
+
 /* Verifies p against acc's stored key: 0, E_AUTH (does not verify), E_INVAL (digest). */
 static int verify_with(struct req *req, const struct httpsig_request *r,
                        const struct httpsig_parsed *p, const struct account *acc)
@@ -60,8 +140,12 @@ static int verify_with(struct req *req, const struct httpsig_request *r,
     if (acc->ed25519_key_id && strcmp(p->key_id, acc->ed25519_key_id) == 0) {
         if (httpsig_key_from_multibase(acc->ed25519_public, &k) != 0)
             return E_AUTH;
-    } else if (!acc->public_key_pem || httpsig_key_from_pem(acc->public_key_pem, &k) != 0) {
-        return E_AUTH;
+    } else {
+        const struct httpsig_key *rsa =
+            acc->public_key_pem ? public_key(req->arena, acc->id, acc->public_key_pem) : NULL;
+        if (!rsa)
+            return E_AUTH;
+        return httpsig_verify(r, p, rsa, req->body, req->body_len, (int64_t)time(NULL));
     }
     arena_defer(req->arena, key_release, k);
     return httpsig_verify(r, p, k, req->body, req->body_len, (int64_t)time(NULL));
@@ -187,32 +271,13 @@ static int inbox(struct req *req, struct resp *resp)
     if (strcmp(signer->uri, actor_uri) != 0)
         return fail(req, resp, 401, "the signature is not the actor's"), 0;
     /* Queue it once; the processing is idempotent anyway. */
-    struct db_conn *c = NULL;
-    rc = core_tx_begin(core, &c);
-    if (rc == 0) {
-        struct db_stmt *s;
-        rc = db_prepare(c,
-                        "INSERT INTO inbox_seen (uri, created_at) VALUES (?, ?)"
-                        " ON CONFLICT (uri) DO NOTHING",
-                        &s);
-        if (rc == 0) {
-            db_bind_text(s, 1, id);
-            db_bind_i64(s, 2, time_now_ms());
-            rc = db_step(s);
-            db_stmt_done(s);
-            rc = rc < 0 ? rc : 0;
-        }
-        if (rc == 0 && db_changes(c) > 0) {
-            json_t *payload =
-                json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id, "activity", req->body);
-            char *text = json_dumps(payload, JSON_COMPACT);
-            json_decref(payload);
-            rc = queue_add(c, "inbox", "", text, NULL, 0);
-            free(text);
-        }
-    }
-    rc = core_tx_end(c, rc);
-    if (rc)
+    json_t *payload =
+        json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id, "activity", req->body);
+    char *text = json_dumps(payload, JSON_COMPACT);
+    json_decref(payload);
+    rc = queue_receive(core, id, "inbox", "", text);
+    free(text);
+    if (rc && rc != E_EXISTS)
         return ap_fail(req, resp, rc), 0;
     resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
     return 0;

@@ -7,6 +7,7 @@
  */
 #include "core/keys.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,9 +97,23 @@ int keys_instance(const struct core *core, struct arena *a, const char **private
     db_release(c);
     if (rc != E_NOTFOUND)
         return rc;
-    char *priv = NULL, *pub = NULL;
-    if ((rc = keys_generate_rsa(&priv, &pub)))
+    /* One thread makes the pair; the others wait for it rather than make their own. */
+    static pthread_mutex_t making = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&making);
+    rc = db_acquire(core->db, DB_READ, &c);
+    if (rc == 0) {
+        rc = read_instance(c, a, private_pem, public_pem);
+        db_release(c);
+    }
+    if (rc != E_NOTFOUND) {
+        pthread_mutex_unlock(&making);
         return rc;
+    }
+    char *priv = NULL, *pub = NULL;
+    if ((rc = keys_generate_rsa(&priv, &pub))) {
+        pthread_mutex_unlock(&making);
+        return rc;
+    }
     rc = core_tx_begin(core, &c);
     if (rc == 0) {
         struct db_stmt *s;
@@ -119,6 +134,7 @@ int keys_instance(const struct core *core, struct arena *a, const char **private
             rc = read_instance(c, a, private_pem, public_pem);
         rc = core_tx_end(c, rc);
     }
+    pthread_mutex_unlock(&making);
     explicit_bzero(priv, strlen(priv));
     free(priv);
     free(pub);

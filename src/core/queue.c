@@ -3,6 +3,8 @@
  */
 #include "core/queue.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -96,20 +98,38 @@ static const char *col_dup(struct arena *a, struct db_stmt *s, int col)
 int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struct job **out,
               size_t *n)
 {
+    return queue_due_except(c, a, now, max, NULL, 0, out, n);
+}
+
+int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max,
+                     const char *const *skip, size_t n_skip, struct job **out, size_t *n)
+{
     *n = 0;
     *out = arena_alloc(a, (max ? max : 1) * sizeof(**out));
+    if (n_skip > QUEUE_SKIP_MAX)
+        n_skip = QUEUE_SKIP_MAX;
+    char sql[512 + QUEUE_SKIP_MAX * 2];
+    size_t len = (size_t)snprintf(sql, sizeof(sql), "%s",
+                                  "SELECT id, kind, lane, payload, attempts, run_at FROM jobs"
+                                  " WHERE failed_at IS NULL AND run_at <= ?"
+                                  " AND (claimed_until IS NULL OR claimed_until < ?)");
+    if (n_skip) {
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, " AND lane NOT IN (?");
+        for (size_t i = 1; i < n_skip; i++)
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, ",?");
+        len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
+    }
+    snprintf(sql + len, sizeof(sql) - len, " ORDER BY run_at, id LIMIT ?");
     struct db_stmt *s;
-    int rc = db_prepare(c,
-                        "SELECT id, kind, lane, payload, attempts, run_at FROM jobs"
-                        " WHERE failed_at IS NULL AND run_at <= ?"
-                        " AND (claimed_until IS NULL OR claimed_until < ?)"
-                        " ORDER BY run_at, id LIMIT ?",
-                        &s);
+    int rc = db_prepare(c, sql, &s);
     if (rc)
         return rc;
-    db_bind_i64(s, 1, now);
-    db_bind_i64(s, 2, now);
-    db_bind_i64(s, 3, (int64_t)max);
+    int k = 1;
+    db_bind_i64(s, k++, now);
+    db_bind_i64(s, k++, now);
+    for (size_t i = 0; i < n_skip; i++)
+        db_bind_text(s, k++, skip[i]);
+    db_bind_i64(s, k, (int64_t)max);
     while (*n < max && (rc = db_step(s)) == DB_ROW) {
         struct job *j = &(*out)[(*n)++];
         j->id = db_col_i64(s, 0);
@@ -156,6 +176,49 @@ int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_
     if (rc)
         return rc;
     return changed == 1 ? 0 : E_BUSY;
+}
+
+int queue_claim_many(const struct core *core, const int64_t *ids, size_t n, int64_t now,
+                     int64_t lease_ms, int *claimed)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct db_stmt *s;
+        claimed[i] = 0;
+        rc = db_prepare(c,
+                        "UPDATE jobs SET claimed_until = ? WHERE id = ? AND failed_at IS NULL"
+                        " AND (claimed_until IS NULL OR claimed_until < ?)",
+                        &s);
+        if (rc)
+            break;
+        db_bind_i64(s, 1, now + lease_ms);
+        db_bind_i64(s, 2, ids[i]);
+        db_bind_i64(s, 3, now);
+        rc = step_done(s);
+        if (rc == 0)
+            claimed[i] = db_changes(c) == 1;
+    }
+    if (c == NULL)
+        return rc;
+    return core_tx_end(c, rc);
+}
+
+int queue_done_many(const struct core *core, const int64_t *ids, size_t n)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct db_stmt *s;
+        rc = db_prepare(c, "DELETE FROM jobs WHERE id = ?", &s);
+        if (rc)
+            break;
+        db_bind_i64(s, 1, ids[i]);
+        rc = step_done(s);
+    }
+    return core_tx_end(c, rc);
 }
 
 int queue_done(const struct core *core, int64_t id)
@@ -359,4 +422,78 @@ int queue_release_leases(const struct core *core, int64_t *freed)
         *freed = rc == 0 ? db_changes(c) : 0;
     }
     return core_tx_end(c, rc);
+}
+
+/* One caller of queue_receive waiting for its batch's commit. */
+struct arrival {
+    const char *id, *kind, *lane, *payload;
+    int rc;
+    int done;
+    struct arrival *next;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct arrival *head, **tail;
+    int committing;
+} arrivals = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+/* Records and queues every arrival of list in one transaction; sets each rc. */
+static void commit_arrivals(const struct core *core, struct arrival *list)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    for (struct arrival *x = list; rc == 0 && x; x = x->next) {
+        struct db_stmt *s;
+        rc = db_prepare(c,
+                        "INSERT INTO inbox_seen (uri, created_at) VALUES (?, ?)"
+                        " ON CONFLICT (uri) DO NOTHING",
+                        &s);
+        if (rc)
+            break;
+        db_bind_text(s, 1, x->id);
+        db_bind_i64(s, 2, time_now_ms());
+        rc = step_done(s);
+        if (rc)
+            break;
+        x->rc = db_changes(c) > 0 ? queue_add(c, x->kind, x->lane, x->payload, NULL, 0) : E_EXISTS;
+        if (x->rc != 0 && x->rc != E_EXISTS)
+            rc = x->rc;
+    }
+    if (c)
+        rc = core_tx_end(c, rc);
+    for (struct arrival *x = list; rc && x; x = x->next)
+        x->rc = rc;
+}
+
+int queue_receive(const struct core *core, const char *activity_id, const char *kind,
+                  const char *lane, const char *payload)
+{
+    struct arrival me = {.id = activity_id, .kind = kind, .lane = lane, .payload = payload};
+    pthread_mutex_lock(&arrivals.lock);
+    if (!arrivals.tail)
+        arrivals.tail = &arrivals.head;
+    *arrivals.tail = &me;
+    arrivals.tail = &me.next;
+    while (!me.done) {
+        if (arrivals.committing) {
+            pthread_cond_wait(&arrivals.cond, &arrivals.lock);
+            continue;
+        }
+        /* This caller commits everyone waiting so far; later ones form the next batch. */
+        struct arrival *batch = arrivals.head;
+        arrivals.head = NULL;
+        arrivals.tail = &arrivals.head;
+        arrivals.committing = 1;
+        pthread_mutex_unlock(&arrivals.lock);
+        commit_arrivals(core, batch);
+        pthread_mutex_lock(&arrivals.lock);
+        for (struct arrival *x = batch; x; x = x->next)
+            x->done = 1;
+        arrivals.committing = 0;
+        pthread_cond_broadcast(&arrivals.cond);
+    }
+    pthread_mutex_unlock(&arrivals.lock);
+    return me.rc;
 }

@@ -61,12 +61,27 @@ void queue_on_commit(void (*fn)(void));
 void queue_tx_ended(int committed);
 
 /*
+ * An activity arrived: unless its id was received before (inbox_seen,
+ * kept a week), the id is recorded and a job queued, durably, before
+ * this returns: 0, or E_EXISTS for a repeat. Callers arriving together
+ * share one transaction (group commit), so a busy inbox costs one commit
+ * per batch rather than per activity.
+ */
+int queue_receive(const struct core *core, const char *activity_id, const char *kind,
+                  const char *lane, const char *payload);
+
+/*
  * Up to max jobs due at now (not given up, lease free or run out), the
  * longest waiting first, into the arena. Reading only: take each with
  * queue_claim before running it.
  */
 int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struct job **out,
               size_t *n);
+
+/* The same, leaving out the jobs of the lanes in skip (at most QUEUE_SKIP_MAX: busy ones). */
+#define QUEUE_SKIP_MAX 64
+int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max,
+                     const char *const *skip, size_t n_skip, struct job **out, size_t *n);
 
 /* Leases job id until now + lease_ms if it is still free: 0, or E_BUSY when another took it. */
 int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_ms);
@@ -81,6 +96,16 @@ int queue_release_leases(const struct core *core, int64_t *freed);
 
 /* The job succeeded: it is removed. */
 int queue_done(const struct core *core, int64_t id);
+
+/*
+ * queue_claim and queue_done for many jobs in one transaction each (a
+ * worker leases a batch, and removes finished jobs in batches: a job
+ * finished but not yet removed when the process dies runs again, which
+ * every handler allows). claimed[i] says whether ids[i] was leased.
+ */
+int queue_claim_many(const struct core *core, const int64_t *ids, size_t n, int64_t now,
+                     int64_t lease_ms, int *claimed);
+int queue_done_many(const struct core *core, const int64_t *ids, size_t n);
 
 /*
  * An attempt failed with error (a short text for the operator): the job

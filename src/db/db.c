@@ -30,7 +30,7 @@
 #include "util/mem.h"
 #include "util/timeutil.h"
 
-#define DB_READERS_DEFAULT 4
+#define DB_READERS_DEFAULT 12
 #define DB_READERS_MAX 64
 #define DB_BUSY_TIMEOUT_DEFAULT_MS 5000
 
@@ -273,6 +273,13 @@ void db_release(struct db_conn *c)
         pthread_cond_signal(&db->reader_cond);
     }
     pthread_mutex_unlock(&db->lock);
+}
+
+void db_adopt(struct db_conn *c)
+{
+    pthread_mutex_lock(&c->db->lock);
+    c->holder = pthread_self();
+    pthread_mutex_unlock(&c->db->lock);
 }
 
 int db_begin(struct db_conn *c)

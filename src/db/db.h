@@ -88,6 +88,13 @@ int db_acquire(struct db *db, enum db_mode mode, struct db_conn **out);
 void db_release(struct db_conn *c);
 
 /*
+ * The calling thread now works on c, a write connection another thread
+ * acquired (core's group commit hands an open transaction from change to
+ * change); db_acquire's check against waiting on oneself follows it.
+ */
+void db_adopt(struct db_conn *c);
+
+/*
  * Transactions. On the write connection db_begin() takes the write lock at
  * once (SQLite: BEGIN IMMEDIATE); on a reader it starts a read transaction
  * (one consistent snapshot across several queries). 0 or E_DB / E_BUSY.

@@ -550,9 +550,14 @@ int http_server_start(const struct http_options *opt, const struct route *routes
         free(s);
         return E_INTERNAL;
     }
+    /*
+     * A few threads per core: an inbox request waits for its commit (shared
+     * with the requests that arrive meanwhile), and with one thread per
+     * core nothing else would be served during that wait.
+     */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned int threads =
-        opt->threads > 0 ? (unsigned int)opt->threads : (unsigned int)(cores > 0 ? cores : 2);
+        opt->threads > 0 ? (unsigned int)opt->threads : (unsigned int)(cores > 0 ? cores * 4 : 8);
     s->daemon =
         MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                              MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE,
