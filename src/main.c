@@ -549,6 +549,26 @@ static int cmd_serve(int argc, char **argv)
     }
     media_started = 1;
 
+    /*
+     * Workers run before requests arrive. The instance actor's key is made
+     * now, not by the first fetches racing for it.
+     */
+    {
+        struct arena *ka = arena_new();
+        const char *priv, *pub;
+        if (keys_instance(&in.core, ka, &priv, &pub) == 0)
+            explicit_bzero((char *)priv, strlen(priv));
+        arena_free(ka);
+    }
+    int64_t freed = 0;
+    if (queue_release_leases(&in.core, &freed) == 0 && freed)
+        log_info("%lld job(s) left running by the previous process will run again",
+                 (long long)freed);
+    if (worker_start(&in.core, job_kinds, sizeof(job_kinds) / sizeof(job_kinds[0]), NULL) != 0) {
+        code = fail("cannot start the job workers");
+        goto out;
+    }
+    queue_on_commit(worker_wake);
     api_streaming_start();
     struct http_options hopt = {.listen = in.cfg.listen,
                                 .authenticate = api_authenticate,
@@ -575,27 +595,6 @@ static int cmd_serve(int argc, char **argv)
         code = fail("cannot start the timer thread");
         goto out;
     }
-    /* The instance actor's key is made now, not by the first fetches racing for it. */
-    {
-        struct arena *ka = arena_new();
-        const char *priv, *pub;
-        if (keys_instance(&in.core, ka, &priv, &pub) == 0)
-            explicit_bzero((char *)priv, strlen(priv));
-        arena_free(ka);
-    }
-    int64_t freed = 0;
-    if (queue_release_leases(&in.core, &freed) == 0 && freed)
-        log_info("%lld job(s) left running by the previous process will run again",
-                 (long long)freed);
-    if (worker_start(&in.core, job_kinds, sizeof(job_kinds) / sizeof(job_kinds[0]), NULL) != 0) {
-        timer_stop();
-        http_server_stop(srv);
-        srv = NULL;
-        api_streaming_stop();
-        code = fail("cannot start the job workers");
-        goto out;
-    }
-    queue_on_commit(worker_wake);
     log_info("Hearth %s serving %s on %s (database %s)", HEARTH_VERSION, in.cfg.url, in.cfg.listen,
              db_backend_name(in.db));
     printf("Hearth %s is running at %s\n", HEARTH_VERSION, in.cfg.url);
@@ -611,6 +610,8 @@ static int cmd_serve(int argc, char **argv)
     api_streaming_stop();
     log_info("stopped");
 out:
+    queue_on_commit(NULL);
+    worker_stop(); /* safe when not started, or stopped already */
     if (media_started)
         content_media_shutdown();
     if (fetch_started) {

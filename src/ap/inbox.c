@@ -145,10 +145,12 @@ static int verify_with(struct req *req, const struct httpsig_request *r,
             acc->public_key_pem ? public_key(req->arena, acc->id, acc->public_key_pem) : NULL;
         if (!rsa)
             return E_AUTH;
-        return httpsig_verify(r, p, rsa, req->body, req->body_len, (int64_t)time(NULL));
+        return httpsig_verify(r, p, rsa, req->body_len ? req->body : NULL, req->body_len,
+                              (int64_t)time(NULL));
     }
     arena_defer(req->arena, key_release, k);
-    return httpsig_verify(r, p, k, req->body, req->body_len, (int64_t)time(NULL));
+    return httpsig_verify(r, p, k, req->body_len ? req->body : NULL, req->body_len,
+                          (int64_t)time(NULL));
 }
 
 /* The actor a key id names: the key id without its fragment. */

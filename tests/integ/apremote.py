@@ -122,3 +122,14 @@ def signed_post(srv, remote, activity, signer="mallory", key_of=None, date=None,
         digest = "SHA-256=" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
     return sign_and_post(srv, remote.uri(signer) + "#main-key", remote.keys[key_of or signer][0],
                          body, date=date, digest=digest, path=path)
+
+
+def signed_get(srv, remote, path, signer="mallory"):
+    """GETs path from Hearth as ActivityStreams, signed by signer (draft-cavage)."""
+    headers = {"Host": f"127.0.0.1:{srv.port}", "Date": email.utils.formatdate(usegmt=True),
+               "Accept": "application/activity+json"}
+    hs = HeaderSigner(remote.uri(signer) + "#main-key", remote.keys[signer][0],
+                      algorithm="rsa-sha256", headers=["(request-target)", "host", "date"],
+                      sign_header="signature")
+    headers = dict(hs.sign(headers, method="GET", path=path))
+    return requests.get(srv.url + path, headers=headers, timeout=10)

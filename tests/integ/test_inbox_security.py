@@ -17,7 +17,7 @@ import pytest
 import requests
 from httpsig.verify import HeaderVerifier
 
-from apremote import Remote, signed_post
+from apremote import Remote, signed_get, signed_post
 from conftest import add_user, client, free_port, init_data, start_server
 
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -165,3 +165,54 @@ def test_deliveries_are_signed_and_verify(setup):
     assert path == "/inbox"
     act = json.loads(body)
     assert act["type"] == "Create" and "news for my followers" in act["object"]["content"]
+
+
+def test_authorized_fetch(tmpdir_path):
+    data = os.path.join(tmpdir_path, "af")
+    port = free_port()
+    init_data(data, port, ("--test-network",))
+    add_user(data, "alice")
+    conf = os.path.join(data, "hearth.conf")
+    with open(conf) as f:
+        text = f.read().replace("authorized_fetch = false", "authorized_fetch = true")
+    with open(conf, "w") as f:
+        f.write(text)
+    srv = start_server(data, port)
+    remote = Remote(tmpdir_path)
+    try:
+        alice = client(srv, "alice")
+        public = alice.status_post("for anyone")
+        private = alice.status_post("for my followers", visibility="private")
+        as2 = {"Accept": "application/activity+json"}
+        path = f"/users/alice/statuses/{public['id']}"
+        # Unsigned reads of objects and collections are refused; the actor and
+        # the instance actor stay readable, so that peers can check signatures.
+        assert requests.get(srv.url + path, headers=as2, timeout=10).status_code == 401
+        assert requests.get(srv.url + "/users/alice/outbox", headers=as2,
+                            timeout=10).status_code == 401
+        assert requests.get(srv.url + "/users/alice", headers=as2, timeout=10).status_code == 200
+        assert requests.get(srv.url + "/actor", headers=as2, timeout=10).json()["publicKey"]
+        # A signed read is served, as the signer sees it.
+        r = signed_get(srv, remote, path)
+        assert r.status_code == 200 and "for anyone" in r.json()["content"]
+        ppath = f"/users/alice/statuses/{private['id']}"
+        assert signed_get(srv, remote, ppath).status_code == 404
+        # Once mallory follows alice, her signed read sees the followers-only post.
+        follow = {"id": remote.base + "/follows/af", "type": "Follow",
+                  "actor": remote.uri("mallory"), "object": f"{srv.url}/users/alice"}
+        assert signed_post(srv, remote, follow).status_code == 202
+        deadline = time.time() + 10
+        while alice.account_verify_credentials()["followers_count"] < 1:
+            assert time.time() < deadline
+            time.sleep(0.1)
+        r = signed_get(srv, remote, ppath)
+        assert r.status_code == 200 and "for my followers" in r.json()["content"]
+        # A forged signature is refused.
+        r = signed_get(srv, remote, path, signer="eve")
+        assert r.status_code == 200  # eve is a real actor with her own key
+        bad = requests.get(srv.url + path, headers=dict(as2, Signature='keyId="x",signature="y"'),
+                           timeout=10)
+        assert bad.status_code == 401
+    finally:
+        remote.stop()
+        srv.stop()
