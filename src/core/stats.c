@@ -30,3 +30,18 @@ int account_stats_refresh(struct db_conn *c, int64_t account_id)
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
 }
+
+int account_stats_one_more(struct db_conn *c, int64_t account_id)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(
+        c, "UPDATE account_stats SET statuses_count = statuses_count + 1 WHERE account_id = ?", &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    return db_changes(c) > 0 ? 0 : account_stats_refresh(c, account_id);
+}

@@ -16,4 +16,12 @@ struct db_conn;
 /* Recounts and stores the account's numbers. 0 or E_DB. */
 int account_stats_refresh(struct db_conn *c, int64_t account_id);
 
+/*
+ * One status more for the account (a new post of a level that counts):
+ * added to the stored count when there is one, recounted otherwise. For
+ * the busiest writer, incoming posts, where a recount per post costs more
+ * than the post. 0 or E_DB.
+ */
+int account_stats_one_more(struct db_conn *c, int64_t account_id);
+
 #endif

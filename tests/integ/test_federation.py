@@ -101,6 +101,8 @@ def test_follow_post_levels_and_local_only(pair):
     assert any(t["name"] == "hearthtest" for t in st["tags"])
     priv = wait_for(lambda: find_status(bob, "for followers only"), what="followers-only post")
     assert priv["visibility"] == "private"
+    # Her profile here counts the two posts that arrived.
+    assert bob.account(st["account"]["id"])["statuses_count"] == 2
     # Deliveries run in order of queueing: the local-only post was queued
     # first and would be here by now.
     assert not any("local only" in t for t in home_texts(bob))
