@@ -197,8 +197,7 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
         (rc = store_media(c, rs, sid, now)) ||
         (rs->poll && (rc = poll_insert(c, sid, rs->account_id, rs->poll, now))) ||
         (rc = notify_mentions(c, rs, sid)) || (rc = feed_push(c, sid, rs->account_id)) ||
-        (rc = rs->visibility <= VIS_FOLLOWERS ? account_stats_one_more(c, rs->account_id)
-                                              : 0))
+        (rc = rs->visibility <= VIS_FOLLOWERS ? account_stats_one_more(c, rs->account_id) : 0))
         goto out;
     if (rs->visibility == VIS_DIRECT &&
         (rc = conversation_record(c, sid, rs->account_id, root ? root : sid)))
