@@ -136,20 +136,19 @@ static const struct httpsig_key *public_key(struct arena *a, int64_t account, co
 static int verify_with(struct req *req, const struct httpsig_request *r,
                        const struct httpsig_parsed *p, const struct account *acc)
 {
-    struct httpsig_key *k;
+    const struct httpsig_key *key = NULL;
     if (acc->ed25519_key_id && strcmp(p->key_id, acc->ed25519_key_id) == 0) {
-        if (httpsig_key_from_multibase(acc->ed25519_public, &k) != 0)
-            return E_AUTH;
-    } else {
-        const struct httpsig_key *rsa =
-            acc->public_key_pem ? public_key(req->arena, acc->id, acc->public_key_pem) : NULL;
-        if (!rsa)
-            return E_AUTH;
-        return httpsig_verify(r, p, rsa, req->body_len ? req->body : NULL, req->body_len,
-                              (int64_t)time(NULL));
+        struct httpsig_key *k;
+        if (httpsig_key_from_multibase(acc->ed25519_public, &k) == 0) {
+            arena_defer(req->arena, key_release, k);
+            key = k;
+        }
+    } else if (acc->public_key_pem) {
+        key = public_key(req->arena, acc->id, acc->public_key_pem);
     }
-    arena_defer(req->arena, key_release, k);
-    return httpsig_verify(r, p, k, req->body_len ? req->body : NULL, req->body_len,
+    if (!key)
+        return E_AUTH;
+    return httpsig_verify(r, p, key, req->body_len ? req->body : NULL, req->body_len,
                           (int64_t)time(NULL));
 }
 
