@@ -605,11 +605,13 @@ static int cmd_serve(int argc, char **argv)
     timer_stop();
     http_server_stop(srv);
     srv = NULL;
+    queue_receive_stop();
     queue_on_commit(NULL);
     worker_stop();
     api_streaming_stop();
     log_info("stopped");
 out:
+    queue_receive_stop(); /* safe when not started, or stopped already */
     queue_on_commit(NULL);
     worker_stop(); /* safe when not started, or stopped already */
     if (media_started)

@@ -221,6 +221,34 @@ int ap_verify_request(struct req *req, struct account **signer, const char **why
     return 0;
 }
 
+/* An inbox request's activity on its way to the queue (request memory). */
+struct arrival {
+    const struct core *core;
+    struct queue_arrival q;
+    struct resp_later later;
+};
+
+static void arrival_start(void *ctx)
+{
+    struct arrival *x = ctx;
+    queue_receive_start(x->core, &x->q);
+}
+
+static void arrival_done(struct queue_arrival *q)
+{
+    struct arrival *x = q->ctx;
+    x->later.done(x->later.handle);
+}
+
+static void arrival_respond(void *ctx, struct req *req, struct resp *resp)
+{
+    struct arrival *x = ctx;
+    if (x->q.rc && x->q.rc != E_EXISTS)
+        ap_fail(req, resp, x->q.rc);
+    else
+        resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
+}
+
 static int inbox(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
@@ -271,16 +299,28 @@ static int inbox(struct req *req, struct resp *resp)
     /* The key must be the actor's own. */
     if (strcmp(signer->uri, actor_uri) != 0)
         return fail(req, resp, 401, "the signature is not the actor's"), 0;
-    /* Queue it once; the processing is idempotent anyway. */
+    /*
+     * Queue it once (the processing is idempotent anyway); the 202 goes out
+     * when the arrival is committed, and no server thread waits meanwhile.
+     */
+    struct arrival *x = arena_alloc(a, sizeof(*x));
     json_t *payload =
         json_pack("{s:I, s:s}", "signer", (json_int_t)signer->id, "activity", req->body);
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
-    rc = queue_receive(core, id, "inbox", "", text);
+    if (!text)
+        return ap_fail(req, resp, E_NOMEM), 0;
+    *x = (struct arrival){.core = core,
+                          .q = {.id = id,
+                                .kind = "inbox",
+                                .lane = "",
+                                .payload = arena_strdup(a, text),
+                                .done = arrival_done},
+                          .later = {.start = arrival_start, .respond = arrival_respond}};
     free(text);
-    if (rc && rc != E_EXISTS)
-        return ap_fail(req, resp, rc), 0;
-    resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
+    x->q.ctx = x;
+    x->later.ctx = x;
+    resp->later = &x->later;
     return 0;
 }
 

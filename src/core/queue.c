@@ -424,27 +424,27 @@ int queue_release_leases(const struct core *core, int64_t *freed)
     return core_tx_end(c, rc);
 }
 
-/* One caller of queue_receive waiting for its batch's commit. */
-struct arrival {
-    const char *id, *kind, *lane, *payload;
-    int rc;
-    int done;
-    struct arrival *next;
-};
-
+/*
+ * Arrivals wait in a list for the receiving thread, which takes all that
+ * are waiting, commits them in one transaction and tells each.
+ */
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t cond;
-    struct arrival *head, **tail;
-    int committing;
+    pthread_cond_t cond; /* arrivals are waiting, or the thread must stop */
+    struct queue_arrival *head, **tail;
+    const struct core *core;
+    pthread_t thread;
+    int running;
+    int stopping;
 } arrivals = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 /* Records and queues every arrival of list in one transaction; sets each rc. */
-static void commit_arrivals(const struct core *core, struct arrival *list)
+static void commit_arrivals(const struct core *core, struct queue_arrival *list)
 {
     struct db_conn *c = NULL;
     int rc = core_tx_begin(core, &c);
-    for (struct arrival *x = list; rc == 0 && x; x = x->next) {
+    int64_t now = time_now_ms();
+    for (struct queue_arrival *x = list; rc == 0 && x; x = x->next) {
         struct db_stmt *s;
         rc = db_prepare(c,
                         "INSERT INTO inbox_seen (uri, created_at) VALUES (?, ?)"
@@ -453,7 +453,7 @@ static void commit_arrivals(const struct core *core, struct arrival *list)
         if (rc)
             break;
         db_bind_text(s, 1, x->id);
-        db_bind_i64(s, 2, time_now_ms());
+        db_bind_i64(s, 2, now);
         rc = step_done(s);
         if (rc)
             break;
@@ -463,37 +463,107 @@ static void commit_arrivals(const struct core *core, struct arrival *list)
     }
     if (c)
         rc = core_tx_end(c, rc);
-    for (struct arrival *x = list; rc && x; x = x->next)
+    for (struct queue_arrival *x = list; rc && x; x = x->next)
         x->rc = rc;
+}
+
+static void *receiver(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&arrivals.lock);
+    for (;;) {
+        while (!arrivals.head && !arrivals.stopping)
+            pthread_cond_wait(&arrivals.cond, &arrivals.lock);
+        if (!arrivals.head)
+            break; /* stopping, and nothing left */
+        struct queue_arrival *batch = arrivals.head;
+        arrivals.head = NULL;
+        arrivals.tail = &arrivals.head;
+        const struct core *core = arrivals.core;
+        pthread_mutex_unlock(&arrivals.lock);
+        commit_arrivals(core, batch);
+        while (batch) {
+            struct queue_arrival *next = batch->next; /* done may free it */
+            batch->done(batch);
+            batch = next;
+        }
+        pthread_mutex_lock(&arrivals.lock);
+    }
+    pthread_mutex_unlock(&arrivals.lock);
+    return NULL;
+}
+
+void queue_receive_start(const struct core *core, struct queue_arrival *x)
+{
+    x->next = NULL;
+    x->rc = 0;
+    pthread_mutex_lock(&arrivals.lock);
+    if (!arrivals.running) {
+        arrivals.core = core;
+        arrivals.stopping = 0;
+        arrivals.running = pthread_create(&arrivals.thread, NULL, receiver, NULL) == 0;
+        if (!arrivals.running) {
+            pthread_mutex_unlock(&arrivals.lock);
+            x->rc = E_NOMEM;
+            x->done(x);
+            return;
+        }
+    }
+    if (!arrivals.tail)
+        arrivals.tail = &arrivals.head;
+    *arrivals.tail = x;
+    arrivals.tail = &x->next;
+    pthread_cond_broadcast(&arrivals.cond);
+    pthread_mutex_unlock(&arrivals.lock);
+}
+
+void queue_receive_stop(void)
+{
+    pthread_mutex_lock(&arrivals.lock);
+    if (!arrivals.running) {
+        pthread_mutex_unlock(&arrivals.lock);
+        return;
+    }
+    arrivals.stopping = 1;
+    pthread_cond_broadcast(&arrivals.cond);
+    pthread_mutex_unlock(&arrivals.lock);
+    pthread_join(arrivals.thread, NULL);
+    pthread_mutex_lock(&arrivals.lock);
+    arrivals.running = 0;
+    arrivals.stopping = 0;
+    pthread_mutex_unlock(&arrivals.lock);
+}
+
+/* A waiting caller of queue_receive. */
+struct waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done;
+};
+
+static void waiter_done(struct queue_arrival *x)
+{
+    struct waiter *w = x->ctx;
+    pthread_mutex_lock(&w->lock);
+    w->done = 1;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
 }
 
 int queue_receive(const struct core *core, const char *activity_id, const char *kind,
                   const char *lane, const char *payload)
 {
-    struct arrival me = {.id = activity_id, .kind = kind, .lane = lane, .payload = payload};
-    pthread_mutex_lock(&arrivals.lock);
-    if (!arrivals.tail)
-        arrivals.tail = &arrivals.head;
-    *arrivals.tail = &me;
-    arrivals.tail = &me.next;
-    while (!me.done) {
-        if (arrivals.committing) {
-            pthread_cond_wait(&arrivals.cond, &arrivals.lock);
-            continue;
-        }
-        /* This caller commits everyone waiting so far; later ones form the next batch. */
-        struct arrival *batch = arrivals.head;
-        arrivals.head = NULL;
-        arrivals.tail = &arrivals.head;
-        arrivals.committing = 1;
-        pthread_mutex_unlock(&arrivals.lock);
-        commit_arrivals(core, batch);
-        pthread_mutex_lock(&arrivals.lock);
-        for (struct arrival *x = batch; x; x = x->next)
-            x->done = 1;
-        arrivals.committing = 0;
-        pthread_cond_broadcast(&arrivals.cond);
-    }
-    pthread_mutex_unlock(&arrivals.lock);
-    return me.rc;
+    struct waiter w = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+    struct queue_arrival x = {.id = activity_id,
+                              .kind = kind,
+                              .lane = lane,
+                              .payload = payload,
+                              .done = waiter_done,
+                              .ctx = &w};
+    queue_receive_start(core, &x);
+    pthread_mutex_lock(&w.lock);
+    while (!w.done)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    return x.rc;
 }

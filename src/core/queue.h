@@ -63,12 +63,33 @@ void queue_tx_ended(int committed);
 /*
  * An activity arrived: unless its id was received before (inbox_seen,
  * kept a week), the id is recorded and a job queued, durably, before
- * this returns: 0, or E_EXISTS for a repeat. Callers arriving together
- * share one transaction (group commit), so a busy inbox costs one commit
- * per batch rather than per activity.
+ * this returns: 0, or E_EXISTS for a repeat. Arrivals are committed in
+ * batches by one receiving thread (started with the first arrival), so a
+ * busy inbox costs one commit per batch rather than per activity.
  */
 int queue_receive(const struct core *core, const char *activity_id, const char *kind,
                   const char *lane, const char *payload);
+
+/*
+ * queue_receive without waiting: the caller fills id, kind, lane, payload,
+ * done and ctx (all living until done is called) and the arrival is
+ * queued for the receiving thread, which calls done(arrival) once, when
+ * the arrival is durable (rc 0), a repeat (rc E_EXISTS) or failed (rc
+ * E_DB...). done runs on the receiving thread: it must be short.
+ */
+struct queue_arrival {
+    const char *id, *kind, *lane, *payload;
+    void (*done)(struct queue_arrival *arrival);
+    void *ctx;
+    int rc;
+    struct queue_arrival *next; /* the queue's own */
+};
+void queue_receive_start(const struct core *core, struct queue_arrival *arrival);
+/*
+ * Stops the receiving thread once the arrivals queued so far are committed
+ * (call it after the HTTP server stopped); harmless when it never started.
+ */
+void queue_receive_stop(void);
 
 /*
  * Up to max jobs due at now (not given up, lease free or run out), the

@@ -52,8 +52,9 @@ struct http_server {
     route_auth_fn rate_limit;
     atomic_int in_flight;
     pthread_mutex_t streams_lock;
-    struct hstream *streams; /* open streaming responses */
-    struct http_ws *ws;      /* the WebSocket loop */
+    struct hstream *streams;    /* open streaming responses */
+    pthread_mutex_t later_lock; /* the later_ fields of requests finished later */
+    struct http_ws *ws;         /* the WebSocket loop */
 };
 
 /* A streaming response in progress (server-sent events). */
@@ -78,6 +79,9 @@ struct hreq {
     int streaming;
     struct wsc *wsc; /* the WebSocket being set up */
     int ws_taken;    /* the WebSocket loop owns it (set by the upgrade handler) */
+    struct MHD_Connection *conn;
+    int later_parked; /* suspended until the handler's work is done (under later_lock) */
+    int later_done;   /* the handler's work is done (under later_lock) */
     int64_t start_us;
     char id[12];
     struct http_server *srv;
@@ -247,6 +251,60 @@ static struct MHD_Response *ws_response(struct MHD_Connection *conn, struct hreq
     return r;
 }
 
+static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h);
+
+/* resp_later's done: the handler's work ended; its connection goes on if parked. */
+static void later_done(void *handle)
+{
+    struct hreq *h = handle;
+    pthread_mutex_lock(&h->srv->later_lock);
+    h->later_done = 1;
+    if (h->later_parked) {
+        h->later_parked = 0;
+        MHD_resume_connection(h->conn);
+    }
+    pthread_mutex_unlock(&h->srv->later_lock);
+}
+
+/* The handler's response, once its work is done. */
+static void later_respond(struct hreq *h)
+{
+    struct resp_later *l = h->resp.later;
+    log_set_request_id(h->id);
+    l->respond(l->ctx, &h->req, &h->resp);
+    h->resp.later = NULL;
+    if (h->resp.status == 0) {
+        log_error("%s %s: handler set no response", h->req.method, h->req.path);
+        resp_error(&h->req, &h->resp, 500, "internal error");
+    }
+    log_set_request_id(NULL);
+}
+
+/*
+ * Starts the work of a response finished later: MHD_YES with the
+ * connection parked until later_done, or the response when the work was
+ * done already.
+ */
+static enum MHD_Result later_start(struct MHD_Connection *conn, struct hreq *h)
+{
+    struct resp_later *l = h->resp.later;
+    h->conn = conn;
+    l->done = later_done;
+    l->handle = h;
+    l->start(l->ctx);
+    pthread_mutex_lock(&h->srv->later_lock);
+    int done = h->later_done;
+    if (!done) {
+        h->later_parked = 1;
+        MHD_suspend_connection(conn);
+    }
+    pthread_mutex_unlock(&h->srv->later_lock);
+    if (!done)
+        return MHD_YES;
+    later_respond(h);
+    return send_resp(conn, h);
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h)
 {
     struct resp *p = &h->resp;
@@ -368,7 +426,7 @@ static void dispatch(struct http_server *s, struct hreq *h)
         if (status >= 500)
             log_error("%s %s failed: %s", req->method, req->path, err_str(rc));
         resp_error(req, resp, status, status >= 500 ? "internal error" : err_str(rc));
-    } else if (resp->status == 0) {
+    } else if (resp->status == 0 && !resp->later) {
         log_error("%s %s: handler set no response", req->method, req->path);
         resp_error(req, resp, 500, "internal error");
     }
@@ -447,10 +505,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (h->responded)
         return MHD_YES;
+    if (h->resp.later) {
+        /* Called again after the resume: the work is done. */
+        later_respond(h);
+        return send_resp(conn, h);
+    }
     if (h->too_large)
         too_large(h);
     else
         dispatch(s, h);
+    if (h->resp.later && h->resp.status == 0)
+        return later_start(conn, h);
+    h->resp.later = NULL;
     return send_resp(conn, h);
 }
 
@@ -544,18 +610,20 @@ int http_server_start(const struct http_options *opt, const struct route *routes
     s->rate_limit = opt->rate_limit;
     atomic_init(&s->in_flight, 0);
     pthread_mutex_init(&s->streams_lock, NULL);
+    pthread_mutex_init(&s->later_lock, NULL);
     if (http_ws_start(&s->ws) != 0) {
         close(fd);
         pthread_mutex_destroy(&s->streams_lock);
+        pthread_mutex_destroy(&s->later_lock);
         free(s);
         return E_INTERNAL;
     }
     /*
-     * Two threads per core: an inbox request waits for its commit (shared
-     * with the requests that arrive meanwhile), and with one thread per
-     * core little else would be served during that wait; more threads than
-     * that slow the timelines down (measured: home 1258 req/s with 8, 2312
-     * with 4 on 2 cores).
+     * Two threads per core: a handler that reads the database waits for it
+     * now and then, and one thread per core would leave a core idle
+     * meanwhile; more threads than that slow the timelines down (measured:
+     * home 1258 req/s with 8, 2312 with 4 on 2 cores). Inbox requests hold
+     * no thread while their commit waits (resp_later).
      */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned int threads =
@@ -575,6 +643,8 @@ int http_server_start(const struct http_options *opt, const struct route *routes
         http_ws_stop(s->ws);
         http_ws_free(s->ws);
         close(fd);
+        pthread_mutex_destroy(&s->streams_lock);
+        pthread_mutex_destroy(&s->later_lock);
         free(s);
         return E_INTERNAL;
     }
@@ -627,5 +697,6 @@ void http_server_stop(struct http_server *s)
     MHD_stop_daemon(s->daemon);
     http_ws_free(s->ws);
     pthread_mutex_destroy(&s->streams_lock);
+    pthread_mutex_destroy(&s->later_lock);
     free(s);
 }

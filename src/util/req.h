@@ -110,6 +110,25 @@ struct resp_ws {
     void *handle;
 };
 
+/*
+ * A response that is finished later, when work the handler started on
+ * another thread (a shared commit) ends, without holding a server thread
+ * meanwhile. The handler fills start, respond and ctx, sets resp->later and
+ * returns with no status. The server fills done and handle, then calls
+ * start(ctx), which begins the work; whoever ends the work calls
+ * done(handle) once, from any thread. The server then calls respond(ctx,
+ * req, resp) on one of its threads, where the response is filled as a
+ * handler would. ctx must live until respond (request memory is fine).
+ */
+struct resp;
+struct resp_later {
+    void (*start)(void *ctx);
+    void (*respond)(void *ctx, struct req *req, struct resp *resp);
+    void *ctx;
+    void (*done)(void *handle);
+    void *handle;
+};
+
 struct resp {
     int status;               /* 0 until a handler sets one */
     const char *content_type; /* default application/json */
@@ -118,6 +137,7 @@ struct resp {
     struct resp_header *headers;
     struct resp_stream *stream; /* non-NULL: a streaming body instead of body */
     struct resp_ws *ws;         /* non-NULL (with status 101): a WebSocket */
+    struct resp_later *later;   /* non-NULL (with no status): finished later */
 };
 
 /* A request header (case-insensitive name), or NULL. Borrowed. */
