@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/follow.h"
+#include "core/session.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -105,6 +106,16 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
     /* Browsers' WebSocket cannot either: Mastodon also takes it as the subprotocol. */
     if (!token && !strncmp(req->path, "/api/v1/streaming", 17))
         token = api_ws_protocol_token(req);
+    /*
+     * Hearth's own pages open the stream with their session cookie (never
+     * sent by other sites: SameSite; and CORS here allows no credentials).
+     * Only a web session's token is taken from a cookie.
+     */
+    int from_cookie = 0;
+    if (!token && !strncmp(req->path, "/api/v1/streaming", 17)) {
+        token = req_cookie(req, SESSION_COOKIE);
+        from_cookie = token != NULL;
+    }
     if (!token || !*token) {
         if (rt->auth == ROUTE_AUTH_REQUIRED) {
             resp_error(req, resp, 401, "The access token is invalid");
@@ -122,6 +133,9 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
     struct oauth_token *t = NULL;
     rc = oauth_token_lookup(c, req->arena, token, &t);
     db_release(c);
+    struct session sess;
+    if (rc == 0 && from_cookie && session_lookup(core, req->arena, token, &sess) != 0)
+        rc = E_AUTH;
     if (rc) {
         /* A bad token is refused even where none is needed, as Mastodon does. */
         resp_error(req, resp, 401, "The access token is invalid");

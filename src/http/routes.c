@@ -8,6 +8,7 @@
 
 #include "ap/ap.h"
 #include "api/api.h"
+#include "web/web.h"
 
 #include "core/core.h"
 #include "db/db.h"
@@ -70,6 +71,8 @@ static const struct {
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
     {api_media_routes, &api_media_routes_count},
+    {web_session_routes, &web_session_routes_count},
+    {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 
 static struct route *all;

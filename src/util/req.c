@@ -22,6 +22,22 @@ const char *req_header(struct req *r, const char *name)
     return r->header_fn(r->conn, name);
 }
 
+const char *req_cookie(struct req *r, const char *name)
+{
+    const char *h = req_header(r, "Cookie");
+    size_t nlen = strlen(name);
+    while (h && *h) {
+        while (*h == ' ' || *h == ';')
+            h++;
+        const char *end = strchr(h, ';');
+        size_t len = end ? (size_t)(end - h) : strlen(h);
+        if (len > nlen && !strncmp(h, name, nlen) && h[nlen] == '=')
+            return arena_strndup(r->arena, h + nlen + 1, len - nlen - 1);
+        h = end;
+    }
+    return NULL;
+}
+
 const char *req_param(struct req *r, const char *name)
 {
     for (int i = 0; i < r->n_params; i++) {

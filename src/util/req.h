@@ -142,6 +142,8 @@ struct resp {
 
 /* A request header (case-insensitive name), or NULL. Borrowed. */
 const char *req_header(struct req *r, const char *name);
+/* The value of the request's cookie name (the first one so named), or NULL. In the arena. */
+const char *req_cookie(struct req *r, const char *name);
 /* A path parameter of the matched route, or NULL. */
 const char *req_param(struct req *r, const char *name);
 /*

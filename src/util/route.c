@@ -31,12 +31,16 @@ static int match_path(const char *pattern, const char *path, struct req *req)
         const char *sseg_end = memchr(s, '/', (size_t)(end - s));
         if (!sseg_end)
             sseg_end = end;
-        if (*p == ':') {
-            if (sseg_end == s)
+        /* A parameter may follow a literal prefix in its segment ("@:acct"). */
+        const char *colon = memchr(p, ':', (size_t)(pseg_end - p));
+        if (colon) {
+            size_t pre = (size_t)(colon - p);
+            if ((size_t)(sseg_end - s) <= pre || memcmp(p, s, pre) != 0)
                 return 0; /* parameters are never empty */
             if (req && n < REQ_MAX_PARAMS) {
-                req->params[n].name = arena_strndup(req->arena, p + 1, (size_t)(pseg_end - p - 1));
-                req->params[n].value = arena_strndup(req->arena, s, (size_t)(sseg_end - s));
+                req->params[n].name =
+                    arena_strndup(req->arena, colon + 1, (size_t)(pseg_end - colon - 1));
+                req->params[n].value = arena_strndup(req->arena, s + pre, (size_t)(sseg_end - s - pre));
                 n++;
             }
         } else if ((size_t)(pseg_end - p) != (size_t)(sseg_end - s) ||

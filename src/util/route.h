@@ -2,7 +2,8 @@
  * route: the table that maps a method and a path pattern to a handler.
  *
  * Patterns are literal segments and ":name" parameters
- * ("/api/v1/statuses/:id/context"). Matching ignores one trailing slash
+ * ("/api/v1/statuses/:id/context"); a parameter may follow a literal
+ * prefix within its segment ("/@:acct" matches "/@alice", acct "alice"). Matching ignores one trailing slash
  * (clients send "/api/v1/instance/"). HEAD is answered by GET routes.
  * Route tables are static arrays owned by the module that defines them.
  */

@@ -24,6 +24,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/statuses/:id/context", h_ok, ROUTE_AUTH_OPTIONAL, NULL},
     {"POST", "/api/v1/accounts/:id/follow", h_ok, ROUTE_AUTH_REQUIRED, NULL},
     {"GET", "/", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/@:acct/:id", h_ok, ROUTE_AUTH_NONE, NULL},
 };
 static const size_t n_routes = sizeof(routes) / sizeof(routes[0]);
 
@@ -56,6 +57,13 @@ TEST(matching)
     CHECK_INT(match(a, "GET", "/api/v1/statuses/9/context", &req, &rt, allow), ROUTE_FOUND);
     CHECK(rt == &routes[3]);
     CHECK_STR(req_param(&req, "id"), "9");
+    /* A parameter after a literal prefix in its segment. */
+    CHECK_INT(match(a, "GET", "/@alice@b.test/12", &req, &rt, allow), ROUTE_FOUND);
+    CHECK(rt == &routes[6]);
+    CHECK_STR(req_param(&req, "acct"), "alice@b.test");
+    CHECK_STR(req_param(&req, "id"), "12");
+    CHECK_INT(match(a, "GET", "/@/12", &req, &rt, allow), ROUTE_NOT_FOUND);
+    CHECK_INT(match(a, "GET", "/alice/12", &req, &rt, allow), ROUTE_NOT_FOUND);
     CHECK_INT(match(a, "DELETE", "/api/v1/statuses/9", &req, &rt, allow), ROUTE_FOUND);
     CHECK(rt == &routes[2]);
     CHECK_INT(match(a, "GET", "/api/v1/statuses/", &req, &rt, allow), ROUTE_NOT_FOUND);

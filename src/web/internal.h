@@ -1,0 +1,117 @@
+/*
+ * web/internal: what the page files share (not part of the module's
+ * public header, web/web.h).
+ *
+ * Every page handler starts with web_begin, which reads the session
+ * cookie and gives a struct web_ctx for the request (request memory).
+ * Data for templates is built as jansson objects; strings put in them are
+ * escaped by the template unless a template uses {{{ }}} (only for HTML
+ * Hearth made or sanitized: post bodies, bios, field values). Links put in
+ * href attributes come from web_url or web_safe_url, never straight from
+ * remote data.
+ */
+#ifndef HEARTH_WEB_INTERNAL_H
+#define HEARTH_WEB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/account.h"
+#include "core/session.h"
+#include "core/visibility.h"
+#include "util/req.h"
+
+struct core;
+struct db_conn;
+
+struct web_ctx {
+    const struct core *core;
+    struct req *req;
+    struct resp *resp;
+    const struct account *me; /* the signed-in member, or NULL */
+    const struct user *user;  /* her login and preferences, or NULL */
+    struct session session;   /* when me is set */
+    const char *token;        /* the session cookie's token, when me is set */
+    struct viewer viewer;     /* anonymous, or the member */
+    const char *csrf;         /* the token this visitor's forms carry */
+};
+
+/*
+ * Starts a page: the session from the cookie (a bad or ended one counts
+ * as signed out and its cookie is cleared), and for a signed-out visitor
+ * a CSRF cookie when she has none (so that the login form can be sent).
+ */
+void web_begin(struct req *req, struct resp *resp, struct web_ctx *w);
+/*
+ * For member pages: 0 when signed in; otherwise answers with a redirect to
+ * /login?return_to=THIS_PAGE and returns 1.
+ */
+int web_need_member(struct web_ctx *w);
+/*
+ * For every POST that changes something: 0 when the form's csrf field is
+ * this visitor's token and the Origin header (when sent) is this server;
+ * otherwise answers 403 (an error page) and returns 1.
+ */
+int web_check_form(struct web_ctx *w);
+
+/*
+ * Answers with template name rendered with data (stolen) inside the page
+ * layout: <title> from title, the navigation (signed in or out), the
+ * stylesheet and script links, the security headers. data may be NULL.
+ * Keys the layout gives every template: me (the member's account view
+ * or absent), csrf, site (title, url), title.
+ * With ?fragment=1, only the template itself is sent (no layout), for the
+ * live updates.
+ */
+void web_page(struct web_ctx *w, int status, const char *name, const char *title, json_t *data);
+/* An error page with a status and a sentence for the visitor. */
+void web_error(struct web_ctx *w, int status, const char *message);
+/* Maps an enum err to an error page (404 for E_NOTFOUND, 403, 400...). */
+void web_fail(struct web_ctx *w, int err);
+/* 303 to a path on this server. */
+void web_redirect(struct web_ctx *w, const char *path);
+/*
+ * The form's or query's return_to when it is a path on this server (starts
+ * with one "/", no backslash, no control characters), else fallback.
+ */
+const char *web_return_to(struct web_ctx *w, const char *fallback);
+/* Adds the security headers every HTML answer carries (web_page does it). */
+void web_security_headers(struct web_ctx *w);
+
+/* An absolute URL on this server for path ("/@alice"), in request memory. */
+const char *web_url(struct web_ctx *w, const char *path);
+/* url when it is http(s) (or a path on this server), else NULL: for remote links. */
+const char *web_safe_url(const char *url);
+/* The local page of an account: "/@name" or "/@name@domain". */
+const char *web_account_path(struct web_ctx *w, const struct account *acc);
+
+/*
+ * The view of an account for templates: id, acct, username, display_name
+ * (the username when empty), note_html (sanitized), url (local page),
+ * origin_url (remote accounts' own page), avatar, header, locked, bot,
+ * remote, fields [{name, value_html}], counts (statuses, followers,
+ * following). NULL when it cannot be read.
+ */
+json_t *web_account_view(struct web_ctx *w, struct db_conn *c, const struct account *acc);
+json_t *web_account_view_id(struct web_ctx *w, struct db_conn *c, int64_t id);
+
+/*
+ * Views of the statuses ids[0..n) that the viewer may see (the others are
+ * left out), in order: id, url (local page), origin_url, author (account
+ * view), content_html, spoiler_text, sensitive, visibility (name and
+ * label), created_at (ISO), created_text, edited, reply_to (the parent's
+ * local page, when a reply), media [{url, preview_url, description, type,
+ * color}], poll {options [{title, votes, percent, index}], expired,
+ * multiple, voted, votes_count, ends_text}, counts (replies, reblogs,
+ * favourites), flags (favourited, reblogged, bookmarked, mine, can_boost),
+ * boosted_by (the account view of who boosted, for a boost, whose other
+ * fields are the original's).
+ */
+json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *ids, size_t n);
+
+/* A time as "2026-12-06 07:42" (UTC), in request memory. */
+const char *web_time_text(struct web_ctx *w, int64_t ms);
+
+#endif
