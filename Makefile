@@ -44,7 +44,11 @@ LDLIBS += $(PKG_LIBS) -lwslay -lm
 SRC := $(sort $(wildcard src/*/*.c))
 OBJ := $(SRC:%.c=$(B)/%.o)
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
-GEN_OBJ := $(B)/gen/migrations.o
+TEMPLATES := $(sort $(wildcard src/web/templates/*.html))
+STATIC := $(sort $(wildcard src/web/static/*))
+# Templates only test_tmpl sees (linked in place of gen/assets.o): recursive and broken ones.
+TEST_TEMPLATES := $(sort $(wildcard tests/data/tmpl/*.html))
+GEN_OBJ := $(B)/gen/migrations.o $(B)/gen/assets.o
 LIB := $(B)/libhearth.a
 BIN := $(B)/hearth
 
@@ -65,7 +69,15 @@ $(B)/gen/migrations.c: $(MIGRATIONS) tools/embed-migrations.sh
 	@mkdir -p $(@D)
 	sh tools/embed-migrations.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
-$(B)/gen/migrations.o: $(B)/gen/migrations.c
+$(B)/gen/assets.c: $(TEMPLATES) $(STATIC) tools/embed-assets.sh
+	@mkdir -p $(@D)
+	sh tools/embed-assets.sh $(TEMPLATES) --static $(STATIC) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/assets_test.c: $(TEMPLATES) $(TEST_TEMPLATES) $(STATIC) tools/embed-assets.sh
+	@mkdir -p $(@D)
+	sh tools/embed-assets.sh $(TEMPLATES) $(TEST_TEMPLATES) --static $(STATIC) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(OBJ) $(GEN_OBJ)
@@ -78,6 +90,12 @@ $(BIN): $(B)/src/main.o $(LIB)
 $(B)/tests/%: tests/unit/%.c $(LIB) tests/t.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# test_tmpl links its own template table (the real templates plus tests/data/tmpl/), which
+# defines every symbol of gen/assets.o, so the archive's copy is not pulled in.
+$(B)/tests/test_tmpl: tests/unit/test_tmpl.c $(B)/gen/assets_test.o $(LIB) tests/t.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $< $(B)/gen/assets_test.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 # Benchmark tools (bench/): not part of all.
 .PHONY: bench-build
@@ -112,7 +130,7 @@ run: deps
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(B)/src/main.d $(UNIT_BIN:=.d)
+-include $(OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(B)/gen/assets_test.d $(B)/src/main.d $(UNIT_BIN:=.d)
 
 # Fuzzers: clang's libFuzzer with ASan and UBSan, each run on its corpus.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -125,9 +143,11 @@ FUZZ_SECONDS ?= 60
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
 
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(B)/gen/migrations.c
+FUZZ_GEN := $(B)/gen/migrations.c $(B)/gen/assets.c
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_GEN)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) $(B)/gen/migrations.c $(PKG_LIBS) -lm -o $@
+	clang $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) $(FUZZ_GEN) $(PKG_LIBS) -lm -o $@
 
 fuzz: fuzz-build
 	@set -e; for f in $(FUZZ_SRC); do \
