@@ -25,13 +25,13 @@ static int https(const struct core *core)
     return !strncmp(core->base_url, "https://", 8);
 }
 
-/* Sets cookie name=value (value NULL: clears it). */
-static void set_cookie(struct web_ctx *w, const char *name, const char *value, long max_age)
+void web_set_cookie(struct web_ctx *w, const char *name, const char *value, long max_age)
 {
-    const char *text = arena_printf(w->req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
-                                    name, value ? value : "", https(w->core) ? "; Secure" : "",
-                                    value ? max_age : 0L);
+    const char *text =
+        arena_printf(w->req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld", name,
+                     value ? value : "", https(w->core) ? "; Secure" : "", value ? max_age : 0L);
     resp_header_add(w->req, w->resp, "Set-Cookie", text);
+    w->sets_cookie = 1;
 }
 
 void web_begin(struct req *req, struct resp *resp, struct web_ctx *w)
@@ -65,15 +65,21 @@ void web_begin(struct req *req, struct resp *resp, struct web_ctx *w)
             return;
         }
         if (rc == E_AUTH)
-            set_cookie(w, SESSION_COOKIE, NULL, 0);
+            web_set_cookie(w, SESSION_COOKIE, NULL, 0);
     }
-    /* Signed out: forms (the login form) carry a token bound to a cookie of their own. */
+    /* Signed out: a visitor's forms (the login form) use a token bound to a cookie of hers. */
     const char *secret = req_cookie(req, CSRF_COOKIE);
-    if (!secret || strlen(secret) < 16) {
-        secret = session_random(req->arena);
-        set_cookie(w, CSRF_COOKIE, secret, 365L * 24 * 3600);
-    }
-    w->csrf = session_csrf(req->arena, secret);
+    if (secret && strlen(secret) >= 16)
+        w->csrf = session_csrf(req->arena, secret);
+}
+
+void web_visitor_form(struct web_ctx *w)
+{
+    if (w->me || w->csrf)
+        return;
+    const char *secret = session_random(w->req->arena);
+    web_set_cookie(w, CSRF_COOKIE, secret, 365L * 24 * 3600);
+    w->csrf = session_csrf(w->req->arena, secret);
 }
 
 int web_need_member(struct web_ctx *w)
@@ -131,7 +137,9 @@ void web_security_headers(struct web_ctx *w)
     resp_header_add(w->req, w->resp, "X-Frame-Options", "DENY");
     resp_header_add(w->req, w->resp, "Referrer-Policy", "same-origin");
     resp_header_add(w->req, w->resp, "Cache-Control",
-                    w->me ? "private, no-store" : "public, max-age=0, must-revalidate");
+                    w->me            ? "private, no-store"
+                    : w->sets_cookie ? "no-store"
+                                     : "public, max-age=0, must-revalidate");
     resp_header_add(w->req, w->resp, "Vary", "Cookie, Accept");
 }
 
@@ -149,13 +157,14 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
     const struct core *core = w->core;
     json_object_set_new(data, "csrf", json_string(w->csrf ? w->csrf : ""));
     if (!json_object_get(data, "here"))
-        json_object_set_new(data, "here",
-                            json_string(req->query && *req->query
-                                            ? arena_printf(req->arena, "%s?%s", req->path,
-                                                           req->query)
-                                            : req->path));
-    json_object_set_new(data, "site", json_pack("{s:s, s:s, s:s}", "title", core->title, "url",
-                                                core->base_url, "domain", core->domain));
+        json_object_set_new(
+            data, "here",
+            json_string(req->query && *req->query
+                            ? arena_printf(req->arena, "%s?%s", req->path, req->query)
+                            : req->path));
+    json_object_set_new(data, "site",
+                        json_pack("{s:s, s:s, s:s}", "title", core->title, "url", core->base_url,
+                                  "domain", core->domain));
     if (w->me && !json_object_get(data, "me")) {
         struct db_conn *c;
         if (db_acquire(core->db, DB_READ, &c) == 0) {

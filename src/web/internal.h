@@ -36,14 +36,26 @@ struct web_ctx {
     const char *token;        /* the session cookie's token, when me is set */
     struct viewer viewer;     /* anonymous, or the member */
     const char *csrf;         /* the token this visitor's forms carry */
+    int sets_cookie;          /* the answer sets a cookie: it is not to be cached */
 };
 
 /*
  * Starts a page: the session from the cookie (a bad or ended one counts
- * as signed out and its cookie is cleared), and for a signed-out visitor
- * a CSRF cookie when she has none (so that the login form can be sent).
+ * as signed out and its cookie is cleared); a signed-out visitor's CSRF
+ * token comes from her CSRF cookie, when she has one.
  */
 void web_begin(struct req *req, struct resp *resp, struct web_ctx *w);
+/*
+ * For a page with a form a signed-out visitor sends (the login form): gives
+ * her a CSRF cookie and token when she has none. Other visitors' pages set
+ * no cookie, so that they can be cached.
+ */
+void web_visitor_form(struct web_ctx *w);
+/*
+ * Sets cookie name=value for max_age seconds (value NULL: clears it):
+ * HttpOnly, SameSite=Lax, Path=/, Secure when the server's URL is https.
+ */
+void web_set_cookie(struct web_ctx *w, const char *name, const char *value, long max_age);
 /*
  * For member pages: 0 when signed in; otherwise answers with a redirect to
  * /login?return_to=THIS_PAGE and returns 1.

@@ -61,6 +61,7 @@ static int64_t attempt_wait(struct web_ctx *w, const char *login)
 
 static void login_form(struct web_ctx *w, int status, const char *login, const char *message)
 {
+    web_visitor_form(w);
     json_t *d = json_object();
     json_object_set_new(d, "login", json_string(login ? login : ""));
     if (message)
@@ -96,7 +97,8 @@ static int login_post(struct req *req, struct resp *resp)
     int64_t wait = attempt_wait(&w, login);
     if (wait > 0) {
         log_info("login attempts over the limit from %s", req->remote ? req->remote : "-");
-        resp_header_add(req, resp, "Retry-After", arena_printf(req->arena, "%lld", (long long)wait));
+        resp_header_add(req, resp, "Retry-After",
+                        arena_printf(req->arena, "%lld", (long long)wait));
         login_form(&w, 429, login,
                    arena_printf(req->arena,
                                 "Too many attempts. Please wait %lld seconds and try again.",
@@ -114,11 +116,7 @@ static int login_post(struct req *req, struct resp *resp)
         web_fail(&w, rc);
         return 0;
     }
-    resp_header_add(req, resp, "Set-Cookie",
-                    arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d",
-                                 SESSION_COOKIE, token,
-                                 !strncmp(w.core->base_url, "https://", 8) ? "; Secure" : "",
-                                 SESSION_IDLE_S));
+    web_set_cookie(&w, SESSION_COOKIE, token, SESSION_IDLE_S);
     web_redirect(&w, web_return_to(&w, "/home"));
     return 0;
 }
@@ -131,10 +129,7 @@ static int logout_post(struct req *req, struct resp *resp)
         return 0;
     if (w.me)
         session_logout(w.core, w.token);
-    resp_header_add(req, resp, "Set-Cookie",
-                    arena_printf(req->arena, "%s=; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=0",
-                                 SESSION_COOKIE,
-                                 !strncmp(w.core->base_url, "https://", 8) ? "; Secure" : ""));
+    web_set_cookie(&w, SESSION_COOKIE, NULL, 0);
     web_redirect(&w, "/");
     return 0;
 }
