@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "db/db.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/id.h"
 #include "util/timeutil.h"
@@ -29,7 +30,31 @@ static json_t *id_json(int64_t id)
     return json_string(id_to_str(id, text));
 }
 
-/* The first two characters of a name, for an avatar placeholder's alt text. */
+/*
+ * A local member's field value with rel="me" on its links, so that the
+ * sites she links to can confirm the profile is hers (as on Mastodon).
+ * The value is HTML made by core/text, whose links all carry one rel.
+ */
+static const char *with_rel_me(struct arena *a, const char *html)
+{
+    static const char plain[] = "rel=\"nofollow noopener noreferrer\"";
+    static const char me[] = "rel=\"me nofollow noopener noreferrer\"";
+    if (!strstr(html, plain))
+        return html;
+    struct buf b;
+    buf_init(&b, 0);
+    const char *p = html, *hit;
+    while ((hit = strstr(p, plain)) != NULL) {
+        buf_append(&b, p, (size_t)(hit - p));
+        buf_puts(&b, me);
+        p = hit + sizeof(plain) - 1;
+    }
+    buf_puts(&b, p);
+    const char *out = arena_strdup(a, buf_cstr(&b));
+    buf_fini(&b);
+    return out;
+}
+
 static json_t *account_build(struct web_ctx *w, const struct account *acc,
                              const struct account_stats *st)
 {
@@ -48,7 +73,8 @@ static json_t *account_build(struct web_ctx *w, const struct account *acc,
             const char *value = json_string_value(json_object_get(f, "value"));
             if (name && value)
                 json_array_append_new(fields,
-                                      json_pack("{s:s, s:s}", "name", name, "value_html", value));
+                                      json_pack("{s:s, s:s}", "name", name, "value_html",
+                                                acc->domain ? value : with_rel_me(a, value)));
         }
     }
     json_decref(raw);
