@@ -29,6 +29,13 @@
  *   {{! comment }}    nothing
  * Whitespace inside the braces is ignored. Anything else between {{ and }}
  * is a template error, found when the template is parsed.
+ *
+ * Details: names are letters, digits, _ and -, joined by dots; an object or
+ * array in {{name}} prints nothing; a section over a truthy scalar pushes it
+ * (so {{.}} inside prints it); sections nest at most 64 deep in one
+ * template; text outside tags, newlines included, is copied as it is (no
+ * Mustache standalone-line trimming), and there is no way to write a
+ * literal {{. A partial naming no template is found at parse time too.
  */
 #ifndef HEARTH_WEB_TMPL_H
 #define HEARTH_WEB_TMPL_H
@@ -43,14 +50,16 @@ struct buf;
  * Appends template name (without ".html") rendered with data (borrowed;
  * any JSON value, normally an object) to out. 0; E_NOTFOUND for an unknown
  * template or partial; E_INVAL for a template that does not parse (logged
- * once with the template's name and line); E_LIMIT when out reaches its cap.
+ * once with the template's name and line); E_LIMIT when out reaches its cap
+ * or partials nest too deep. On failure out is left as it was.
  */
 int tmpl_render(struct buf *out, const char *name, json_t *data);
 
 /*
  * Parses template text src[0..len) and renders it with data, for tests and
  * the fuzzer: partials resolve to the compiled-in templates. Same results
- * as tmpl_render; *why (static) says what is wrong when E_INVAL.
+ * as tmpl_render; *why (static) says what is wrong when E_INVAL (and
+ * names the problem when E_NOTFOUND); NULL otherwise. why may be NULL.
  */
 int tmpl_render_text(struct buf *out, const char *src, size_t len, json_t *data, const char **why);
 
