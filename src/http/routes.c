@@ -8,6 +8,7 @@
 
 #include "ap/ap.h"
 #include "api/api.h"
+#include "web/web.h"
 
 #include "core/core.h"
 #include "db/db.h"
@@ -70,6 +71,7 @@ static const struct {
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
     {api_media_routes, &api_media_routes_count},
+    {web_feed_routes, &web_feed_routes_count}, /* before the pages' /@:acct and /tags/:tag */
 };
 
 static struct route *all;
