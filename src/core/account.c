@@ -950,3 +950,42 @@ int account_ed25519(const struct core *core, struct arena *a, int64_t account,
 out:
     return core_tx_end(c, rc);
 }
+
+int account_feed_enabled(struct db_conn *c, int64_t account_id, int *enabled)
+{
+    struct db_stmt *s;
+    int rc =
+        db_prepare(c, "SELECT feed_disabled FROM accounts WHERE id = ? AND domain IS NULL", &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, account_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *enabled = db_col_i64(s, 0) == 0;
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = E_NOTFOUND;
+    }
+    db_stmt_done(s);
+    return rc;
+}
+
+int account_feed_set(const struct core *core, int64_t account_id, int enabled)
+{
+    struct db_conn *c = NULL;
+    int rc = core_tx_begin(core, &c);
+    if (rc == 0) {
+        struct db_stmt *s;
+        rc = db_prepare(c, "UPDATE accounts SET feed_disabled = ? WHERE id = ? AND domain IS NULL",
+                        &s);
+        if (rc == 0) {
+            db_bind_i64(s, 1, enabled ? 0 : 1);
+            db_bind_i64(s, 2, account_id);
+            rc = db_step(s);
+            db_stmt_done(s);
+            if (rc >= 0)
+                rc = db_changes(c) == 1 ? 0 : E_NOTFOUND;
+        }
+    }
+    return core_tx_end(c, rc);
+}

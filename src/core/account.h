@@ -230,4 +230,16 @@ int account_set_moved(const struct core *core, int64_t account, const char *targ
 int account_ed25519(const struct core *core, struct arena *a, int64_t account,
                     const char **multibase);
 
+/*
+ * Whether a member's public posts are offered as RSS and Atom feeds (she
+ * may turn that off; on by default). *enabled is 1 or 0. E_NOTFOUND for a
+ * remote or unknown account, E_DB.
+ */
+int account_feed_enabled(struct db_conn *c, int64_t account_id, int *enabled);
+/*
+ * Turns a member's feeds on (enabled 1) or off (0), in its own write
+ * transaction. E_NOTFOUND for a remote or unknown account, E_DB.
+ */
+int account_feed_set(const struct core *core, int64_t account_id, int enabled);
+
 #endif

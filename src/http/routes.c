@@ -71,6 +71,7 @@ static const struct {
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
     {api_media_routes, &api_media_routes_count},
+    {web_feed_routes, &web_feed_routes_count}, /* before the pages' /@:acct and /tags/:tag */
     {web_session_routes, &web_session_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };

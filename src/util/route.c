@@ -5,12 +5,27 @@
  */
 #include "util/route.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/arena.h"
 
-/* Matches path against pattern; fills params when req is given. */
+/* Length of a parameter's name at p: letters, digits and '_'. */
+static size_t param_name_len(const char *p, const char *end)
+{
+    size_t n = 0;
+    while (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_'))
+        n++;
+    return n;
+}
+
+/*
+ * Matches path against pattern; fills params when req is given. A pattern
+ * segment is literal text, or a parameter with optional literal text
+ * before and after it ("@:name.rss"): the path's segment must then start
+ * and end with that text and keep at least one character for the value.
+ */
 static int match_path(const char *pattern, const char *path, struct req *req)
 {
     const char *p = pattern, *s = path;
@@ -31,21 +46,23 @@ static int match_path(const char *pattern, const char *path, struct req *req)
         const char *sseg_end = memchr(s, '/', (size_t)(end - s));
         if (!sseg_end)
             sseg_end = end;
-        /* A parameter may follow a literal prefix in its segment ("@:acct"). */
-        const char *colon = memchr(p, ':', (size_t)(pseg_end - p));
+        size_t pseg_len = (size_t)(pseg_end - p), sseg_len = (size_t)(sseg_end - s);
+        const char *colon = memchr(p, ':', pseg_len);
         if (colon) {
             size_t pre = (size_t)(colon - p);
-            if ((size_t)(sseg_end - s) <= pre || memcmp(p, s, pre) != 0)
-                return 0; /* parameters are never empty */
+            size_t name_len = param_name_len(colon + 1, pseg_end);
+            const char *suf = colon + 1 + name_len;
+            size_t suf_len = (size_t)(pseg_end - suf);
+            /* Parameters are never empty. */
+            if (sseg_len <= pre + suf_len || memcmp(p, s, pre) != 0 ||
+                memcmp(suf, sseg_end - suf_len, suf_len) != 0)
+                return 0;
             if (req && n < REQ_MAX_PARAMS) {
-                req->params[n].name =
-                    arena_strndup(req->arena, colon + 1, (size_t)(pseg_end - colon - 1));
-                req->params[n].value =
-                    arena_strndup(req->arena, s + pre, (size_t)(sseg_end - s - pre));
+                req->params[n].name = arena_strndup(req->arena, colon + 1, name_len);
+                req->params[n].value = arena_strndup(req->arena, s + pre, sseg_len - pre - suf_len);
                 n++;
             }
-        } else if ((size_t)(pseg_end - p) != (size_t)(sseg_end - s) ||
-                   memcmp(p, s, (size_t)(pseg_end - p)) != 0) {
+        } else if (pseg_len != sseg_len || memcmp(p, s, pseg_len) != 0) {
             return 0;
         }
         p = pseg_end;

@@ -2,10 +2,14 @@
  * route: the table that maps a method and a path pattern to a handler.
  *
  * Patterns are literal segments and ":name" parameters
- * ("/api/v1/statuses/:id/context"); a parameter may follow a literal
- * prefix within its segment ("/@:acct" matches "/@alice", acct "alice"). Matching ignores one
- * trailing slash (clients send "/api/v1/instance/"). HEAD is answered by GET routes. Route tables
- * are static arrays owned by the module that defines them.
+ * ("/api/v1/statuses/:id/context"). A parameter may have literal text
+ * before and after it within its segment: "/@:name.rss" matches
+ * "/@alice.rss" with name "alice" (a name is letters, digits and '_'; the
+ * value is never empty). Matching ignores one trailing slash (clients send
+ * "/api/v1/instance/"). HEAD is answered by GET routes. The first route
+ * that matches wins, so a narrower pattern comes before a wider one that
+ * also matches its paths ("/@:name.rss" before "/@:acct").
+ * Route tables are static arrays owned by the module that defines them.
  */
 #ifndef HEARTH_UTIL_ROUTE_H
 #define HEARTH_UTIL_ROUTE_H

@@ -267,6 +267,33 @@ TEST(remote_accounts_are_not_users)
     arena_free(a);
 }
 
+TEST(feed_switch)
+{
+    int64_t id = fx_user("feeder");
+    int64_t rid = fx_remote("feeder", "feeds.test");
+    struct db_conn *c;
+    int on = -1;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(account_feed_enabled(c, id, &on), 0);
+    CHECK_INT(on, 1);
+    CHECK_INT(account_feed_enabled(c, rid, &on), E_NOTFOUND);
+    CHECK_INT(account_feed_enabled(c, 999999, &on), E_NOTFOUND);
+    db_release(c);
+    CHECK_INT(account_feed_set(&fx_core, id, 0), 0);
+    CHECK_INT(account_feed_set(&fx_core, id, 0), 0); /* again: no change, no error */
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(account_feed_enabled(c, id, &on), 0);
+    CHECK_INT(on, 0);
+    db_release(c);
+    CHECK_INT(account_feed_set(&fx_core, id, 1), 0);
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(account_feed_enabled(c, id, &on), 0);
+    CHECK_INT(on, 1);
+    db_release(c);
+    CHECK_INT(account_feed_set(&fx_core, rid, 0), E_NOTFOUND);
+    CHECK_INT(account_feed_set(&fx_core, 999999, 0), E_NOTFOUND);
+}
+
 int main(void)
 {
     fx_open();
@@ -278,6 +305,7 @@ int main(void)
     RUN(emails);
     RUN(counts);
     RUN(remote_accounts_are_not_users);
+    RUN(feed_switch);
     fx_close();
     return t_done();
 }

@@ -78,6 +78,80 @@ TEST(matching)
     arena_free(a);
 }
 
+/* Parameters with literal text around them, as the feeds' "/@:name.rss". */
+static const struct route affix_routes[] = {
+    {"GET", "/@:name.rss", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/@:name.atom", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/tags/:tag.rss", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/@:acct", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/@:acct/:id", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/tags/:tag", h_ok, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/f/x:n_1-y", h_ok, ROUTE_AUTH_NONE, NULL},
+};
+
+static enum route_result match_affix(struct arena *a, const char *path, struct req *req,
+                                     const struct route **rt)
+{
+    char allow[64];
+    memset(req, 0, sizeof(*req));
+    req->arena = a;
+    req->method = "GET";
+    req->path = path;
+    req->query = "";
+    return route_match(affix_routes, sizeof(affix_routes) / sizeof(affix_routes[0]), req, rt, allow,
+                       sizeof(allow));
+}
+
+TEST(affixes)
+{
+    struct arena *a = arena_new();
+    struct req req;
+    const struct route *rt = NULL;
+    CHECK_INT(match_affix(a, "/@alice.rss", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[0]);
+    CHECK_STR(req_param(&req, "name"), "alice");
+    CHECK_INT(match_affix(a, "/@alice.atom/", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[1]);
+    CHECK_STR(req_param(&req, "name"), "alice");
+    /* The value keeps inner dots; the suffix is taken from the end. */
+    CHECK_INT(match_affix(a, "/@bob@b.test.rss", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[0]);
+    CHECK_STR(req_param(&req, "name"), "bob@b.test");
+    CHECK_INT(match_affix(a, "/tags/cats.rss", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[2]);
+    CHECK_STR(req_param(&req, "tag"), "cats");
+    /* Other names fall through to the wider routes. */
+    CHECK_INT(match_affix(a, "/@alice", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[3]);
+    CHECK_STR(req_param(&req, "acct"), "alice");
+    CHECK_INT(match_affix(a, "/@alice.rs", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[3]);
+    CHECK_INT(match_affix(a, "/@alice.rss.x", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[3]);
+    CHECK_INT(match_affix(a, "/@alice/12", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[4]);
+    CHECK_STR(req_param(&req, "acct"), "alice");
+    CHECK_STR(req_param(&req, "id"), "12");
+    CHECK_INT(match_affix(a, "/tags/cats.atom", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[5]);
+    CHECK_STR(req_param(&req, "tag"), "cats.atom");
+    /* Empty values never match; nor does a segment without the prefix. */
+    CHECK_INT(match_affix(a, "/@.rss", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[3]);
+    CHECK_STR(req_param(&req, "acct"), ".rss");
+    CHECK_INT(match_affix(a, "/@", &req, &rt), ROUTE_NOT_FOUND);
+    CHECK_INT(match_affix(a, "/alice.rss", &req, &rt), ROUTE_NOT_FOUND);
+    CHECK_INT(match_affix(a, "/tags/.rss", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[5]);
+    /* A name ends at the first character that cannot be in one. */
+    CHECK_INT(match_affix(a, "/f/xabc-y", &req, &rt), ROUTE_FOUND);
+    CHECK(rt == &affix_routes[6]);
+    CHECK_STR(req_param(&req, "n_1"), "abc");
+    CHECK_INT(match_affix(a, "/f/x-y", &req, &rt), ROUTE_NOT_FOUND);
+    CHECK_INT(match_affix(a, "/f/xab-", &req, &rt), ROUTE_NOT_FOUND);
+    arena_free(a);
+}
+
 static const char *form_header(void *conn, const char *name)
 {
     (void)conn;
@@ -160,5 +234,6 @@ int main(void)
 {
     RUN(matching);
     RUN(arguments);
+    RUN(affixes);
     return t_done();
 }
