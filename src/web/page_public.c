@@ -205,16 +205,17 @@ static int profile(struct req *req, struct resp *resp)
         json_object_set_new(d, "statuses", web_status_views(&w, c, ids, n));
         set_older(&w, d, web_account_path(&w, acc), ids, n);
     }
-    db_release(c);
-    if (rc) {
-        json_decref(d);
-        return web_fail(&w, rc), 0;
-    }
-    if (!acc->domain) {
+    int feed = 0;
+    if (!acc->domain && account_feed_enabled(c, acc->id, &feed) == 0 && feed) {
         json_object_set_new(d, "rss",
                             json_string(arena_printf(req->arena, "/@%s.rss", acc->username)));
         json_object_set_new(d, "atom",
                             json_string(arena_printf(req->arena, "/@%s.atom", acc->username)));
+    }
+    db_release(c);
+    if (rc) {
+        json_decref(d);
+        return web_fail(&w, rc), 0;
     }
     json_t *og =
         json_pack("{s:s, s:s, s:s, s:s}", "type", "profile", "title",
