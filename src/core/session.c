@@ -79,8 +79,8 @@ static int web_app(const struct core *core, int64_t *id)
     return rc;
 }
 
-int session_login(const struct core *core, struct arena *a, const char *login,
-                  const char *password, int64_t *account_id, const char **token)
+int session_login(const struct core *core, struct arena *a, const char *login, const char *password,
+                  int64_t *account_id, const char **token)
 {
     int64_t app = 0, acc = 0;
     int rc = user_authenticate(core, login, password, &acc);
@@ -94,8 +94,7 @@ int session_login(const struct core *core, struct arena *a, const char *login,
     return rc;
 }
 
-int session_lookup(const struct core *core, struct arena *a, const char *token,
-                   struct session *out)
+int session_lookup(const struct core *core, struct arena *a, const char *token, struct session *out)
 {
     if (!token || !*token)
         return E_AUTH;
@@ -191,8 +190,8 @@ const char *session_random(struct arena *a)
     return arena_strdup(a, text);
 }
 
-int session_list(struct db_conn *c, struct arena *a, int64_t account_id,
-                 struct session_info **out, size_t *n)
+int session_list(struct db_conn *c, struct arena *a, int64_t account_id, struct session_info **out,
+                 size_t *n)
 {
     struct db_stmt *s;
     int rc = db_prepare(c,

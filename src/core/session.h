@@ -36,8 +36,8 @@ struct session {
  * password, a pending, disabled or suspended member (one answer for all,
  * as user_authenticate gives).
  */
-int session_login(const struct core *core, struct arena *a, const char *login,
-                  const char *password, int64_t *account_id, const char **token);
+int session_login(const struct core *core, struct arena *a, const char *login, const char *password,
+                  int64_t *account_id, const char **token);
 /*
  * The live session of token. 0; E_AUTH when unknown, revoked, not a web
  * session, idle too long, or its member is suspended or not approved.
@@ -69,8 +69,8 @@ struct session_info {
     int64_t last_used_at; /* 0 when never noted */
 };
 /* The member's live tokens, the most recently used first. */
-int session_list(struct db_conn *c, struct arena *a, int64_t account_id,
-                 struct session_info **out, size_t *n);
+int session_list(struct db_conn *c, struct arena *a, int64_t account_id, struct session_info **out,
+                 size_t *n);
 /* Revokes one of the member's tokens. 0, E_NOTFOUND (not hers, or gone), E_DB. */
 int session_revoke(const struct core *core, int64_t account_id, int64_t token_id);
 

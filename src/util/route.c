@@ -40,7 +40,8 @@ static int match_path(const char *pattern, const char *path, struct req *req)
             if (req && n < REQ_MAX_PARAMS) {
                 req->params[n].name =
                     arena_strndup(req->arena, colon + 1, (size_t)(pseg_end - colon - 1));
-                req->params[n].value = arena_strndup(req->arena, s + pre, (size_t)(sseg_end - s - pre));
+                req->params[n].value =
+                    arena_strndup(req->arena, s + pre, (size_t)(sseg_end - s - pre));
                 n++;
             }
         } else if ((size_t)(pseg_end - p) != (size_t)(sseg_end - s) ||

@@ -3,9 +3,9 @@
  *
  * Patterns are literal segments and ":name" parameters
  * ("/api/v1/statuses/:id/context"); a parameter may follow a literal
- * prefix within its segment ("/@:acct" matches "/@alice", acct "alice"). Matching ignores one trailing slash
- * (clients send "/api/v1/instance/"). HEAD is answered by GET routes.
- * Route tables are static arrays owned by the module that defines them.
+ * prefix within its segment ("/@:acct" matches "/@alice", acct "alice"). Matching ignores one
+ * trailing slash (clients send "/api/v1/instance/"). HEAD is answered by GET routes. Route tables
+ * are static arrays owned by the module that defines them.
  */
 #ifndef HEARTH_UTIL_ROUTE_H
 #define HEARTH_UTIL_ROUTE_H

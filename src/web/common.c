@@ -28,9 +28,9 @@ static int https(const struct core *core)
 /* Sets cookie name=value (value NULL: clears it). */
 static void set_cookie(struct web_ctx *w, const char *name, const char *value, long max_age)
 {
-    const char *text = arena_printf(w->req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
-                                    name, value ? value : "", https(w->core) ? "; Secure" : "",
-                                    value ? max_age : 0L);
+    const char *text =
+        arena_printf(w->req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld", name,
+                     value ? value : "", https(w->core) ? "; Secure" : "", value ? max_age : 0L);
     resp_header_add(w->req, w->resp, "Set-Cookie", text);
 }
 
@@ -149,13 +149,14 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
     const struct core *core = w->core;
     json_object_set_new(data, "csrf", json_string(w->csrf ? w->csrf : ""));
     if (!json_object_get(data, "here"))
-        json_object_set_new(data, "here",
-                            json_string(req->query && *req->query
-                                            ? arena_printf(req->arena, "%s?%s", req->path,
-                                                           req->query)
-                                            : req->path));
-    json_object_set_new(data, "site", json_pack("{s:s, s:s, s:s}", "title", core->title, "url",
-                                                core->base_url, "domain", core->domain));
+        json_object_set_new(
+            data, "here",
+            json_string(req->query && *req->query
+                            ? arena_printf(req->arena, "%s?%s", req->path, req->query)
+                            : req->path));
+    json_object_set_new(data, "site",
+                        json_pack("{s:s, s:s, s:s}", "title", core->title, "url", core->base_url,
+                                  "domain", core->domain));
     if (w->me && !json_object_get(data, "me")) {
         struct db_conn *c;
         if (db_acquire(core->db, DB_READ, &c) == 0) {

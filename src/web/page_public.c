@@ -39,8 +39,9 @@ static void set_older(struct web_ctx *w, json_t *d, const char *path, const int6
 {
     if (n < PAGE_POSTS)
         return;
-    json_object_set_new(d, "older_url", json_string(arena_printf(w->req->arena, "%s?max_id=%lld",
-                                                                  path, (long long)ids[n - 1])));
+    json_object_set_new(
+        d, "older_url",
+        json_string(arena_printf(w->req->arena, "%s?max_id=%lld", path, (long long)ids[n - 1])));
 }
 
 /* Plain text of html, at most about 200 characters, for link previews. */
@@ -210,16 +211,17 @@ static int profile(struct req *req, struct resp *resp)
         return web_fail(&w, rc), 0;
     }
     if (!acc->domain) {
-        json_object_set_new(d, "rss", json_string(arena_printf(req->arena, "/@%s.rss", acc->username)));
+        json_object_set_new(d, "rss",
+                            json_string(arena_printf(req->arena, "/@%s.rss", acc->username)));
         json_object_set_new(d, "atom",
                             json_string(arena_printf(req->arena, "/@%s.atom", acc->username)));
     }
-    json_t *og = json_pack(
-        "{s:s, s:s, s:s, s:s}", "type", "profile", "title",
-        arena_printf(req->arena, "%s (@%s)", json_string_value(json_object_get(av, "display_name")),
-                     acc->acct),
-        "description", summary_of(&w, acc->note), "url",
-        json_string_value(json_object_get(av, "full_url")));
+    json_t *og =
+        json_pack("{s:s, s:s, s:s, s:s}", "type", "profile", "title",
+                  arena_printf(req->arena, "%s (@%s)",
+                               json_string_value(json_object_get(av, "display_name")), acc->acct),
+                  "description", summary_of(&w, acc->note), "url",
+                  json_string_value(json_object_get(av, "full_url")));
     json_object_set(og, "image", json_object_get(av, "avatar"));
     json_object_set_new(d, "og", og);
     if (!acc->domain)

@@ -96,7 +96,8 @@ static int login_post(struct req *req, struct resp *resp)
     int64_t wait = attempt_wait(&w, login);
     if (wait > 0) {
         log_info("login attempts over the limit from %s", req->remote ? req->remote : "-");
-        resp_header_add(req, resp, "Retry-After", arena_printf(req->arena, "%lld", (long long)wait));
+        resp_header_add(req, resp, "Retry-After",
+                        arena_printf(req->arena, "%lld", (long long)wait));
         login_form(&w, 429, login,
                    arena_printf(req->arena,
                                 "Too many attempts. Please wait %lld seconds and try again.",

@@ -47,8 +47,8 @@ static json_t *account_build(struct web_ctx *w, const struct account *acc,
             const char *name = json_string_value(json_object_get(f, "name"));
             const char *value = json_string_value(json_object_get(f, "value"));
             if (name && value)
-                json_array_append_new(fields, json_pack("{s:s, s:s}", "name", name,
-                                                        "value_html", value));
+                json_array_append_new(fields,
+                                      json_pack("{s:s, s:s}", "name", name, "value_html", value));
         }
     }
     json_decref(raw);
@@ -57,9 +57,9 @@ static json_t *account_build(struct web_ctx *w, const struct account *acc,
     json_object_set_new(j, "id", id_json(acc->id));
     json_object_set_new(j, "acct", jstr(acc->acct));
     json_object_set_new(j, "username", jstr(acc->username));
-    json_object_set_new(j, "display_name", jstr(acc->display_name && *acc->display_name
-                                                    ? acc->display_name
-                                                    : acc->username));
+    json_object_set_new(
+        j, "display_name",
+        jstr(acc->display_name && *acc->display_name ? acc->display_name : acc->username));
     json_object_set_new(j, "note_html", jstr(acc->note));
     json_object_set_new(j, "url", jstr(web_account_path(w, acc)));
     json_object_set_new(j, "full_url", jstr(web_url(w, web_account_path(w, acc))));
@@ -162,8 +162,8 @@ static json_t *media_views(struct web_ctx *w, struct db_conn *c, int64_t status_
         if (!url)
             continue;
         json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "url", url, "preview_url",
-                              preview ? preview : url, "type", m->type ? m->type : "image",
-                              "image", !m->type || !strcmp(m->type, "image"));
+                              preview ? preview : url, "type", m->type ? m->type : "image", "image",
+                              !m->type || !strcmp(m->type, "image"));
         json_object_set_new(j, "description", jstr(m->description));
         const char *color = blurhash_color(a, m->blurhash);
         if (color)
@@ -197,13 +197,13 @@ static json_t *poll_view(struct web_ctx *w, struct db_conn *c, int64_t status_id
         int chosen = 0;
         for (size_t k = 0; k < n_mine; k++)
             chosen |= mine[k] == (int)i;
-        json_array_append_new(
-            opts, json_pack("{s:s, s:I, s:i, s:i, s:b}", "title", p->options[i].title, "votes",
-                            (json_int_t)votes, "percent", pct, "index", (int)i, "chosen", chosen));
+        json_array_append_new(opts, json_pack("{s:s, s:I, s:i, s:i, s:b}", "title",
+                                              p->options[i].title, "votes", (json_int_t)votes,
+                                              "percent", pct, "index", (int)i, "chosen", chosen));
     }
-    json_t *j = json_pack("{s:o, s:b, s:b, s:b, s:b, s:I}", "options", opts, "expired",
-                          expired, "multiple", p->multiple, "voted", n_mine > 0, "show_results",
-                          show, "votes_count", (json_int_t)p->votes_count);
+    json_t *j = json_pack("{s:o, s:b, s:b, s:b, s:b, s:I}", "options", opts, "expired", expired,
+                          "multiple", p->multiple, "voted", n_mine > 0, "show_results", show,
+                          "votes_count", (json_int_t)p->votes_count);
     json_object_set_new(j, "can_vote", json_boolean(w->me && !expired && n_mine == 0));
     if (p->expires_at)
         json_object_set_new(j, "ends_text", jstr(web_time_text(w, p->expires_at)));
@@ -261,11 +261,10 @@ static json_t *status_build(struct web_ctx *w, struct db_conn *c, const struct s
                     st->visibility == VIS_LOCAL || st->visibility == VIS_NEIGHBORHOOD ||
                     (mine && st->visibility == VIS_FOLLOWERS);
     if (w->me)
-        json_object_set_new(
-            j, "flags",
-            json_pack("{s:b, s:b, s:b, s:b, s:b}", "favourited", counts->favourited, "reblogged",
-                      counts->reblogged, "bookmarked", counts->bookmarked, "mine", mine,
-                      "can_boost", can_boost));
+        json_object_set_new(j, "flags",
+                            json_pack("{s:b, s:b, s:b, s:b, s:b}", "favourited", counts->favourited,
+                                      "reblogged", counts->reblogged, "bookmarked",
+                                      counts->bookmarked, "mine", mine, "can_boost", can_boost));
     return j;
 }
 
@@ -300,9 +299,9 @@ json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *id
         if (st[i] && st[i]->reblog_of_id && find(all, na, st[i]->reblog_of_id) == SIZE_MAX)
             all[na++] = st[i]->reblog_of_id;
     }
-    if (na > n && (visibility_filter(c, a, &w->viewer, all + n, na - n, visible + n) != 0 ||
-                   batch_statuses(c, a, w->viewer.account_id, all + n, na - n, st + n,
-                                  counts + n) != 0))
+    if (na > n &&
+        (visibility_filter(c, a, &w->viewer, all + n, na - n, visible + n) != 0 ||
+         batch_statuses(c, a, w->viewer.account_id, all + n, na - n, st + n, counts + n) != 0))
         na = n;
     for (size_t i = n; i < na; i++)
         if (!visible[i])
@@ -338,8 +337,8 @@ json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *id
         size_t oi = find(people, np, st[o]->account_id);
         if (oi == SIZE_MAX || !accs[oi])
             continue;
-        json_t *j = status_build(w, c, st[o], &counts[o], accs[oi], &stats[oi], has_media[o],
-                                 has_poll[o]);
+        json_t *j =
+            status_build(w, c, st[o], &counts[o], accs[oi], &stats[oi], has_media[o], has_poll[o]);
         json_object_set_new(j, "boosted_by", account_build(w, accs[ai], &stats[ai]));
         json_object_set_new(j, "boost_id", id_json(st[i]->id));
         json_array_append_new(out, j);
