@@ -72,6 +72,9 @@ static const struct {
     {api_status_routes, &api_status_routes_count},
     {api_media_routes, &api_media_routes_count},
     {web_session_routes, &web_session_routes_count},
+    {web_timeline_routes, &web_timeline_routes_count},
+    {web_notification_routes, &web_notification_routes_count},
+    {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 
