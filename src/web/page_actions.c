@@ -81,7 +81,8 @@ static int status_act(struct req *req, struct resp *resp, enum status_action act
     case ACT_REBLOG:
         rc = status_reblog(core, me, id, &boost);
         if (rc == E_FORBIDDEN) {
-            web_error(&w, 403, "This post cannot be boosted: its author shared it with few people.");
+            web_error(&w, 403,
+                      "This post cannot be boosted: its author shared it with few people.");
             return 0;
         }
         break;

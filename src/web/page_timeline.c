@@ -119,9 +119,9 @@ static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
     json_object_set_new(d, "empty", json_string(timelines[kind].empty));
     json_object_set_new(d, "paged", json_boolean(p.max_id != 0));
     if (n == PAGE_POSTS)
-        json_object_set_new(d, "older_url",
-                            json_string(arena_printf(req->arena, "%s?max_id=%lld", path,
-                                                     (long long)ids[n - 1])));
+        json_object_set_new(
+            d, "older_url",
+            json_string(arena_printf(req->arena, "%s?max_id=%lld", path, (long long)ids[n - 1])));
     web_page(&w, 200, "timeline", timelines[kind].label, d);
     return 0;
 }
@@ -152,4 +152,5 @@ const struct route web_timeline_routes[] = {
     {"GET", "/neighborhood", neighborhood, ROUTE_AUTH_NONE, NULL},
     {"GET", "/federated", federated, ROUTE_AUTH_NONE, NULL},
 };
-const size_t web_timeline_routes_count = sizeof(web_timeline_routes) / sizeof(web_timeline_routes[0]);
+const size_t web_timeline_routes_count =
+    sizeof(web_timeline_routes) / sizeof(web_timeline_routes[0]);
