@@ -242,6 +242,14 @@ def test_a_vote_is_counted(community):
     r = alice.post(f"/statuses/{multi['id']}/vote", {"choice": ["0", "2"]})
     assert r.status_code == 303
     assert alice_api.poll(multi["poll"]["id"])["own_votes"] == [0, 2]
+    # A poll that hides its totals shows them to no voter before it ends, as the API.
+    secret = bob.status_post("Secret ballot", poll=bob.make_poll(["yes", "no"], 3600,
+                                                                 hide_totals=True))
+    assert alice.post(f"/statuses/{secret['id']}/vote", {"choice": "0"}).status_code == 303
+    assert alice_api.poll(secret["poll"]["id"])["options"][0]["votes_count"] is None
+    card = alice.get(f"/@bob/{secret['id']}").text
+    assert "yes (your vote)" in card and "poll-pct" not in card
+    assert "poll-pct" in bob_b.get(f"/@bob/{secret['id']}").text
 
 
 def test_mute_block_and_back(community):
