@@ -24,7 +24,7 @@ static json_t *poll_json(struct req *req, struct db_conn *c, const struct poll *
     int64_t me = api_account_id(req);
     int expired = poll_expired(p, time_now_ms());
     /* Hidden totals stay hidden from everyone but the author until the end. */
-    int hidden = p->hide_totals && !expired && me != p->account_id;
+    int hidden = poll_totals_hidden(p, me, time_now_ms());
     json_t *options = json_array();
     for (size_t i = 0; i < p->n_options; i++)
         json_array_append_new(

@@ -247,6 +247,11 @@ int poll_expired(const struct poll *p, int64_t now)
     return p->expires_at != 0 && p->expires_at <= now;
 }
 
+int poll_totals_hidden(const struct poll *p, int64_t viewer, int64_t now)
+{
+    return p->hide_totals && !poll_expired(p, now) && viewer != p->account_id;
+}
+
 int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t account,
                    int **choices, size_t *n)
 {

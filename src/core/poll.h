@@ -78,6 +78,12 @@ int poll_get(struct db_conn *c, struct arena *a, int64_t id, struct poll **out);
 int poll_get_by_status(struct db_conn *c, struct arena *a, int64_t status_id, struct poll **out);
 /* 1 when the poll has ended at now (ms). */
 int poll_expired(const struct poll *p, int64_t now);
+/*
+ * 1 when the counts of a poll that hides its totals are hidden from viewer
+ * (an account id, 0 for a visitor) at now: from everyone but the author
+ * until the poll ends.
+ */
+int poll_totals_hidden(const struct poll *p, int64_t viewer, int64_t now);
 /* The choices account voted for, ascending (*n 0 when none). */
 int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t account,
                    int **choices, size_t *n);

@@ -246,6 +246,18 @@ int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                bind_public, f, p, ids, n);
 }
 
+int timeline_neighborhood(struct db_conn *c, struct arena *a, const struct viewer *v,
+                          const struct timeline_filter *f, const struct page *p, int64_t **ids,
+                          size_t *n)
+{
+    return run(c, a, v, 1,
+               "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND (s.local = 1 OR EXISTS"
+               " (SELECT 1 FROM accounts na JOIN neighborhood_servers nn"
+               " ON nn.domain = lower(na.domain) WHERE na.id = s.account_id))"
+               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
+               bind_public, f, p, ids, n);
+}
+
 /* A status with the bound hashtag name. */
 #define HAS_TAG                                                                                    \
     " EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"                        \

@@ -43,6 +43,15 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
 int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                     const struct timeline_filter *f, const struct page *p, int64_t **ids,
                     size_t *n);
+/*
+ * The neighborhood: original posts made here or by accounts of the
+ * neighborhood servers, at the public, local and neighborhood levels (the
+ * rule still decides: local and neighborhood posts only for members).
+ * The filter's only_media applies; local_only and remote_only too.
+ */
+int timeline_neighborhood(struct db_conn *c, struct arena *a, const struct viewer *v,
+                          const struct timeline_filter *f, const struct page *p, int64_t **ids,
+                          size_t *n);
 /* Mastodon's any[], all[] and none[] of a tag timeline, each at most TIMELINE_TAGS_MAX. */
 #define TIMELINE_TAGS_MAX 4
 struct timeline_tags {

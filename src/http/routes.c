@@ -73,6 +73,9 @@ static const struct {
     {api_media_routes, &api_media_routes_count},
     {web_feed_routes, &web_feed_routes_count}, /* before the pages' /@:acct and /tags/:tag */
     {web_session_routes, &web_session_routes_count},
+    {web_timeline_routes, &web_timeline_routes_count},
+    {web_notification_routes, &web_notification_routes_count},
+    {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 

@@ -86,15 +86,17 @@ int web_need_member(struct web_ctx *w)
 {
     if (w->me)
         return 0;
-    const char *here = w->req->query && *w->req->query
-                           ? arena_printf(w->req->arena, "%s?%s", w->req->path, w->req->query)
-                           : w->req->path;
+    const char *here = w->req->path;
+    if (strcmp(w->req->method, "GET") && strcmp(w->req->method, "HEAD"))
+        here = web_return_to(w, "/home");
+    else if (w->req->query && *w->req->query)
+        here = arena_printf(w->req->arena, "%s?%s", w->req->path, w->req->query);
     struct buf b;
     buf_init(&b, 4096);
     buf_puts(&b, "/login?return_to=");
     for (const unsigned char *p = (const unsigned char *)here; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-_.~/", *p))
+            strchr("-_.~", *p))
             buf_putc(&b, (char)*p);
         else
             buf_printf(&b, "%%%02X", *p);
@@ -262,6 +264,18 @@ const char *web_safe_url(const char *url)
     if (url[0] == '/' && url[1] != '/' && url[1] != '\\')
         return url;
     return NULL;
+}
+
+int web_find_account(struct web_ctx *w, struct db_conn *c, const char *acct, struct account **out)
+{
+    if (!acct || !*acct)
+        return E_NOTFOUND;
+    const char *at = strchr(acct, '@');
+    const char *user = at ? arena_strndup(w->req->arena, acct, (size_t)(at - acct)) : acct;
+    int rc = account_find(c, w->req->arena, user, at ? at + 1 : NULL, w->core->domain, out);
+    if (rc == 0 && (*out)->suspended_at)
+        rc = E_NOTFOUND;
+    return rc;
 }
 
 const char *web_account_path(struct web_ctx *w, const struct account *acc)

@@ -58,7 +58,9 @@ void web_visitor_form(struct web_ctx *w);
 void web_set_cookie(struct web_ctx *w, const char *name, const char *value, long max_age);
 /*
  * For member pages: 0 when signed in; otherwise answers with a redirect to
- * /login?return_to=THIS_PAGE and returns 1.
+ * /login?return_to=THIS_PAGE and returns 1. For a form sent (a POST), the
+ * page to come back to is the form's return_to (else /home), since its
+ * address cannot be asked for with GET.
  */
 int web_need_member(struct web_ctx *w);
 /*
@@ -98,6 +100,13 @@ const char *web_url(struct web_ctx *w, const char *path);
 const char *web_safe_url(const char *url);
 /* The local page of an account: "/@name" or "/@name@domain". */
 const char *web_account_path(struct web_ctx *w, const struct account *acc);
+
+/*
+ * The account an address names: acct "alice" (a member here) or
+ * "bob@remote.example" (a known remote account), in request memory.
+ * E_NOTFOUND for an unknown or suspended account.
+ */
+int web_find_account(struct web_ctx *w, struct db_conn *c, const char *acct, struct account **out);
 
 /*
  * The view of an account for templates: id, acct, username, display_name

@@ -59,20 +59,6 @@ static const char *summary_of(struct web_ctx *w, const char *html)
     return arena_printf(w->req->arena, "%.*s…", (int)cut, text);
 }
 
-/* The account named by the acct parameter ("alice" or "bob@remote.example"). */
-static int find_account(struct web_ctx *w, struct db_conn *c, const char *acct,
-                        struct account **out)
-{
-    if (!acct || !*acct)
-        return E_NOTFOUND;
-    const char *at = strchr(acct, '@');
-    const char *user = at ? arena_strndup(w->req->arena, acct, (size_t)(at - acct)) : acct;
-    int rc = account_find(c, w->req->arena, user, at ? at + 1 : NULL, w->core->domain, out);
-    if (rc == 0 && (*out)->suspended_at)
-        rc = E_NOTFOUND;
-    return rc;
-}
-
 static json_t *admins(struct web_ctx *w, struct db_conn *c)
 {
     json_t *arr = json_array();
@@ -178,7 +164,7 @@ static int profile(struct req *req, struct resp *resp)
     if (rc)
         return web_fail(&w, rc), 0;
     struct account *acc = NULL;
-    rc = find_account(&w, c, req_param(req, "acct"), &acc);
+    rc = web_find_account(&w, c, req_param(req, "acct"), &acc);
     if (rc) {
         db_release(c);
         return web_fail(&w, rc), 0;

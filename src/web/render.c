@@ -215,7 +215,8 @@ static json_t *poll_view(struct web_ctx *w, struct db_conn *c, int64_t status_id
     size_t n_mine = 0;
     if (w->me)
         poll_own_votes(c, a, p->id, w->me->id, &mine, &n_mine);
-    int show = expired || n_mine > 0 || (w->me && p->account_id == w->me->id);
+    int show = (expired || n_mine > 0 || (w->me && p->account_id == w->me->id)) &&
+               !poll_totals_hidden(p, w->me ? w->me->id : 0, now);
     json_t *opts = json_array();
     for (size_t i = 0; i < p->n_options; i++) {
         int64_t votes = p->options[i].votes_count;
@@ -230,7 +231,9 @@ static json_t *poll_view(struct web_ctx *w, struct db_conn *c, int64_t status_id
     json_t *j = json_pack("{s:o, s:b, s:b, s:b, s:b, s:I}", "options", opts, "expired", expired,
                           "multiple", p->multiple, "voted", n_mine > 0, "show_results", show,
                           "votes_count", (json_int_t)p->votes_count);
-    json_object_set_new(j, "can_vote", json_boolean(w->me && !expired && n_mine == 0));
+    json_object_set_new(
+        j, "can_vote",
+        json_boolean(w->me && !expired && n_mine == 0 && p->account_id != w->me->id));
     if (p->expires_at)
         json_object_set_new(j, "ends_text", jstr(web_time_text(w, p->expires_at)));
     return j;

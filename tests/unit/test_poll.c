@@ -113,6 +113,17 @@ TEST(limits)
     CHECK_INT(id, 0);
 }
 
+TEST(hidden_totals)
+{
+    struct poll p = {.account_id = 7, .hide_totals = 1, .expires_at = 1000};
+    CHECK_INT(poll_totals_hidden(&p, 8, 999), 1);  /* a voter, before the end */
+    CHECK_INT(poll_totals_hidden(&p, 0, 999), 1);  /* a visitor */
+    CHECK_INT(poll_totals_hidden(&p, 7, 999), 0);  /* the author */
+    CHECK_INT(poll_totals_hidden(&p, 8, 1000), 0); /* ended */
+    p.hide_totals = 0;
+    CHECK_INT(poll_totals_hidden(&p, 8, 999), 0);
+}
+
 TEST(created_with_status)
 {
     struct arena *a = arena_new();
@@ -339,6 +350,7 @@ int main(void)
     carol = fx_user("carol");
     dave = fx_user("dave");
     RUN(limits);
+    RUN(hidden_totals);
     RUN(created_with_status);
     RUN(voting);
     RUN(multiple_choice);

@@ -2,56 +2,100 @@
  * Hearth's pages work without this script. With it, new posts and
  * notifications appear without a reload: the member's stream (the
  * streaming API, authenticated by the session cookie) says something
- * happened, and the page asks the server for the new part's HTML.
+ * happened, and the page asks the server for the new part's HTML
+ * (its data-live address with ?fragment=1&since_id=NEWEST) and puts it
+ * on top. The live list's items are its children with a data-id (a
+ * notification holds a post's card, which has one of its own).
  */
 (function () {
   "use strict";
   if (!document.body || !document.body.dataset.member || !window.EventSource) return;
   var feed = document.querySelector("[data-live]");
   var badge = document.getElementById("notification-badge");
+  var kind = feed ? feed.getAttribute("data-stream") : "";
   var unread = 0;
   var busy = false, again = false;
 
-  function newestId() {
-    var first = feed && feed.querySelector("[data-id]");
-    return first ? first.getAttribute("data-id") : "";
+  function items(box) {
+    var out = [];
+    for (var i = 0; i < box.children.length; i++) {
+      if (box.children[i].hasAttribute("data-id")) out.push(box.children[i]);
+    }
+    return out;
+  }
+
+  function shown(id) {
+    var list = items(feed);
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].getAttribute("data-id") === id) return list[i];
+    }
+    return null;
   }
 
   function refresh() {
     if (!feed) return;
     if (busy) { again = true; return; }
     busy = true;
-    var url = feed.getAttribute("data-live") + (feed.getAttribute("data-live").indexOf("?") < 0 ? "?" : "&") +
-      "fragment=1&since_id=" + encodeURIComponent(newestId());
+    var first = items(feed)[0];
+    var live = feed.getAttribute("data-live");
+    var url = live + (live.indexOf("?") < 0 ? "?" : "&") + "fragment=1&since_id=" +
+      encodeURIComponent(first ? first.getAttribute("data-id") : "");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (r) {
+        /* A redirect means the session ended (to the login page): nothing to add. */
+        return r.ok && !r.redirected ? r.text() : "";
+      })
       .then(function (html) {
         if (!html.trim()) return;
         var box = document.createElement("div");
         box.innerHTML = html;
-        var items = box.querySelectorAll("[data-id]");
-        var anchor = feed.querySelector("[data-id]");
-        for (var i = 0; i < items.length; i++) {
-          if (document.querySelector('[data-id="' + items[i].getAttribute("data-id") + '"]')) continue;
-          items[i].classList.add("fresh");
-          if (anchor) feed.insertBefore(items[i], anchor); else feed.appendChild(items[i]);
+        var fresh = items(box);
+        var anchor = items(feed)[0] || null;
+        var added = 0;
+        /* Newest first: each goes before the old top, after the ones just added. */
+        for (var i = 0; i < fresh.length; i++) {
+          if (shown(fresh[i].getAttribute("data-id"))) continue;
+          fresh[i].classList.add("fresh");
+          feed.insertBefore(fresh[i], anchor);
+          added++;
         }
+        var empty = added && feed.parentNode.querySelector("[data-empty]");
+        if (empty) empty.parentNode.removeChild(empty);
       })
       .catch(function () {})
-      .then(function () { busy = false; if (again) { again = false; refresh(); } });
+      .then(function () {
+        busy = false;
+        if (again) { again = false; refresh(); }
+      });
   }
 
-  var kind = feed ? feed.getAttribute("data-stream") : "";
+  /* A deleted post leaves the list (a boost's data-id is the boost's own id). */
+  function removed(ev) {
+    var el = feed && kind !== "notifications" ? shown(String(ev.data)) : null;
+    if (el) el.parentNode.removeChild(el);
+  }
+
+  /* After a reconnection, what was missed meanwhile is asked for once. */
+  function watch(source, onUpdate) {
+    var opened = false;
+    source.addEventListener("open", function () {
+      if (opened && (onUpdate || kind === "notifications")) refresh();
+      opened = true;
+    });
+    if (onUpdate) {
+      source.addEventListener("update", refresh);
+      source.addEventListener("delete", removed);
+    }
+  }
+
   var stream = new EventSource("/api/v1/streaming/user");
   stream.addEventListener("notification", function () {
     if (kind === "notifications") { refresh(); return; }
     unread += 1;
     if (badge) badge.textContent = String(unread);
   });
+  watch(stream, kind === "user");
   if (kind && kind !== "notifications" && kind !== "user") {
-    var extra = new EventSource("/api/v1/streaming/" + kind);
-    extra.addEventListener("update", refresh);
-  } else if (kind === "user") {
-    stream.addEventListener("update", refresh);
+    watch(new EventSource("/api/v1/streaming/" + kind), true);
   }
 })();
