@@ -71,7 +71,10 @@ static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
     if (web_need_member(&w))
         return 0;
     int fragment = is_fragment(req);
-    struct page p = {.limit = PAGE_POSTS, .max_id = arg_id(req, "max_id")};
+    /* ?limit= shows up to TIMELINE_LIMIT_MAX at once (as the API does). */
+    int64_t limit = arg_id(req, "limit");
+    struct page p = {.limit = limit > 0 && limit <= TIMELINE_LIMIT_MAX ? (int)limit : PAGE_POSTS,
+                     .max_id = arg_id(req, "max_id")};
     if (fragment)
         p.since_id = arg_id(req, "since_id");
     struct timeline_filter f = {0};
@@ -118,10 +121,13 @@ static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
     json_object_set_new(d, "stream", json_string(timelines[kind].stream));
     json_object_set_new(d, "empty", json_string(timelines[kind].empty));
     json_object_set_new(d, "paged", json_boolean(p.max_id != 0));
-    if (n == PAGE_POSTS)
-        json_object_set_new(
-            d, "older_url",
-            json_string(arena_printf(req->arena, "%s?max_id=%lld", path, (long long)ids[n - 1])));
+    if (n > 0 && n == (size_t)p.limit)
+        json_object_set_new(d, "older_url",
+                            json_string(p.limit == PAGE_POSTS
+                                            ? arena_printf(req->arena, "%s?max_id=%lld", path,
+                                                           (long long)ids[n - 1])
+                                            : arena_printf(req->arena, "%s?limit=%d&max_id=%lld",
+                                                           path, p.limit, (long long)ids[n - 1])));
     web_page(&w, 200, "timeline", timelines[kind].label, d);
     return 0;
 }
