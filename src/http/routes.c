@@ -72,6 +72,9 @@ static const struct {
     {api_status_routes, &api_status_routes_count},
     {api_media_routes, &api_media_routes_count},
     {web_session_routes, &web_session_routes_count},
+    {web_search_routes, &web_search_routes_count},
+    {web_saved_routes, &web_saved_routes_count},
+    {web_list_routes, &web_list_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 
