@@ -6,11 +6,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
 #include "api/internal.h"
-#include "core/account.h"
 #include "core/core.h"
 #include "core/search.h"
 #include "core/tag.h"
@@ -91,41 +89,6 @@ static int require_q(struct req *req, struct resp *resp)
 }
 
 /* GET /api/v2/search */
-/*
- * With resolve, a search naming a remote account (user@domain) or a URL
- * learns it first, through core->resolver, unless it is known already.
- * Failures only mean nothing new is found.
- */
-static void resolve_remote(struct req *req, const char *q)
-{
-    struct core *core = req->app;
-    if (!core->resolver || !q)
-        return;
-    while (*q == ' ')
-        q++;
-    if (strncmp(q, "https://", 8) == 0 || strncmp(q, "http://", 7) == 0) {
-        core->resolver->url(core, q);
-        return;
-    }
-    if (*q == '@')
-        q++;
-    const char *at = strchr(q, '@');
-    if (!at || at == q || !at[1] || strchr(at + 1, '@') || strchr(q, ' '))
-        return;
-    char *user = arena_strndup(req->arena, q, (size_t)(at - q));
-    const char *domain = at + 1;
-    if (strcasecmp(domain, core->domain) == 0)
-        return;
-    struct db_conn *c;
-    if (db_acquire(core->db, DB_READ, &c) != 0)
-        return;
-    struct account *acc;
-    int known = account_find(c, req->arena, user, domain, core->domain, &acc) == 0;
-    db_release(c);
-    if (!known)
-        core->resolver->account(core, user, domain);
-}
-
 static int search_v2(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
@@ -171,7 +134,7 @@ static int search_v2(struct req *req, struct resp *resp)
     q.limit = p.limit;
     if (q.resolve && !q.offset &&
         (!q.types || q.types == SEARCH_ACCOUNTS || q.types == SEARCH_STATUSES))
-        resolve_remote(req, q.q);
+        search_resolve(core, req->arena, q.q);
     struct viewer v = api_viewer(req);
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_READ, &c);
@@ -223,7 +186,7 @@ static int accounts_search(struct req *req, struct resp *resp)
         return 0;
     }
     if (q.resolve)
-        resolve_remote(req, q.q);
+        search_resolve(core, req->arena, q.q);
     struct viewer v = api_viewer(req);
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_READ, &c);

@@ -184,6 +184,35 @@ static int collect(struct db_stmt *s, struct arena *a, int limit, int64_t **ids,
     return 0;
 }
 
+void search_resolve(const struct core *core, struct arena *a, const char *q)
+{
+    if (!core->resolver || !q)
+        return;
+    while (*q == ' ')
+        q++;
+    if (is_url(q)) {
+        core->resolver->url(core, q);
+        return;
+    }
+    if (*q == '@')
+        q++;
+    const char *at = strchr(q, '@');
+    if (!at || at == q || !at[1] || strchr(at + 1, '@') || strchr(q, ' '))
+        return;
+    char *user = arena_strndup(a, q, (size_t)(at - q));
+    const char *domain = at + 1;
+    if (strcasecmp(domain, core->domain) == 0)
+        return;
+    struct db_conn *c;
+    if (db_acquire(core->db, DB_READ, &c) != 0)
+        return;
+    struct account *acc;
+    int known = account_find(c, a, user, domain, core->domain, &acc) == 0;
+    db_release(c);
+    if (!known)
+        core->resolver->account(core, user, domain);
+}
+
 int search_accounts(struct db_conn *c, struct arena *a, const struct core *core,
                     const struct viewer *v, const struct search_query *q, int64_t **ids, size_t *n)
 {

@@ -70,6 +70,16 @@ struct search_results {
 int search_check(const char *q, const char **why);
 
 /*
+ * With resolve, what a query names elsewhere is learned first: a URL (the
+ * actor or post it is), or user@domain / @user@domain (a remote account,
+ * unless it is known already), through core->resolver (nothing happens
+ * when core has none). Only for signed-in members (the caller checks);
+ * runs outside any transaction and may take as long as a fetch. Failures
+ * only mean that nothing new is found. Temporary strings come from a.
+ */
+void search_resolve(const struct core *core, struct arena *a, const char *q);
+
+/*
  * Runs a search for viewer v (anonymous: accounts and hashtags only).
  * limit is clamped to 1..SEARCH_LIMIT_MAX (default SEARCH_LIMIT_DEFAULT).
  * 0, E_INVAL with *why (see search_check), E_DB.

@@ -76,6 +76,9 @@ static const struct {
     {web_timeline_routes, &web_timeline_routes_count},
     {web_notification_routes, &web_notification_routes_count},
     {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
+    {web_search_routes, &web_search_routes_count},
+    {web_saved_routes, &web_saved_routes_count},
+    {web_list_routes, &web_list_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 

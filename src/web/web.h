@@ -33,6 +33,15 @@ extern const size_t web_notification_routes_count;
 /* Acting on posts and accounts, follow requests (/@NAME/ACTION: before the public routes). */
 extern const struct route web_action_routes[];
 extern const size_t web_action_routes_count;
+/* Search: accounts, hashtags, posts. */
+extern const struct route web_search_routes[];
+extern const size_t web_search_routes_count;
+/* Saved posts: bookmarks and favourites. */
+extern const struct route web_saved_routes[];
+extern const size_t web_saved_routes_count;
+/* Lists: their timelines, members and the forms that change them. */
+extern const struct route web_list_routes[];
+extern const size_t web_list_routes_count;
 /* Front page, about, profiles, posts, tags, static files (matches /@NAME last). */
 extern const struct route web_public_routes[];
 extern const size_t web_public_routes_count;
