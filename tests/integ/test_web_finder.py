@@ -146,7 +146,7 @@ def test_bookmarks_and_favourites(community):
     v = Browser(community)
     for path in ("/bookmarks", "/favourites"):
         r = v.get(path)
-        assert r.status_code == 303 and r.headers["Location"] == "/login?return_to=" + path
+        assert r.status_code == 303 and r.headers["Location"] == "/login?return_to=" + path.replace("/", "%2F")
 
     b = Browser(community)
     b.login("alice")
