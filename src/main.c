@@ -15,6 +15,7 @@
  * is refused by the data folder's lock.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -664,8 +665,39 @@ static int run(int argc, char **argv)
     return usage_error("unknown command '%s'", cmd);
 }
 
+/*
+ * A crash writes its signal and the stack to stderr (the server's log)
+ * before the process dies as it would have. Sanitizer builds keep their
+ * own, better report.
+ */
+static void on_fatal(int sig)
+{
+    static const char head[] = "hearth: fatal signal; stack:\n";
+    if (write(STDERR_FILENO, head, sizeof(head) - 1) < 0) {
+        /* Nothing more can be done about it. */
+    }
+    void *frames[64];
+    int n = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void report_crashes(void)
+{
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    /* backtrace() loads libgcc on first use: done now, not inside the handler. */
+    void *warm[1];
+    backtrace(warm, 1);
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        signal(sigs[i], on_fatal);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    report_crashes();
     int code = run(argc, argv);
     arena_thread_release();
     return code;

@@ -208,6 +208,9 @@ static void stream_free(void *cls)
     pthread_mutex_unlock(&s->streams_lock);
     if (st->rs.close)
         st->rs.close(st->rs.ctx);
+    /* No wake starts after close; one still inside stream_wake ends first. */
+    pthread_mutex_lock(&st->lock);
+    pthread_mutex_unlock(&st->lock);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -257,13 +260,18 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct hreq *h);
 static void later_done(void *handle)
 {
     struct hreq *h = handle;
-    pthread_mutex_lock(&h->srv->later_lock);
+    /*
+     * Once resumed, the connection's thread may answer and free h before
+     * this thread unlocks: the lock is reached through srv, read first.
+     */
+    struct http_server *srv = h->srv;
+    pthread_mutex_lock(&srv->later_lock);
     h->later_done = 1;
     if (h->later_parked) {
         h->later_parked = 0;
         MHD_resume_connection(h->conn);
     }
-    pthread_mutex_unlock(&h->srv->later_lock);
+    pthread_mutex_unlock(&srv->later_lock);
 }
 
 /* The handler's response, once its work is done. */

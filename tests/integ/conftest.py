@@ -7,6 +7,7 @@ it as an operator or a client would.
 import os
 import shutil
 import signal
+import sys
 import socket
 import subprocess
 import tempfile
@@ -45,6 +46,11 @@ class Server:
             return f.read()
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc.poll() is not None and self.proc.returncode != 0:
+            # Died before being told to stop: the log's end says why (shown with the failure).
+            tail = self.log().splitlines()[-40:]
+            print(f"hearth serve on port {self.port} exited with {self.proc.returncode}:",
+                  *tail, sep="\n", file=sys.stderr)
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
