@@ -573,7 +573,7 @@ static int cmd_serve(int argc, char **argv)
     api_streaming_start();
     struct http_options hopt = {.listen = in.cfg.listen,
                                 .authenticate = api_authenticate,
-                                .body_limit = api_body_limit,
+                                .body_limit = http_routes_body_limit,
                                 .rate_limit = api_rate_limit};
     const struct route *routes;
     size_t n_routes;
@@ -670,6 +670,7 @@ static int run(int argc, char **argv)
  * before the process dies as it would have. Sanitizer builds keep their
  * own, better report.
  */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 static void on_fatal(int sig)
 {
     static const char head[] = "hearth: fatal signal; stack:\n";
@@ -682,6 +683,8 @@ static void on_fatal(int sig)
     signal(sig, SIG_DFL);
     raise(sig);
 }
+
+#endif
 
 static void report_crashes(void)
 {

@@ -147,6 +147,10 @@ static json_t *account_build(struct req *req, const struct account *acc,
         json_decref(fields);
         fields = json_array();
     }
+    /* A field's plain text (what its owner typed) is for her source only. */
+    size_t fi;
+    json_t *fv;
+    json_array_foreach(fields, fi, fv) if (json_is_object(fv)) json_object_del(fv, "source");
     json_t *j = json_object();
     json_object_set_new_nocheck(j, "id", id_json(acc->id));
     json_object_set_new_nocheck(j, "username", jstr(acc->username));
@@ -294,7 +298,15 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
     json_object_set_new_nocheck(source, "sensitive", json_boolean(sensitive));
     json_object_set_new_nocheck(source, "language", str_or_null(language));
     json_object_set_new_nocheck(source, "note", jstr(note));
-    json_object_set_new_nocheck(source, "fields", json_deep_copy(json_object_get(j, "fields")));
+    /* The fields as their owner typed them (values without the links made of them). */
+    json_t *src_fields = json_deep_copy(json_object_get(j, "fields"));
+    struct account_source as;
+    if (account_profile_source(c, req->arena, id, &as) == 0 &&
+        json_array_size(src_fields) == as.n_fields) {
+        for (size_t i = 0; i < as.n_fields; i++)
+            json_object_set_new(json_array_get(src_fields, i), "value", jstr(as.field_values[i]));
+    }
+    json_object_set_new_nocheck(source, "fields", src_fields);
     json_object_set_nocheck(source, "indexable", json_object_get(j, "indexable"));
     json_object_set_nocheck(source, "discoverable", json_object_get(j, "discoverable"));
     json_object_set_new_nocheck(source, "hide_collections", json_false());

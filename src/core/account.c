@@ -796,6 +796,45 @@ int user_update_defaults(struct db_conn *c, int64_t id, const char *privacy, int
     return 0;
 }
 
+int account_profile_source(struct db_conn *c, struct arena *a, int64_t id,
+                           struct account_source *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct db_stmt *s;
+    int rc = db_prepare(
+        c, "SELECT note_source, fields FROM accounts WHERE id = ? AND domain IS NULL", &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, id);
+    rc = db_step(s);
+    if (rc != DB_ROW) {
+        db_stmt_done(s);
+        return rc < 0 ? rc : E_NOTFOUND;
+    }
+    const char *note = db_col_text(s, 0);
+    out->note = arena_strdup(a, note ? note : "");
+    const char *fields = db_col_text(s, 1);
+    json_error_t err;
+    json_t *arr = json_loads(fields ? fields : "[]", 0, &err);
+    db_stmt_done(s);
+    size_t i;
+    json_t *f;
+    json_array_foreach(arr, i, f)
+    {
+        if (out->n_fields == LIMIT_FIELDS)
+            break;
+        const char *name = json_string_value(json_object_get(f, "name"));
+        const char *value = json_string_value(json_object_get(f, "source"));
+        if (!value)
+            value = json_string_value(json_object_get(f, "value"));
+        out->field_names[out->n_fields] = arena_strdup(a, name ? name : "");
+        out->field_values[out->n_fields] = arena_strdup(a, value ? value : "");
+        out->n_fields++;
+    }
+    json_decref(arr);
+    return 0;
+}
+
 int account_set_fields(struct db_conn *c, int64_t id, const char *const *names,
                        const char *const *values, size_t n, const char **why)
 {
@@ -829,8 +868,8 @@ int account_set_fields(struct db_conn *c, int64_t id, const char *const *names,
         size_t hl = strlen(html);
         if (hl >= 7 && !strncmp(html, "<p>", 3) && !strcmp(html + hl - 4, "</p>"))
             html = arena_strndup(a, html + 3, hl - 7);
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:n}", "name", names[i], "value", html, "verified_at"));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:n, s:s}", "name", names[i], "value",
+                                             html, "verified_at", "source", values[i]));
     }
     char *text = json_dumps(arr, JSON_COMPACT);
     struct db_stmt *s;

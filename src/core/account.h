@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/limits.h"
+
 struct arena;
 struct core;
 struct db_conn;
@@ -189,6 +191,17 @@ int user_update_defaults(struct db_conn *c, int64_t id, const char *privacy, int
  */
 int account_set_fields(struct db_conn *c, int64_t id, const char *const *names,
                        const char *const *values, size_t n, const char **why);
+
+/* What a member typed for her profile, for her to change it (source). */
+struct account_source {
+    const char *note; /* the bio as typed ("" when none) */
+    const char *field_names[LIMIT_FIELDS];
+    const char *field_values[LIMIT_FIELDS]; /* as typed (older fields: their stored value) */
+    size_t n_fields;
+};
+/* A local account's source, in a. E_NOTFOUND for a remote or unknown account, E_DB. */
+int account_profile_source(struct db_conn *c, struct arena *a, int64_t id,
+                           struct account_source *out);
 
 /* What federation knows of a remote actor. */
 struct account_remote {

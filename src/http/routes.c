@@ -75,6 +75,8 @@ static const struct {
     {web_session_routes, &web_session_routes_count},
     {web_timeline_routes, &web_timeline_routes_count},
     {web_notification_routes, &web_notification_routes_count},
+    {web_compose_routes, &web_compose_routes_count},
+    {web_settings_routes, &web_settings_routes_count},
     {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
     {web_search_routes, &web_search_routes_count},
     {web_saved_routes, &web_saved_routes_count},
@@ -106,4 +108,10 @@ void http_routes_all(const struct route **routes, size_t *n)
     pthread_once(&all_once, build);
     *routes = all;
     *n = all_n;
+}
+
+size_t http_routes_body_limit(const struct route *rt)
+{
+    size_t api = api_body_limit(rt), web = web_body_limit(rt);
+    return api > web ? api : web;
 }

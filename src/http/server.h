@@ -55,5 +55,7 @@ void http_server_stop(struct http_server *s);
  * (http/routes.c). The table lives for the process.
  */
 void http_routes_all(const struct route **routes, size_t *n);
+/* The body limit of a route of that table: the API's and the pages' upload routes. */
+size_t http_routes_body_limit(const struct route *rt);
 
 #endif

@@ -42,8 +42,20 @@ extern const size_t web_saved_routes_count;
 /* Lists: their timelines, members and the forms that change them. */
 extern const struct route web_list_routes[];
 extern const size_t web_list_routes_count;
+/* The composer: GET /compose, POST /statuses, POST /statuses/ID/edit (before the actions). */
+extern const struct route web_compose_routes[];
+extern const size_t web_compose_routes_count;
+/* Settings: profile, preferences, password, sessions and apps. */
+extern const struct route web_settings_routes[];
+extern const size_t web_settings_routes_count;
 /* Front page, about, profiles, posts, tags, static files (matches /@NAME last). */
 extern const struct route web_public_routes[];
 extern const size_t web_public_routes_count;
+
+/*
+ * The body limit of the pages' upload forms (the composer, the profile
+ * settings), for http's body_limit; 0 for every other route.
+ */
+size_t web_body_limit(const struct route *rt);
 
 #endif

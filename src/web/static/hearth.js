@@ -99,3 +99,34 @@
     watch(new EventSource("/api/v1/streaming/" + kind), true);
   }
 })();
+
+/*
+ * The composer's character count: what is left of the limit, counted as
+ * the server counts (code points, a link as 23, the content warning
+ * included). The server checks again; this only helps while typing.
+ */
+(function () {
+  "use strict";
+  var text = document.getElementById("status");
+  var out = document.getElementById("char-count");
+  if (!text || !out || !text.dataset.limit) return;
+  var cw = document.getElementById("spoiler_text");
+  var limit = parseInt(text.dataset.limit, 10);
+  var link = /https?:\/\/[^\s<>"]+/g;
+
+  function length(s) {
+    var n = 0;
+    s = s.replace(link, function () { n += 23; return ""; });
+    return n + Array.from(s).length;
+  }
+
+  function update() {
+    var left = limit - length(text.value) - (cw ? length(cw.value) : 0);
+    out.textContent = left >= 0 ? left + " characters left" : -left + " characters too many";
+    out.classList.toggle("over", left < 0);
+  }
+
+  text.addEventListener("input", update);
+  if (cw) cw.addEventListener("input", update);
+  update();
+})();
