@@ -132,6 +132,14 @@ json_t *web_account_view_id(struct web_ctx *w, struct db_conn *c, int64_t id);
  */
 json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *ids, size_t n);
 
+/* What a visibility level is called on the pages ("Followers only"). */
+const char *web_visibility_label(enum status_visibility v);
+/*
+ * The levels as options of a select ({value, label, selected}), widest
+ * first; direct only when with_direct (it is no default for every post).
+ */
+json_t *web_visibility_options(enum status_visibility selected, int with_direct);
+
 /* A time as "2026-12-06 07:42" (UTC), in request memory. */
 const char *web_time_text(struct web_ctx *w, int64_t ms);
 

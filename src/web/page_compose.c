@@ -46,22 +46,10 @@ struct draft {
 };
 
 static const struct {
-    enum status_visibility v;
-    const char *label;
-} levels[] = {
-    {VIS_PUBLIC, "Public"},
-    {VIS_UNLISTED, "Unlisted"},
-    {VIS_FOLLOWERS, "Followers only"},
-    {VIS_DIRECT, "Mentioned people only"},
-    {VIS_LOCAL, "This server only"},
-    {VIS_NEIGHBORHOOD, "Neighborhood (this server and its trusted neighbors)"},
-};
-
-static const struct {
     int64_t seconds;
     const char *label;
 } durations[] = {
-    {300, "5 minutes"}, {1800, "30 minutes"}, {3600, "1 hour"},  {21600, "6 hours"},
+    {300, "5 minutes"}, {1800, "30 minutes"}, {3600, "1 hour"},   {21600, "6 hours"},
     {86400, "1 day"},   {259200, "3 days"},   {604800, "7 days"},
 };
 
@@ -85,14 +73,6 @@ static int narrowness(enum status_visibility v)
     return 0;
 }
 
-static const char *level_label(enum status_visibility v)
-{
-    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-        if (levels[i].v == v)
-            return levels[i].label;
-    return "";
-}
-
 /* Shows the composer with the draft; message (or NULL) says why it came back. */
 static void show_form(struct web_ctx *w, int status, const struct draft *d, int64_t edit_id,
                       int has_media, const char *message)
@@ -100,9 +80,10 @@ static void show_form(struct web_ctx *w, int status, const struct draft *d, int6
     struct req *req = w->req;
     const struct core *core = w->core;
     json_t *data = json_object();
-    json_object_set_new(data, "heading", json_string(edit_id ? "Edit your post"
-                                                     : d->in_reply_to_id ? "Reply"
-                                                                         : "New post"));
+    json_object_set_new(data, "heading",
+                        json_string(edit_id             ? "Edit your post"
+                                    : d->in_reply_to_id ? "Reply"
+                                                        : "New post"));
     json_object_set_new(data, "text_label",
                         json_string(d->in_reply_to_id ? "Your reply" : "What's on your mind?"));
     json_object_set_new(
@@ -118,33 +99,28 @@ static void show_form(struct web_ctx *w, int status, const struct draft *d, int6
                         json_string(d->media_description ? d->media_description : ""));
     json_object_set_new(data, "sensitive", json_boolean(d->sensitive));
     json_object_set_new(data, "limit", json_integer(core->max_status_chars));
-    json_object_set_new(data, "visibility_label", json_string(level_label(d->visibility)));
-    json_t *vis = json_array();
-    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-        json_array_append_new(vis, json_pack("{s:s, s:s, s:b}", "value",
-                                             visibility_name(levels[i].v), "label",
-                                             levels[i].label, "selected", levels[i].v == d->visibility));
+    json_object_set_new(data, "visibility_label", json_string(web_visibility_label(d->visibility)));
+    json_t *vis = web_visibility_options(d->visibility, 1);
     json_object_set_new(data, "visibilities", vis);
     json_t *opts = json_array();
     for (int i = 0; i < LIMIT_POLL_OPTIONS; i++)
-        json_array_append_new(opts, json_pack("{s:i, s:s}", "n", i + 1, "value",
-                                              d->options[i] ? d->options[i] : ""));
+        json_array_append_new(
+            opts, json_pack("{s:i, s:s}", "n", i + 1, "value", d->options[i] ? d->options[i] : ""));
     json_object_set_new(data, "poll_options", opts);
     json_t *durs = json_array();
     int64_t want = d->poll_expires_in ? d->poll_expires_in : POLL_DEFAULT_S;
     for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
-        json_array_append_new(durs, json_pack("{s:I, s:s, s:b}", "value",
-                                              (json_int_t)durations[i].seconds, "label",
-                                              durations[i].label, "selected",
-                                              durations[i].seconds == want));
+        json_array_append_new(
+            durs, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)durations[i].seconds, "label",
+                            durations[i].label, "selected", durations[i].seconds == want));
     json_object_set_new(data, "poll_durations", durs);
     json_object_set_new(data, "poll_multiple", json_boolean(d->poll_multiple));
     if (message)
         json_object_set_new(data, "message", json_string(message));
     if (d->in_reply_to_id) {
-        json_object_set_new(data, "in_reply_to_id",
-                            json_string(arena_printf(req->arena, "%lld",
-                                                     (long long)d->in_reply_to_id)));
+        json_object_set_new(
+            data, "in_reply_to_id",
+            json_string(arena_printf(req->arena, "%lld", (long long)d->in_reply_to_id)));
         struct db_conn *c;
         if (db_acquire(core->db, DB_READ, &c) == 0) {
             json_t *views = web_status_views(w, c, &d->in_reply_to_id, 1);
@@ -239,16 +215,16 @@ static int compose_page(struct req *req, struct resp *resp)
     web_begin(req, resp, &w);
     if (web_need_member(&w))
         return 0;
-    struct draft d = {.visibility = w.user ? (enum status_visibility)w.user->default_visibility
-                                           : VIS_PUBLIC,
+    struct draft d = {.visibility =
+                          w.user ? (enum status_visibility)w.user->default_visibility : VIS_PUBLIC,
                       .sensitive = w.user ? w.user->default_sensitive : 0};
     const char *reply = req_arg(req, "in_reply_to");
     const char *edit = req_arg(req, "edit");
     int64_t edit_id = 0;
     int has_media = 0;
     if (edit && *edit) {
-        int rc = id_from_str(edit, &edit_id) == 0 ? start_edit(&w, edit_id, &d, &has_media)
-                                                  : E_NOTFOUND;
+        int rc =
+            id_from_str(edit, &edit_id) == 0 ? start_edit(&w, edit_id, &d, &has_media) : E_NOTFOUND;
         if (rc)
             return web_fail(&w, rc), 0;
     } else if (reply && *reply) {
@@ -391,7 +367,8 @@ static int post_status(struct req *req, struct resp *resp)
         show_form(&w, 422, &d, 0, 0, msg);
         return 0;
     }
-    web_redirect(&w, arena_printf(req->arena, "%s/%lld", web_account_path(&w, w.me), (long long)id));
+    web_redirect(&w,
+                 arena_printf(req->arena, "%s/%lld", web_account_path(&w, w.me), (long long)id));
     return 0;
 }
 
@@ -432,7 +409,8 @@ static int edit_status(struct req *req, struct resp *resp)
         show_form(&w, 422, &d, id, has_media, msg);
         return 0;
     }
-    web_redirect(&w, arena_printf(req->arena, "%s/%lld", web_account_path(&w, w.me), (long long)id));
+    web_redirect(&w,
+                 arena_printf(req->arena, "%s/%lld", web_account_path(&w, w.me), (long long)id));
     return 0;
 }
 

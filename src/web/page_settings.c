@@ -178,9 +178,8 @@ static int profile_post(struct req *req, struct resp *resp)
     struct db_conn *c = NULL;
     int rc = core_tx_begin(w.core, &c);
     if (rc == 0)
-        rc = account_update_profile(c, w.me->id, req_arg(req, "display_name"),
-                                    req_arg(req, "note"), checked(req, "locked"),
-                                    checked(req, "bot"), &why);
+        rc = account_update_profile(c, w.me->id, req_arg(req, "display_name"), req_arg(req, "note"),
+                                    checked(req, "locked"), checked(req, "bot"), &why);
     if (rc == 0)
         rc = account_set_fields(c, w.me->id, names, values, LIMIT_FIELDS, &why);
     if (rc == 0)
@@ -199,17 +198,6 @@ static int profile_post(struct req *req, struct resp *resp)
 
 /* ---- preferences ---- */
 
-static const struct {
-    enum status_visibility v;
-    const char *label;
-} levels[] = {
-    {VIS_PUBLIC, "Public"},
-    {VIS_UNLISTED, "Unlisted"},
-    {VIS_FOLLOWERS, "Followers only"},
-    {VIS_LOCAL, "This server only"},
-    {VIS_NEIGHBORHOOD, "Neighborhood"},
-};
-
 static void preferences_form(struct web_ctx *w, int status, const char *message)
 {
     struct db_conn *c;
@@ -227,19 +215,14 @@ static void preferences_form(struct web_ctx *w, int status, const char *message)
     if (rc)
         return web_fail(w, rc);
     json_t *d = json_object();
-    json_t *vis = json_array();
-    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-        json_array_append_new(vis, json_pack("{s:s, s:s, s:b}", "value",
-                                             visibility_name(levels[i].v), "label",
-                                             levels[i].label, "selected",
-                                             (int)levels[i].v == u->default_visibility));
+    json_t *vis = web_visibility_options((enum status_visibility)u->default_visibility, 0);
     json_object_set_new(d, "visibilities", vis);
     json_object_set_new(d, "sensitive", json_boolean(u->default_sensitive));
     json_object_set_new(d, "discoverable", json_boolean(acc->discoverable));
     json_object_set_new(d, "feed", json_boolean(feed));
-    json_object_set_new(d, "feed_url",
-                        json_string(arena_printf(w->req->arena, "%s.rss",
-                                                 web_account_path(w, w->me))));
+    json_object_set_new(
+        d, "feed_url",
+        json_string(arena_printf(w->req->arena, "%s.rss", web_account_path(w, w->me))));
     show(w, status, "settings_preferences", "/settings/preferences", "Preferences", d, message,
          saved_notice(w, "Preferences saved."));
 }
@@ -346,8 +329,7 @@ static int password_post(struct req *req, struct resp *resp)
     const char *why = NULL;
     rc = user_set_password(w.core, w.user->username, pw, &why);
     if (rc == E_INVAL && why) {
-        password_form(&w, 422,
-                      arena_printf(req->arena, "The password was not changed: %s.", why));
+        password_form(&w, 422, arena_printf(req->arena, "The password was not changed: %s.", why));
         return 0;
     }
     if (rc)

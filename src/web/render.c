@@ -129,7 +129,7 @@ json_t *web_account_view_id(struct web_ctx *w, struct db_conn *c, int64_t id)
     return account_build(w, acc, &st);
 }
 
-static const char *visibility_label(enum status_visibility v)
+const char *web_visibility_label(enum status_visibility v)
 {
     switch (v) {
     case VIS_PUBLIC:
@@ -146,6 +146,21 @@ static const char *visibility_label(enum status_visibility v)
         return "Neighborhood";
     }
     return "";
+}
+
+json_t *web_visibility_options(enum status_visibility selected, int with_direct)
+{
+    static const enum status_visibility order[] = {VIS_PUBLIC, VIS_UNLISTED, VIS_FOLLOWERS,
+                                                   VIS_DIRECT, VIS_LOCAL,    VIS_NEIGHBORHOOD};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        if (order[i] == VIS_DIRECT && !with_direct)
+            continue;
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", visibility_name(order[i]),
+                                             "label", web_visibility_label(order[i]), "selected",
+                                             order[i] == selected));
+    }
+    return arr;
 }
 
 /* The average colour of a blurhash (its first component), as "#rrggbb", or NULL. */
@@ -261,7 +276,7 @@ static json_t *status_build(struct web_ctx *w, struct db_conn *c, const struct s
         json_object_set_new(j, "spoiler_text", jstr(st->spoiler_text));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
     json_object_set_new(j, "visibility", jstr(visibility_name(st->visibility)));
-    json_object_set_new(j, "visibility_label", jstr(visibility_label(st->visibility)));
+    json_object_set_new(j, "visibility_label", jstr(web_visibility_label(st->visibility)));
     char iso[TIME_ISO_MAX];
     json_object_set_new(j, "created_at", jstr(time_iso8601(st->created_at, iso)));
     json_object_set_new(j, "created_text", jstr(web_time_text(w, st->created_at)));
