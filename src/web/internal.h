@@ -25,6 +25,7 @@
 
 struct core;
 struct db_conn;
+struct filter;
 
 struct web_ctx {
     const struct core *core;
@@ -37,6 +38,14 @@ struct web_ctx {
     struct viewer viewer;     /* anonymous, or the member */
     const char *csrf;         /* the token this visitor's forms carry */
     int sets_cookie;          /* the answer sets a cookie: it is not to be cached */
+    /*
+     * The member's filters apply to the posts of this page in this context
+     * ("home", "public", "notifications", "thread", "account"); NULL: none.
+     */
+    const char *filter_context;
+    struct filter *filters; /* loaded on first use (web_status_views) */
+    size_t n_filters;
+    int filters_loaded;
 };
 
 /*
@@ -128,7 +137,9 @@ json_t *web_account_view_id(struct web_ctx *w, struct db_conn *c, int64_t id);
  * multiple, voted, votes_count, ends_text}, counts (replies, reblogs,
  * favourites), flags (favourited, reblogged, bookmarked, mine, can_boost),
  * boosted_by (the account view of who boosted, for a boost, whose other
- * fields are the original's).
+ * fields are the original's). With w->filter_context set for a member,
+ * posts her filters hide are left out, and those they warn of carry
+ * filtered (the filters' titles).
  */
 json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *ids, size_t n);
 

@@ -209,6 +209,7 @@ static void list_page(struct web_ctx *w, int64_t id, int status, const char *mes
     json_object_set_new(d, "offer", offer);
     int64_t *ids = NULL;
     size_t n = 0;
+    w->filter_context = "home";
     rc = timeline_list(c, req->arena, &w->viewer, l->id, l->replies_policy, &p, &ids, &n);
     if (rc == 0)
         json_object_set_new(d, "statuses", web_status_views(w, c, ids, n));

@@ -122,6 +122,7 @@ static int notifications(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
     web_begin(req, resp, &w);
+    w.filter_context = "notifications";
     if (web_need_member(&w))
         return 0;
     const char *f = req_arg(req, "fragment");

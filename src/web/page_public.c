@@ -159,6 +159,7 @@ static int profile(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
     web_begin(req, resp, &w);
+    w.filter_context = "account";
     struct db_conn *c;
     int rc = db_acquire(w.core->db, DB_READ, &c);
     if (rc)
@@ -224,6 +225,7 @@ static int status_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
     web_begin(req, resp, &w);
+    w.filter_context = "thread";
     int64_t id = 0;
     const char *ids = req_param(req, "id");
     if (!ids || id_from_str(ids, &id) != 0)
@@ -299,6 +301,7 @@ static int tag_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
     web_begin(req, resp, &w);
+    w.filter_context = "public";
     const char *tag = req_param(req, "tag");
     if (!tag || !*tag || strlen(tag) > 200)
         return web_fail(&w, E_NOTFOUND), 0;

@@ -70,6 +70,7 @@ static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
     web_begin(req, resp, &w);
     if (web_need_member(&w))
         return 0;
+    w.filter_context = kind == TL_HOME ? "home" : "public";
     int fragment = is_fragment(req);
     /* ?limit= shows up to TIMELINE_LIMIT_MAX at once (as the API does). */
     int64_t limit = arg_id(req, "limit");

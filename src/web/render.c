@@ -8,6 +8,7 @@
 
 #include "core/batch.h"
 #include "core/core.h"
+#include "core/filter.h"
 #include "core/media.h"
 #include "core/poll.h"
 #include "core/status.h"
@@ -320,6 +321,42 @@ static size_t find(const int64_t *list, size_t n, int64_t id)
     return SIZE_MAX;
 }
 
+/*
+ * What the member's filters say of st in this page's context: 1 to leave
+ * it out; otherwise 0, with *titles the warning filters' titles (or NULL).
+ */
+static int filtered(struct web_ctx *w, struct db_conn *c, const struct status *st,
+                    const char **titles)
+{
+    *titles = NULL;
+    unsigned context = w->me && w->filter_context ? filter_context_parse(w->filter_context) : 0;
+    if (!context)
+        return 0;
+    struct arena *a = w->req->arena;
+    if (!w->filters_loaded) {
+        w->filters_loaded = 1;
+        if (filter_load(c, a, w->me->id, &w->filters, &w->n_filters) != 0)
+            w->n_filters = 0;
+    }
+    if (!w->n_filters)
+        return 0;
+    int *matched = arena_alloc(a, w->n_filters * sizeof(*matched));
+    const char **kw = arena_alloc(a, w->n_filters * sizeof(*kw));
+    if (!filter_match(w->filters, w->n_filters, context, st->id,
+                      st->text && *st->text ? st->text : st->content, st->spoiler_text, matched,
+                      kw))
+        return 0;
+    for (size_t i = 0; i < w->n_filters; i++) {
+        if (!matched[i])
+            continue;
+        if (!strcmp(w->filters[i].action, "hide"))
+            return 1;
+        *titles =
+            *titles ? arena_printf(a, "%s, %s", *titles, w->filters[i].title) : w->filters[i].title;
+    }
+    return 0;
+}
+
 json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *ids, size_t n)
 {
     struct arena *a = w->req->arena;
@@ -370,19 +407,27 @@ json_t *web_status_views(struct web_ctx *w, struct db_conn *c, const int64_t *id
         size_t ai = find(people, np, st[i]->account_id);
         if (ai == SIZE_MAX || !accs[ai])
             continue;
+        const char *warn = NULL;
         if (!st[i]->reblog_of_id) {
-            json_array_append_new(out, status_build(w, c, st[i], &counts[i], accs[ai], &stats[ai],
-                                                    has_media[i], has_poll[i]));
+            if (filtered(w, c, st[i], &warn))
+                continue;
+            json_t *j = status_build(w, c, st[i], &counts[i], accs[ai], &stats[ai], has_media[i],
+                                     has_poll[i]);
+            if (warn)
+                json_object_set_new(j, "filtered", jstr(warn));
+            json_array_append_new(out, j);
             continue;
         }
         size_t o = find(all, na, st[i]->reblog_of_id);
         if (o == SIZE_MAX || !st[o])
             continue;
         size_t oi = find(people, np, st[o]->account_id);
-        if (oi == SIZE_MAX || !accs[oi])
+        if (oi == SIZE_MAX || !accs[oi] || filtered(w, c, st[o], &warn))
             continue;
         json_t *j =
             status_build(w, c, st[o], &counts[o], accs[oi], &stats[oi], has_media[o], has_poll[o]);
+        if (warn)
+            json_object_set_new(j, "filtered", jstr(warn));
         json_object_set_new(j, "boosted_by", account_build(w, accs[ai], &stats[ai]));
         json_object_set_new(j, "boost_id", id_json(st[i]->id));
         json_array_append_new(out, j);

@@ -473,3 +473,35 @@ def test_following_a_remote_account_federates(remote_setup):
                 if json.loads(b).get("type") == "Undo"]
         time.sleep(0.1)
     assert undo and undo[0]["object"]["type"] == "Follow"
+
+
+def test_keyword_filters_apply_to_the_pages(community):
+    srv = community
+    alice_api = client(srv, "alice")
+    bob_api = client(srv, "bob")
+    alice_api.account_follow(bob_api.me()["id"])
+    hidden = bob_api.status_post("The election results are in", visibility="public")
+    warned = bob_api.status_post("Spoilers about the finale", visibility="public")
+    plain = bob_api.status_post("A walk in the park", visibility="public")
+    auth = {"Authorization": "Bearer " + alice_api.access_token}
+    for title, kw, action, contexts in [("Politics", "election", "hide", ["home", "public"]),
+                                        ("TV", "finale", "warn", ["home", "public", "account"])]:
+        r = requests.post(srv.url + "/api/v2/filters", headers=auth, timeout=10, json={
+            "title": title, "context": contexts, "filter_action": action,
+            "keywords_attributes": [{"keyword": kw}]})
+        assert r.status_code == 200, r.text
+    alice = browser(srv, "alice")
+    for path in ("/home", "/local"):
+        page = alice.get(path).text
+        assert f'id="status-{hidden["id"]}"' not in page, path
+        assert f'id="status-{plain["id"]}"' in page, path
+        # The warned post is there, folded behind the filter's name.
+        card = page[page.index(f'id="status-{warned["id"]}"'):]
+        assert '<details class="filtered"><summary>Filtered: TV' in card[:2000], path
+    # On bob's profile only the filter for profiles applies: the election post shows.
+    page = alice.get("/@bob").text
+    assert f'id="status-{hidden["id"]}"' in page
+    assert "Filtered: TV" in page
+    # Visitors and bob see everything as it is.
+    page = requests.get(srv.url + "/@bob", timeout=10).text
+    assert "Filtered" not in page and f'id="status-{hidden["id"]}"' in page
