@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "core/core.h"
+#include "core/marker.h"
+#include "core/notification.h"
 #include "core/session.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -171,6 +173,13 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
         struct db_conn *c;
         if (db_acquire(core->db, DB_READ, &c) == 0) {
             json_t *me = web_account_view(w, c, w->me);
+            /* Notifications after her read marker (the API's "notifications" marker). */
+            struct marker mk = {0};
+            int64_t unread = 0;
+            if (marker_get(c, w->me->id, "notifications", &mk) != 0)
+                mk.last_read_id = 0;
+            if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
+                json_object_set_new(data, "unread", json_integer(unread));
             db_release(c);
             if (me)
                 json_object_set_new(data, "me", me);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/marker.h"
 #include "core/follow.h"
 #include "core/notification.h"
 #include "db/db.h"
@@ -150,6 +151,9 @@ static int notifications(struct req *req, struct resp *resp)
         json_decref(d);
         return web_fail(&w, rc), 0;
     }
+    /* She sees the newest ones: they are read (the marker apps share). */
+    if (n && !q.max_id)
+        marker_set(w.core, w.me->id, "notifications", list[0].id);
     if (fragment) {
         json_object_set_new(d, "here", json_string("/notifications"));
         web_page(&w, 200, "notification_list", NULL, d);

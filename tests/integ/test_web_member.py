@@ -505,3 +505,21 @@ def test_keyword_filters_apply_to_the_pages(community):
     # Visitors and bob see everything as it is.
     page = requests.get(srv.url + "/@bob", timeout=10).text
     assert "Filtered" not in page and f'id="status-{hidden["id"]}"' in page
+
+
+def test_unread_notifications_badge(community):
+    srv = community
+    alice = browser(srv, "alice")
+    badge = re.compile(r'id="notification-badge"[^>]*>(\d*)')
+    assert badge.search(alice.get("/home").text).group(1) == ""
+    bob_api = client(srv, "bob")
+    for i in range(3):
+        bob_api.status_post(f"@alice hello {i}")
+    assert badge.search(alice.get("/home").text).group(1) == "3"
+    # Opening the notifications reads them, for the pages and for apps alike.
+    alice.get("/notifications")
+    assert badge.search(alice.get("/home").text).group(1) == ""
+    markers = client(srv, "alice").markers_get(["notifications"])
+    assert markers["notifications"]["last_read_id"]
+    bob_api.status_post("@alice one more")
+    assert badge.search(alice.get("/local").text).group(1) == "1"

@@ -13,7 +13,7 @@
   var feed = document.querySelector("[data-live]");
   var badge = document.getElementById("notification-badge");
   var kind = feed ? feed.getAttribute("data-stream") : "";
-  var unread = 0;
+  var unread = badge ? parseInt(badge.textContent, 10) || 0 : 0;
   var busy = false, again = false;
 
   function items(box) {
@@ -92,7 +92,12 @@
   stream.addEventListener("notification", function () {
     if (kind === "notifications") { refresh(); return; }
     unread += 1;
-    if (badge) badge.textContent = String(unread);
+    if (!badge) return;
+    badge.textContent = String(unread);
+    var hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = " new";
+    badge.appendChild(hint);
   });
   watch(stream, kind === "user");
   if (kind && kind !== "notifications" && kind !== "user") {
