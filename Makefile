@@ -5,6 +5,7 @@
 #   make san check  the same under AddressSanitizer and UBSan (build/san/)
 #   make lint       clang-format check and banned-function scan
 #   make deps       install the Debian packages (as root; prints the apt line otherwise)
+#   make browser-deps  Chromium and tests/browser's npm packages, for the browser tests
 
 VARIANT ?= release
 ifneq ($(filter san,$(MAKECMDGOALS)),)
@@ -55,7 +56,7 @@ BIN := $(B)/hearth
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all san check unit integ lint deps run clean format
+.PHONY: all san check unit integ lint deps browser-deps run clean format
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(UNIT_BIN)
@@ -122,6 +123,12 @@ format:
 
 deps:
 	@sh tools/deps.sh $(DEB_PACKAGES)
+
+# The browser tests (tests/integ/test_browser.py): Chromium from Debian, playwright-core and
+# axe-core from npm at the versions of tests/browser/package-lock.json.
+browser-deps:
+	@sh tools/deps.sh chromium
+	cd tests/browser && npm ci --no-audit --no-fund
 
 run: deps
 	$(MAKE) all

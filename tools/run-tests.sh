@@ -2,6 +2,7 @@
 # make check: runs every unit test binary and the integration suite, then
 # prints one closing line "N passed, N failed" for the whole run.
 # Environment: HEARTH_BUILD (build dir), UNIT_ONLY / INTEG_ONLY, PYTEST_ARGS.
+# As root it first installs the browser tests' dependencies when they are missing.
 set -u
 B="${HEARTH_BUILD:-build/release}"
 passed=0
@@ -35,6 +36,15 @@ if [ -z "${INTEG_ONLY:-}" ]; then
         fi
         count
     done
+fi
+
+# The browser tests need Chromium and tests/browser's npm packages. As root, missing ones are
+# installed here; otherwise those tests fail and say how to install them.
+if [ -z "${UNIT_ONLY:-}" ] && [ "$(id -u)" = 0 ] && \
+    { [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || [ ! -d tests/browser/node_modules/playwright-core ] || \
+      [ ! -d tests/browser/node_modules/axe-core ]; }; then
+    echo "installing the browser tests' dependencies (make browser-deps)"
+    make browser-deps || echo "make browser-deps failed: the browser tests will say what is missing"
 fi
 
 if [ -z "${UNIT_ONLY:-}" ] && ls tests/integ/test_*.py >/dev/null 2>&1; then
