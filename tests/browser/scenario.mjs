@@ -21,6 +21,10 @@
  *                CHROMIUM             the browser (default /usr/bin/chromium)
  *                HEARTH_BROWSER_BUDGET seconds before the run gives up (default 150)
  *
+ * "pages" takes screenshots of the main pages at 375 and 1280 px and runs
+ * axe-core on each (light and dark, both widths); a serious or critical
+ * finding fails the page, and so does a page wider than a 375 px screen.
+ *
  * Each scenario is a list of steps. A step that fails is reported with its
  * first error lines and a screenshot (FAILED-<scenario>-<step>.png) and the
  * scenario goes on with the steps that do not depend on it; the exit status
@@ -86,9 +90,12 @@ function isLoopback(u) {
 const results = [];
 let scenarioName = "";
 
-function firstLines(err, n = 6) {
-  const text = (err && (err.stack || err.message)) || String(err);
-  return text.split("\n").filter((l) => l.trim()).slice(0, n).join("\n      ");
+/* An error's message (up to 40 lines) and the first n lines of its stack. */
+function firstLines(err, n = 3) {
+  if (!(err instanceof Error)) return String(err);
+  const msg = err.message.split("\n").filter((l) => l.trim()).slice(0, 40);
+  const frames = (err.stack || "").split("\n").filter((l) => /^\s+at /.test(l)).slice(0, n);
+  return [...msg, ...frames.map((l) => l.trim())].join("\n      ");
 }
 
 /* A path as short as it reads well: relative to the repository when inside it. */
@@ -417,16 +424,30 @@ const SCENARIOS = {
     const page = await ctx.newPage();
     await step("alice logs in at /login", () => login(page, user), { page, needed: true });
     let postPath = "";
-    await step("she posts at /compose with a content warning and an image", async () => {
+    const form = page.locator("form#compose");
+    let counted = "";
+    await step("she fills in /compose: text, content warning, an image and its description", async () => {
       await go(page, "/compose");
-      const form = page.locator("form#compose");
       await see(form, "the compose form");
+      counted = (await page.locator("output#char-count").textContent()) || "";
       await page.locator("#status").fill(text);
       await page.getByLabel("Content warning").fill(cw);
       await page.locator("#media").setInputFiles({
         name: "loaves.png", mimeType: "image/png", buffer: png(64, 48),
       });
       await page.locator("#media_description").fill(alt);
+    }, { page, needed: true });
+    await step("the character count follows what she types", async () => {
+      const out = page.locator("output#char-count");
+      const end = Date.now() + 3000;
+      let now = await out.textContent();
+      while (now === counted && Date.now() < end) {
+        await page.waitForTimeout(100);
+        now = await out.textContent();
+      }
+      if (now === counted) throw new Error(`#char-count still says "${now}"`);
+    }, { page });
+    await step("she posts it and lands on the post's page", async () => {
       await Promise.all([
         page.waitForURL((u) => new RegExp(`^/@${user}/\\d+$`).test(u.pathname)),
         button(form, "Post").click(),
@@ -440,6 +461,12 @@ const SCENARIOS = {
       await c.locator("details.cw > summary").click();
       await see(c.getByText(text), "the text after opening the warning");
       const img = c.getByRole("img", { name: alt });
+      /* A post with a warning has its media marked sensitive too, behind a second <details>. */
+      const sensitive = c.locator("details.sensitive > summary");
+      if (await sensitive.count()) {
+        await notSee(img, "the image before showing the sensitive media");
+        await sensitive.click();
+      }
       await see(img, "the image with its description");
       const loaded = await img.evaluate((el) => el.complete && el.naturalWidth > 0);
       if (!loaded) throw new Error("the image did not load");
@@ -641,8 +668,9 @@ const SCENARIOS = {
 
     for (const p of wanted) {
       const page = p.member ? mpage : vpage;
-      await step(`${p.name} (${p.path}): screenshots and axe`, async () => {
+      await step(`${p.name} (${p.path}): screenshots, axe, no sideways scrolling`, async () => {
         const found = [];
+        let wide = null;
         for (const scheme of ["light", "dark"]) {
           await page.emulateMedia({ colorScheme: scheme });
           for (const width of [375, 1280]) {
@@ -654,9 +682,10 @@ const SCENARIOS = {
             }
             const where = `${scheme} ${width}px`;
             found.push(...(await axe(page, axeSource)).map((v) => ({ ...v, where })));
+            if (width === 375 && scheme === "light") wide = await overflow(page);
           }
         }
-        report(p, found);
+        report(p, found, wide);
       }, { page });
     }
     await visitor.close();
@@ -692,8 +721,35 @@ async function axe(page, source) {
   return r.found;
 }
 
-/* Prints every violation once (with where it was seen); throws on serious and critical ones. */
-function report(p, found) {
+/*
+ * Whether the page is wider than the viewport (it would scroll sideways on a
+ * phone: WCAG 1.4.10, reflow); then the outermost elements that stick out.
+ */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const w = root.clientWidth;
+    if (root.scrollWidth <= w) return null;
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : "") +
+      [...el.classList].map((c) => `.${c}`).join("");
+    const out = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      const parent = el.parentElement.getBoundingClientRect();
+      if (r.width > 0 && r.right > w + 0.5 && parent.right <= w + 0.5) {
+        const text = (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+        out.push(`${name(el)} "${text}": ${Math.round(r.width)} px wide, to ${Math.round(r.right)} px`);
+      }
+    }
+    return { width: root.scrollWidth, viewport: w, culprits: out.slice(0, 6) };
+  });
+}
+
+/*
+ * Prints every axe finding once (with where it was seen); throws on serious
+ * and critical ones, and when the page scrolls sideways at 375 px.
+ */
+function report(p, found, wide) {
   const byKey = new Map();
   for (const v of found) {
     for (const n of v.nodes) {
@@ -711,9 +767,11 @@ function report(p, found) {
     if (v.impact === "serious" || v.impact === "critical") bad.push(line);
     else console.log(`  note  ${line}`);
   }
-  if (bad.length) {
-    throw new Error(`${bad.length} serious or critical accessibility violation(s):\n${bad.join("\n")}`);
+  if (wide) {
+    bad.push(`at 375 px the page is ${wide.width} px wide (viewport ${wide.viewport} px), ` +
+      `so it scrolls sideways; what sticks out:\n        ${wide.culprits.join("\n        ")}`);
   }
+  if (bad.length) throw new Error(`${p.name}: ${bad.length} problem(s):\n${bad.join("\n")}`);
 }
 
 /* ---- main ---- */

@@ -14,7 +14,8 @@ of tests/browser/scenario.mjs in node against it:
   live      a notification appears on /notifications without a reload
             with JavaScript on, and after a reload with it off
   profile   alice edits her profile at /settings/profile, logs out
-  pages     screenshots at 375 and 1280 px and axe-core on the main pages
+  pages     screenshots at 375 and 1280 px and axe-core on the main pages,
+            none of which may scroll sideways at 375 px
 
 Screenshots go to HEARTH_ARTIFACTS (default build/browser-artifacts), with
 one of the page as it was for each failed step. A missing Chromium or
@@ -93,6 +94,7 @@ def run(srv, *scenarios, pages=None):
         log = "\n".join(srv.log().splitlines()[-30:])
         pytest.fail(f"scenario {' '.join(scenarios)} failed (exit {p.returncode}):\n{p.stdout}"
                     f"{p.stderr}\n--- end of the server's log:\n{log}", pytrace=False)
+    print(p.stdout)  # the steps and axe-core's notes, shown by pytest -rP
     return p.stdout
 
 
