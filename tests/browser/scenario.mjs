@@ -32,7 +32,7 @@
  * The browser may only reach the server under test: any other host fails
  * to resolve, and a request to one fails the scenario.
  */
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -813,6 +813,10 @@ async function main() {
     problems.offsite.length = 0;
     problems.scriptErrors.length = 0;
     console.log(`scenario ${s}`);
+    /* Screenshots of failures of an earlier run would mislead. */
+    for (const f of readdirSync(cfg.artifacts)) {
+      if (f.startsWith(`FAILED-${s}-`)) rmSync(path.join(cfg.artifacts, f));
+    }
     try {
       await SCENARIOS[s]();
     } catch (e) {
@@ -839,7 +843,8 @@ async function main() {
   const summary = results.map((r) => ({
     scenario: r.scenario, step: r.name, ok: r.ok, error: r.ok ? undefined : firstLines(r.err, 12),
   }));
-  writeFileSync(path.join(cfg.artifacts, `results-${scenarios.join("-")}.json`),
+  const run = slug([...scenarios, ...cfg.pages].join("-"));
+  writeFileSync(path.join(cfg.artifacts, `results-${run}.json`),
     JSON.stringify(summary, null, 1));
   console.log(`${passed} steps passed, ${failed.length} failed`);
   for (const f of failed) console.log(`FAILED ${f.scenario}: ${f.name}`);
