@@ -194,6 +194,7 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
         json_object_set_new(data, "body", json_string(buf_cstr(&body)));
         json_object_set_new(data, "css", json_string(asset_link(w, "style.css")));
         json_object_set_new(data, "js", json_string(asset_link(w, "hearth.js")));
+        json_object_set_new(data, "icon", json_string(asset_link(w, "icon.svg")));
         buf_reset(&body);
         rc = tmpl_render(&body, "layout", data);
     }

@@ -111,8 +111,11 @@ static json_t *items(struct web_ctx *w, struct db_conn *c, const struct notifica
             json_object_set_new(j, "self", json_true()); /* her own poll ended */
         if (nt->type == NOTIFY_FOLLOW_REQUEST)
             json_object_set_new(j, "is_request", json_true());
-        if (card)
+        if (card) {
+            /* One post may be in several notifications: its card's ids are told apart. */
+            json_object_set_new(j, "card_prefix", json_string(arena_printf(a, "n%s-", idt)));
             json_object_set(j, "status", card);
+        }
         json_array_append_new(arr, j);
     }
     json_decref(views);
