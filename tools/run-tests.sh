@@ -47,6 +47,13 @@ if [ -z "${UNIT_ONLY:-}" ] && [ "$(id -u)" = 0 ] && \
     make browser-deps || echo "make browser-deps failed: the browser tests will say what is missing"
 fi
 
+# The Fedify peer's npm packages likewise (its tests are skipped without them).
+if [ -z "${UNIT_ONLY:-}" ] && [ "$(id -u)" = 0 ] && command -v npm >/dev/null && \
+    [ ! -d tests/fedify/node_modules/@fedify/fedify ]; then
+    echo "installing the Fedify peer's npm packages"
+    (cd tests/fedify && npm ci --no-audit --no-fund) || echo "npm ci in tests/fedify failed"
+fi
+
 if [ -z "${UNIT_ONLY:-}" ] && ls tests/integ/test_*.py >/dev/null 2>&1; then
     HEARTH_BIN="$(pwd)/$B/hearth" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
         ${PYTEST_ARGS:-} tests/integ >"$log" 2>&1
