@@ -143,18 +143,26 @@ clean:
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_B := build/fuzz
 FUZZ_LIB_SRC := $(filter-out src/http/%,$(SRC))
-FUZZ_CFLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Isrc -D_GNU_SOURCE $(PKG_CFLAGS)
+FUZZ_FLAGS := -std=c17 -g -O1 -fno-sanitize-recover=all -Isrc -D_GNU_SOURCE $(PKG_CFLAGS)
+FUZZ_CFLAGS := $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined
 FUZZ_SECONDS ?= 60
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
 
 FUZZ_GEN := $(B)/gen/migrations.c $(B)/gen/assets.c
+# The library is compiled once for every fuzzer (instrumented, without libFuzzer's main).
+FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(FUZZ_LIB_SRC) $(FUZZ_GEN))
 
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_GEN)
+$(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) $(FUZZ_GEN) $(PKG_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) $< $(FUZZ_OBJ) $(PKG_LIBS) -lm -o $@
+
+-include $(FUZZ_OBJ:.o=.d)
 
 fuzz: fuzz-build
 	@set -e; for f in $(FUZZ_SRC); do \
