@@ -106,7 +106,10 @@ $(B)/bench/fedpeer: bench/fedpeer.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
-check: all
+# As root on a fresh machine, check first installs the Debian packages (as run does).
+check:
+	@sh tools/deps.sh $(DEB_PACKAGES)
+	$(MAKE) VARIANT=$(VARIANT) all
 	HEARTH_BUILD=$(B) VARIANT=$(VARIANT) sh tools/run-tests.sh
 
 unit: all
