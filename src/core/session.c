@@ -232,7 +232,8 @@ int session_list(struct db_conn *c, struct arena *a, int64_t account_id, struct 
     return 0;
 }
 
-int session_revoke(const struct core *core, int64_t account_id, int64_t token_id)
+/* Revokes the member's live tokens: token_id only, or (others) every one but it. */
+static int revoke(const struct core *core, int64_t account_id, int64_t token_id, int others)
 {
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_WRITE, &c);
@@ -240,8 +241,11 @@ int session_revoke(const struct core *core, int64_t account_id, int64_t token_id
         return rc;
     struct db_stmt *s;
     rc = db_prepare(c,
-                    "UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND account_id = ?"
-                    " AND revoked_at IS NULL",
+                    others
+                        ? "UPDATE oauth_tokens SET revoked_at = ? WHERE id <> ? AND account_id = ?"
+                          " AND revoked_at IS NULL"
+                        : "UPDATE oauth_tokens SET revoked_at = ? WHERE id = ? AND account_id = ?"
+                          " AND revoked_at IS NULL",
                     &s);
     if (rc == 0) {
         db_bind_i64(s, 1, time_now_ms());
@@ -249,8 +253,18 @@ int session_revoke(const struct core *core, int64_t account_id, int64_t token_id
         db_bind_i64(s, 3, account_id);
         rc = db_step(s);
         db_stmt_done(s);
-        rc = rc < 0 ? rc : db_changes(c) > 0 ? 0 : E_NOTFOUND;
+        rc = rc < 0 ? rc : (others || db_changes(c) > 0) ? 0 : E_NOTFOUND;
     }
     db_release(c);
     return rc;
+}
+
+int session_revoke(const struct core *core, int64_t account_id, int64_t token_id)
+{
+    return revoke(core, account_id, token_id, 0);
+}
+
+int session_revoke_others(const struct core *core, int64_t account_id, int64_t keep_token_id)
+{
+    return revoke(core, account_id, keep_token_id, 1);
 }

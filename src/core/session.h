@@ -73,5 +73,7 @@ int session_list(struct db_conn *c, struct arena *a, int64_t account_id, struct 
                  size_t *n);
 /* Revokes one of the member's tokens. 0, E_NOTFOUND (not hers, or gone), E_DB. */
 int session_revoke(const struct core *core, int64_t account_id, int64_t token_id);
+/* Revokes every live token of the member but keep_token_id (after a new password). 0, E_DB. */
+int session_revoke_others(const struct core *core, int64_t account_id, int64_t keep_token_id);
 
 #endif

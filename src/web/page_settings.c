@@ -24,6 +24,8 @@
 #include "util/err.h"
 #include "util/id.h"
 #include "util/limits.h"
+#define LOG_MODULE "web"
+#include "util/log.h"
 #include "util/multipart.h"
 #include "util/route.h"
 #include "web/internal.h"
@@ -287,21 +289,6 @@ static int password_page(struct req *req, struct resp *resp)
     return 0;
 }
 
-/* Ends every token of the member but the session in use. */
-static void revoke_others(struct web_ctx *w)
-{
-    struct db_conn *c;
-    if (db_acquire(w->core->db, DB_READ, &c) != 0)
-        return;
-    struct session_info *list = NULL;
-    size_t n = 0;
-    int rc = session_list(c, w->req->arena, w->me->id, &list, &n);
-    db_release(c);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        if (list[i].id != w->session.token_id)
-            session_revoke(w->core, w->me->id, list[i].id);
-}
-
 static int password_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
@@ -334,7 +321,9 @@ static int password_post(struct req *req, struct resp *resp)
     }
     if (rc)
         return web_fail(&w, rc), 0;
-    revoke_others(&w);
+    /* Her other sessions and apps end; a failure here does not undo the new password. */
+    if (session_revoke_others(w.core, w.me->id, w.session.token_id) != 0)
+        log_warn("other sessions of account %lld were not revoked", (long long)w.me->id);
     web_redirect(&w, "/settings/password?saved=1");
     return 0;
 }
