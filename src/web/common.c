@@ -173,13 +173,19 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
         struct db_conn *c;
         if (db_acquire(core->db, DB_READ, &c) == 0) {
             json_t *me = web_account_view(w, c, w->me);
-            /* Notifications after her read marker (the API's "notifications" marker). */
+            /*
+             * The layout's badge: notifications after her read marker (the
+             * API's "notifications" marker). A fragment has no layout.
+             */
+            const char *fragment = req_arg(req, "fragment");
             struct marker mk = {0};
             int64_t unread = 0;
-            if (marker_get(c, w->me->id, "notifications", &mk) != 0)
-                mk.last_read_id = 0;
-            if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
-                json_object_set_new(data, "unread", json_integer(unread));
+            if (!(fragment && !strcmp(fragment, "1"))) {
+                if (marker_get(c, w->me->id, "notifications", &mk) != 0)
+                    mk.last_read_id = 0;
+                if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
+                    json_object_set_new(data, "unread", json_integer(unread));
+            }
             db_release(c);
             if (me)
                 json_object_set_new(data, "me", me);

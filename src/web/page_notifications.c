@@ -141,6 +141,9 @@ static int notifications(struct req *req, struct resp *resp)
     struct notification *list = NULL;
     size_t n = 0;
     rc = notification_list(c, req->arena, w.me->id, &q, &list, &n);
+    struct marker read = {0};
+    if (marker_get(c, w.me->id, "notifications", &read) != 0)
+        read.last_read_id = 0;
     json_t *d = json_object();
     if (rc == 0)
         json_object_set_new(d, "notifications", items(&w, c, list, n));
@@ -155,7 +158,7 @@ static int notifications(struct req *req, struct resp *resp)
         return web_fail(&w, rc), 0;
     }
     /* She sees the newest ones: they are read (the marker apps share). */
-    if (n && !q.max_id)
+    if (n && !q.max_id && list[0].id > read.last_read_id)
         marker_set(w.core, w.me->id, "notifications", list[0].id);
     if (fragment) {
         json_object_set_new(d, "here", json_string("/notifications"));
