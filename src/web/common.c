@@ -153,12 +153,31 @@ static const char *asset_link(struct web_ctx *w, const char *name)
     return arena_printf(w->req->arena, "/static/%s?v=%s", name, as ? as->hash : "0");
 }
 
+int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w)
+{
+    web_begin(req, resp, w);
+    return web_need_member(w) || web_check_form(w);
+}
+
+int web_form_checked(struct req *req, const char *name)
+{
+    const char *v = req_arg(req, name);
+    return v && *v && strcmp(v, "0");
+}
+
+int web_is_fragment(struct req *req)
+{
+    const char *f = req_arg(req, "fragment");
+    return f && !strcmp(f, "1");
+}
+
 void web_page(struct web_ctx *w, int status, const char *name, const char *title, json_t *data)
 {
     struct req *req = w->req;
     if (!data)
         data = json_object();
     const struct core *core = w->core;
+    int fragment = web_is_fragment(req);
     json_object_set_new(data, "csrf", json_string(w->csrf ? w->csrf : ""));
     if (!json_object_get(data, "here"))
         json_object_set_new(
@@ -177,10 +196,9 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
              * The layout's badge: notifications after her read marker (the
              * API's "notifications" marker). A fragment has no layout.
              */
-            const char *fragment = req_arg(req, "fragment");
             struct marker mk = {0};
             int64_t unread = 0;
-            if (!(fragment && !strcmp(fragment, "1"))) {
+            if (!fragment) {
                 if (marker_get(c, w->me->id, "notifications", &mk) != 0)
                     mk.last_read_id = 0;
                 if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
@@ -194,8 +212,7 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
     struct buf body;
     buf_init(&body, PAGE_MAX);
     int rc = tmpl_render(&body, name, data);
-    const char *fragment = req_arg(req, "fragment");
-    if (rc == 0 && !(fragment && !strcmp(fragment, "1"))) {
+    if (rc == 0 && !fragment) {
         json_object_set_new(data, "title", json_string(title ? title : core->title));
         json_object_set_new(data, "body", json_string(buf_cstr(&body)));
         json_object_set_new(data, "css", json_string(asset_link(w, "style.css")));

@@ -80,6 +80,16 @@ int web_need_member(struct web_ctx *w);
 int web_check_form(struct web_ctx *w);
 
 /*
+ * Starts a member's form (a POST that changes something): web_begin, then
+ * web_need_member and web_check_form. 0 to go on, 1 when already answered.
+ */
+int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w);
+/* A form's checkbox: 1 when field name was sent with a value other than "" or "0". */
+int web_form_checked(struct req *req, const char *name);
+/* 1 when the page is asked for as a fragment (?fragment=1: the template alone). */
+int web_is_fragment(struct req *req);
+
+/*
  * Answers with template name rendered with data (stolen) inside the page
  * layout: <title> from title, the navigation (signed in or out), the
  * stylesheet and script links, the security headers. data may be NULL.

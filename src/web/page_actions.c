@@ -28,15 +28,6 @@
 #define VOTE_CHOICES_MAX 16 /* choice fields read from one vote (a poll has at most 4) */
 #define PAGE_REQUESTS 40
 
-/* Starts a member's form: 0 to go on, 1 when already answered. */
-static int begin_form(struct req *req, struct resp *resp, struct web_ctx *w)
-{
-    web_begin(req, resp, w);
-    if (web_need_member(w))
-        return 1;
-    return web_check_form(w);
-}
-
 /* The :id parameter; 0 (answered 404) when it is not an id. */
 static int64_t param_id(struct web_ctx *w)
 {
@@ -63,7 +54,7 @@ enum status_action {
 static int status_act(struct req *req, struct resp *resp, enum status_action act)
 {
     struct web_ctx w;
-    if (begin_form(req, resp, &w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = param_id(&w);
     if (!id)
@@ -147,7 +138,7 @@ static int names_post(const char *path, int64_t id)
 static int delete_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin_form(req, resp, &w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = param_id(&w);
     if (!id)
@@ -177,7 +168,7 @@ static int delete_post(struct req *req, struct resp *resp)
 static int vote(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin_form(req, resp, &w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = param_id(&w);
     if (!id)
@@ -234,7 +225,7 @@ enum account_action {
 static int account_act(struct req *req, struct resp *resp, enum account_action act)
 {
     struct web_ctx w;
-    if (begin_form(req, resp, &w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     struct db_conn *c;
     int rc = db_acquire(w.core->db, DB_READ, &c);
@@ -360,7 +351,7 @@ static int requests_page(struct req *req, struct resp *resp)
 static int request_answer(struct req *req, struct resp *resp, int accept)
 {
     struct web_ctx w;
-    if (begin_form(req, resp, &w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = param_id(&w);
     if (!id)

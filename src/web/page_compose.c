@@ -73,6 +73,12 @@ static int narrowness(enum status_visibility v)
     return 0;
 }
 
+/* The level her posts start at (her preference). */
+static enum status_visibility usual_level(const struct web_ctx *w)
+{
+    return w->user ? (enum status_visibility)w->user->default_visibility : VIS_PUBLIC;
+}
+
 /* Shows the composer with the draft; message (or NULL) says why it came back. */
 static void show_form(struct web_ctx *w, int status, const struct draft *d, int64_t edit_id,
                       int has_media, const char *message)
@@ -215,8 +221,7 @@ static int compose_page(struct req *req, struct resp *resp)
     web_begin(req, resp, &w);
     if (web_need_member(&w))
         return 0;
-    struct draft d = {.visibility =
-                          w.user ? (enum status_visibility)w.user->default_visibility : VIS_PUBLIC,
+    struct draft d = {.visibility = usual_level(&w),
                       .sensitive = w.user ? w.user->default_sensitive : 0};
     const char *reply = req_arg(req, "in_reply_to");
     const char *edit = req_arg(req, "edit");
@@ -244,11 +249,9 @@ static const char *read_form(struct web_ctx *w, struct draft *d)
     d->text = req_arg(req, "status");
     d->spoiler_text = req_arg(req, "spoiler_text");
     d->media_description = req_arg(req, "media_description");
-    const char *sensitive = req_arg(req, "sensitive");
-    d->sensitive = sensitive && *sensitive && strcmp(sensitive, "0");
-    const char *multiple = req_arg(req, "poll_multiple");
-    d->poll_multiple = multiple && *multiple && strcmp(multiple, "0");
-    d->visibility = w->user ? (enum status_visibility)w->user->default_visibility : VIS_PUBLIC;
+    d->sensitive = web_form_checked(req, "sensitive");
+    d->poll_multiple = web_form_checked(req, "poll_multiple");
+    d->visibility = usual_level(w);
     const char *vis = req_arg(req, "visibility");
     const char *problem = NULL;
     if (vis && *vis && visibility_parse(vis, &d->visibility) != 0)
@@ -314,8 +317,7 @@ static const char *reason(struct web_ctx *w, int rc, const char *why)
 static int post_status(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    web_begin(req, resp, &w);
-    if (web_need_member(&w) || web_check_form(&w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     if (req->form_error) {
         web_error(&w, 400, "The form could not be read. Please try again.");
@@ -375,8 +377,7 @@ static int post_status(struct req *req, struct resp *resp)
 static int edit_status(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    web_begin(req, resp, &w);
-    if (web_need_member(&w) || web_check_form(&w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = 0;
     const char *s = req_param(req, "id");

@@ -129,8 +129,7 @@ static int lists_index(struct req *req, struct resp *resp)
 static int lists_create(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    web_begin(req, resp, &w);
-    if (web_need_member(&w) || web_check_form(&w))
+    if (web_begin_form(req, resp, &w))
         return 0;
     const char *title = req_arg(req, "title");
     struct list *l = NULL;
@@ -254,8 +253,7 @@ static int list_show(struct req *req, struct resp *resp)
 /* Starts a POST on a list: 0 with *id set, or 1 when answered already. */
 static int begin_change(struct req *req, struct resp *resp, struct web_ctx *w, int64_t *id)
 {
-    web_begin(req, resp, w);
-    if (web_need_member(w) || web_check_form(w))
+    if (web_begin_form(req, resp, w))
         return 1;
     *id = param_id(req);
     if (!*id) {

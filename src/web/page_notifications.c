@@ -129,8 +129,7 @@ static int notifications(struct req *req, struct resp *resp)
     w.filter_context = "notifications";
     if (web_need_member(&w))
         return 0;
-    const char *f = req_arg(req, "fragment");
-    int fragment = f && !strcmp(f, "1");
+    int fragment = web_is_fragment(req);
     struct notification_query q = {.max_id = arg_id(req, "max_id"), .limit = PAGE_ITEMS};
     if (fragment)
         q.since_id = arg_id(req, "since_id");

@@ -43,19 +43,11 @@ static const struct {
     {"/settings/sessions", "Sessions and apps"},
 };
 
-/* Starts a settings page: 0 to go on, 1 when answered (signed out, or a bad form). */
-static int begin(struct req *req, struct resp *resp, struct web_ctx *w, int form)
+/* Starts a settings page to show: 0 to go on, 1 when answered (signed out). */
+static int begin(struct req *req, struct resp *resp, struct web_ctx *w)
 {
     web_begin(req, resp, w);
-    if (web_need_member(w))
-        return 1;
-    return form ? web_check_form(w) : 0;
-}
-
-static int checked(struct req *req, const char *name)
-{
-    const char *v = req_arg(req, name);
-    return v && *v && strcmp(v, "0");
+    return web_need_member(w);
 }
 
 /* Shows settings page name (its tab: path) with data; message/notice when given. */
@@ -109,8 +101,9 @@ static void profile_form(struct web_ctx *w, int status, int sent, const char *me
     const char *note = sent ? req_arg(req, "note") : src.note;
     json_object_set_new(d, "display_name", json_string(dn ? dn : ""));
     json_object_set_new(d, "note", json_string(note ? note : ""));
-    json_object_set_new(d, "locked", json_boolean(sent ? checked(req, "locked") : acc->locked));
-    json_object_set_new(d, "bot", json_boolean(sent ? checked(req, "bot") : acc->bot));
+    json_object_set_new(d, "locked",
+                        json_boolean(sent ? web_form_checked(req, "locked") : acc->locked));
+    json_object_set_new(d, "bot", json_boolean(sent ? web_form_checked(req, "bot") : acc->bot));
     if (avatar)
         json_object_set_new(d, "avatar_url", json_string(avatar));
     if (header)
@@ -137,7 +130,7 @@ static void profile_form(struct web_ctx *w, int status, int sent, const char *me
 static int profile_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 0))
+    if (begin(req, resp, &w))
         return 0;
     profile_form(&w, 200, 0, NULL);
     return 0;
@@ -146,7 +139,7 @@ static int profile_page(struct req *req, struct resp *resp)
 static int profile_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 1))
+    if (web_begin_form(req, resp, &w))
         return 0;
     if (req->form_error) {
         web_error(&w, 400, "The form could not be read. Please try again.");
@@ -181,7 +174,8 @@ static int profile_post(struct req *req, struct resp *resp)
     int rc = core_tx_begin(w.core, &c);
     if (rc == 0)
         rc = account_update_profile(c, w.me->id, req_arg(req, "display_name"), req_arg(req, "note"),
-                                    checked(req, "locked"), checked(req, "bot"), &why);
+                                    web_form_checked(req, "locked"), web_form_checked(req, "bot"),
+                                    &why);
     if (rc == 0)
         rc = account_set_fields(c, w.me->id, names, values, LIMIT_FIELDS, &why);
     if (rc == 0)
@@ -232,7 +226,7 @@ static void preferences_form(struct web_ctx *w, int status, const char *message)
 static int preferences_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 0))
+    if (begin(req, resp, &w))
         return 0;
     preferences_form(&w, 200, NULL);
     return 0;
@@ -241,7 +235,7 @@ static int preferences_page(struct req *req, struct resp *resp)
 static int preferences_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 1))
+    if (web_begin_form(req, resp, &w))
         return 0;
     const char *privacy = req_arg(req, "default_visibility");
     enum status_visibility v;
@@ -254,14 +248,14 @@ static int preferences_post(struct req *req, struct resp *resp)
     int rc = core_tx_begin(w.core, &c);
     if (rc == 0)
         rc = user_update_defaults(c, w.me->id, privacy && *privacy ? privacy : NULL,
-                                  checked(req, "sensitive"), NULL, checked(req, "discoverable"),
-                                  &why);
+                                  web_form_checked(req, "sensitive"), NULL,
+                                  web_form_checked(req, "discoverable"), &why);
     if (rc == 0)
         rc = outbox_add(c, OUTBOX_UPDATE_ACTOR, w.me->id, 0, NULL);
     if (c)
         rc = core_tx_end(c, rc);
     if (rc == 0)
-        rc = account_feed_set(w.core, w.me->id, checked(req, "feed"));
+        rc = account_feed_set(w.core, w.me->id, web_form_checked(req, "feed"));
     if (rc == E_INVAL && why) {
         preferences_form(&w, 422, arena_printf(req->arena, "Nothing was saved: %s.", why));
         return 0;
@@ -283,7 +277,7 @@ static void password_form(struct web_ctx *w, int status, const char *message)
 static int password_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 0))
+    if (begin(req, resp, &w))
         return 0;
     password_form(&w, 200, NULL);
     return 0;
@@ -292,7 +286,7 @@ static int password_page(struct req *req, struct resp *resp)
 static int password_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 1))
+    if (web_begin_form(req, resp, &w))
         return 0;
     const char *current = req_arg(req, "current_password");
     const char *pw = req_arg(req, "password");
@@ -333,7 +327,7 @@ static int password_post(struct req *req, struct resp *resp)
 static int sessions_page(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 0))
+    if (begin(req, resp, &w))
         return 0;
     struct db_conn *c;
     int rc = db_acquire(w.core->db, DB_READ, &c);
@@ -372,7 +366,7 @@ static int sessions_page(struct req *req, struct resp *resp)
 static int session_revoke_post(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (begin(req, resp, &w, 1))
+    if (web_begin_form(req, resp, &w))
         return 0;
     int64_t id = 0;
     const char *s = req_param(req, "id");

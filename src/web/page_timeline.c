@@ -58,12 +58,6 @@ static int64_t arg_id(struct req *req, const char *name)
     return id;
 }
 
-static int is_fragment(struct req *req)
-{
-    const char *f = req_arg(req, "fragment");
-    return f && !strcmp(f, "1");
-}
-
 static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
 {
     struct web_ctx w;
@@ -71,7 +65,7 @@ static int show(struct req *req, struct resp *resp, enum timeline_kind kind)
     if (web_need_member(&w))
         return 0;
     w.filter_context = kind == TL_HOME ? "home" : "public";
-    int fragment = is_fragment(req);
+    int fragment = web_is_fragment(req);
     /* ?limit= shows up to TIMELINE_LIMIT_MAX at once (as the API does). */
     int64_t limit = arg_id(req, "limit");
     struct page p = {.limit = limit > 0 && limit <= TIMELINE_LIMIT_MAX ? (int)limit : PAGE_POSTS,
