@@ -1,5 +1,6 @@
 """The HTTP server as clients see it: errors, caps and keep-alive."""
 import http.client
+import signal
 import socket
 
 import requests
@@ -74,3 +75,19 @@ def test_oversized_headers_refused_and_server_unharmed(server):
     s.close()
     assert data.startswith(b"HTTP/1.1 431")
     assert requests.get(server.url + "/health").status_code == 200
+
+
+def test_a_crash_leaves_its_stack_in_the_log(server):
+    """A server that crashes says so in its log, with the stack, for whoever reads it
+    (Hearth's own report; a sanitizer build gives the sanitizer's)."""
+    server.proc.send_signal(signal.SIGSEGV)
+    server.proc.wait(timeout=30)
+    assert server.proc.returncode != 0
+    log = server.log()
+    if "ERROR: AddressSanitizer" in log:
+        assert "#0 " in log, log[-2000:]
+        return
+    assert server.proc.returncode == -signal.SIGSEGV
+    assert "hearth: fatal signal; stack:" in log, log[-2000:]
+    after = log.split("hearth: fatal signal; stack:", 1)[1]
+    assert "hearth" in after  # frames of the binary follow

@@ -6,6 +6,7 @@ must report what the member wrote, and through the pages others see.
 """
 import html
 import io
+import os
 import re
 
 import requests
@@ -266,3 +267,28 @@ def test_settings_need_a_member_and_a_token(community):
     assert client(srv, "alice").me()["display_name"] != "Mallory"
     page = b.get("/settings/profile").text
     assert html.escape("Mallory") not in page
+
+
+def noisy_png(size=(800, 700)):
+    """A PNG over 1 MiB (random pixels do not compress): more than a form body may hold."""
+    buf = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buf, "PNG")
+    data = buf.getvalue()
+    assert len(data) > 1024 * 1024
+    return data
+
+
+def test_uploads_larger_than_a_plain_form(community):
+    srv = community
+    b = browser(srv, "alice")
+    sid = posted_id(b.post("/statuses", {"status": "a big picture"},
+                           files={"media": ("big.png", noisy_png(), "image/png")}))
+    api = client(srv, "alice")
+    assert len(api.status(sid)["media_attachments"]) == 1
+    r = b.post("/settings/profile", {"display_name": "Alice"},
+               files={"header": ("header.png", noisy_png((1200, 500)), "image/png")})
+    assert r.status_code == 303, r.text[:300]
+    assert "/system/" in api.me()["header"]
+    # Other forms keep the plain limit.
+    r = b.post("/lists", {"title": "x" * (2 * 1024 * 1024)})
+    assert r.status_code == 413

@@ -523,3 +523,11 @@ def test_unread_notifications_badge(community):
     assert markers["notifications"]["last_read_id"]
     bob_api.status_post("@alice one more")
     assert badge.search(alice.get("/local").text).group(1) == "1"
+    # One post in two notifications: each card has ids of its own.
+    mine = client(srv, "alice").status_post("a post to like and boost")
+    bob_api.status_favourite(mine["id"])
+    bob_api.status_reblog(mine["id"])
+    page = alice.get("/notifications").text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    assert page.count(f'status-{mine["id"]}-by"') >= 4  # two cards, each id and its label
