@@ -41,10 +41,12 @@ int cli_parse(int argc, char **argv, const char *allowed, int max_pos, struct cl
         char key;
         int takes_value;
     } table[] = {
-        {"--data", 'd', 1},           {"--url", 'u', 1},          {"--listen", 'l', 1},
-        {"--email", 'e', 1},          {"--test-network", 't', 0}, {"--admin", 'a', 0},
-        {"--password-stdin", 'p', 0}, {"--severity", 's', 1},       {"--reason", 'r', 1},
-        {"--at", 'w', 1},             {"--json", 'j', 0},         {"--public", 'P', 0},
+        {"--data", 'd', 1},           {"--url", 'u', 1},
+        {"--listen", 'l', 1},         {"--email", 'e', 1},
+        {"--test-network", 't', 0},   {"--admin", 'a', 0},
+        {"--password-stdin", 'p', 0}, {"--severity", 's', 1},
+        {"--reason", 'r', 1},         {"--at", 'w', 1},
+        {"--json", 'j', 0},           {"--public", 'P', 0},
         {"--obfuscate", 'o', 0},
     };
     memset(o, 0, sizeof(*o));
@@ -137,7 +139,8 @@ int cli_open(struct cli_instance *in, const char *data_dir)
     if (rc == E_NOTFOUND) {
         struct stat st;
         if (stat(data_dir, &st) != 0)
-            return cli_fail("data folder %s does not exist (create it with 'hearth init')", data_dir);
+            return cli_fail("data folder %s does not exist (create it with 'hearth init')",
+                            data_dir);
         return cli_fail("%s/%s is missing (create it with 'hearth init')", data_dir, CONFIG_FILE);
     }
     if (rc)
@@ -152,8 +155,8 @@ int cli_open(struct cli_instance *in, const char *data_dir)
     rc = db_migrate(in->db, &found, &known);
     if (rc == E_LIMIT)
         return cli_fail("the database %s has schema version %d, newer than this Hearth %s "
-                    "knows (%d): upgrade Hearth",
-                    in->cfg.db_path, found, HEARTH_VERSION, known);
+                        "knows (%d): upgrade Hearth",
+                        in->cfg.db_path, found, HEARTH_VERSION, known);
     if (rc)
         return cli_fail("cannot migrate the database %s: %s", in->cfg.db_path, err_str(rc));
     in->core.db = in->db;
@@ -182,4 +185,3 @@ void cli_close(struct cli_instance *in)
     in->db = NULL;
     config_fini(&in->cfg);
 }
-

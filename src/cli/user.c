@@ -153,8 +153,8 @@ static int cmd_user_password(int argc, char **argv)
         goto out;
     }
     if (rc) {
-        code =
-            cli_fail("cannot set the password of '%s': %s", o.positional[0], why ? why : err_str(rc));
+        code = cli_fail("cannot set the password of '%s': %s", o.positional[0],
+                        why ? why : err_str(rc));
         goto out;
     }
     printf("Password of %s changed\n", o.positional[0]);

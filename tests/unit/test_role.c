@@ -6,6 +6,7 @@
 
 #include "core/audit.h"
 #include "core/role.h"
+#include "core/setting.h"
 #include "fixture.h"
 #include "t.h"
 #include "util/arena.h"
@@ -44,7 +45,8 @@ TEST(ranks)
 TEST(check_reads_the_database)
 {
     int64_t mod = fx_user("mod"), plain = fx_user("plain"), far = fx_remote("far", "b.test");
-    fx_exec("UPDATE users SET role = 1 WHERE account_id = (SELECT id FROM accounts WHERE username = 'mod' AND domain IS NULL)");
+    fx_exec("UPDATE users SET role = 1 WHERE account_id = (SELECT id FROM accounts WHERE username "
+            "= 'mod' AND domain IS NULL)");
     struct db_conn *c;
     db_acquire(fx_core.db, DB_READ, &c);
     enum user_role r = USER_ROLE_OWNER;
@@ -97,6 +99,30 @@ TEST(audit_log)
     arena_free(a);
 }
 
+TEST(settings)
+{
+    struct db_conn *c;
+    struct arena *a = arena_new();
+    const char *v;
+    db_acquire(fx_core.db, DB_WRITE, &c);
+    CHECK_INT(setting_get(c, a, "registrations_mode", "open", &v), 0);
+    CHECK_STR(v, "open");
+    CHECK_INT(setting_set(c, "registrations_mode", "invite"), 0);
+    CHECK_INT(setting_set(c, "registrations_mode", "approval"), 0);
+    CHECK_INT(setting_get(c, a, "registrations_mode", "open", &v), 0);
+    CHECK_STR(v, "approval");
+    CHECK_INT(setting_set(c, "max", "12"), 0);
+    CHECK_INT(setting_get_int(c, "max", 3), 12);
+    CHECK_INT(setting_set(c, "max", "12x"), 0);
+    CHECK_INT(setting_get_int(c, "max", 3), 3);
+    CHECK_INT(setting_set(c, "max", NULL), 0);
+    CHECK_INT(setting_get_int(c, "max", 4), 4);
+    CHECK_INT(setting_set(c, "", "x"), E_INVAL);
+    CHECK_INT(setting_set(c, "bad", "\xff"), E_UTF8);
+    db_release(c);
+    arena_free(a);
+}
+
 int main(void)
 {
     fx_open();
@@ -104,6 +130,7 @@ int main(void)
     RUN(ranks);
     RUN(check_reads_the_database);
     RUN(audit_log);
+    RUN(settings);
     fx_close();
     return t_done();
 }

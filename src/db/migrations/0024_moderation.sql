@@ -11,3 +11,12 @@ CREATE TABLE audit_log (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX audit_log_account ON audit_log (account_id, id);
+
+-- Settings the admins change from the pages, the admin API or the command
+-- line while the server runs (registration mode, rules' texts, federation
+-- mode...): one text value per key. hearth.conf gives the defaults.
+CREATE TABLE server_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
