@@ -55,17 +55,9 @@ static int find_uri(struct db_conn *c, const char *uri, int64_t *id, int64_t *au
  */
 static int queue_preview(struct db_conn *c, const char *url, int64_t media_id)
 {
-    const char *host = strstr(url, "://");
-    if (!host)
-        return 0;
-    host += 3;
-    size_t n = strcspn(host, "/?#");
     char lane[QUEUE_LANE_MAX];
-    if (n == 0 || n >= sizeof(lane))
+    if (queue_lane_of(url, lane, sizeof(lane)) != 0)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        lane[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
-    lane[n] = '\0';
     json_t *j = json_pack("{s:I, s:s}", "media", (json_int_t)media_id, "url", url);
     char *payload = json_dumps(j, JSON_COMPACT);
     json_decref(j);

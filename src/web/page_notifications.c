@@ -44,6 +44,12 @@ static const char *what(const struct notification *nt, int64_t me)
                                          : "— the poll you voted in has ended";
     case NOTIFY_UPDATE:
         return "edited a post you boosted";
+    case NOTIFY_MODERATION_WARNING:
+        return "— the moderators acted on your account (see Settings > Moderation)";
+    case NOTIFY_ADMIN_SIGN_UP:
+        return "signed up and waits for approval";
+    case NOTIFY_ADMIN_REPORT:
+        return "filed a report";
     case NOTIFY_TYPE_COUNT:
         break;
     }
