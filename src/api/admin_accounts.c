@@ -33,8 +33,7 @@ json_t *api_admin_account_json(struct req *req, struct db_conn *c, int64_t id)
 {
     struct account *acc;
     struct moderation_state st;
-    if (account_get(c, req->arena, id, &acc) != 0 ||
-        moderation_state(c, req->arena, id, &st) != 0)
+    if (account_get(c, req->arena, id, &acc) != 0 || moderation_state(c, req->arena, id, &st) != 0)
         return json_null();
     json_t *account = api_account_json(req, c, acc);
     if (!account)
@@ -58,8 +57,8 @@ json_t *api_admin_account_json(struct req *req, struct db_conn *c, int64_t id)
             db_stmt_done(s);
         }
     }
-    json_object_set_new(j, "role", st.has_user ? api_role_json(req, (enum user_role)st.role)
-                                               : json_null());
+    json_object_set_new(j, "role",
+                        st.has_user ? api_role_json(req, (enum user_role)st.role) : json_null());
     json_object_set_new(j, "confirmed", json_boolean(st.confirmed));
     json_object_set_new(j, "approved", json_boolean(st.approved));
     json_object_set_new(j, "disabled", json_boolean(st.disabled));
@@ -108,8 +107,8 @@ static int answer_list(struct req *req, struct resp *resp, const struct account_
     struct page p;
     if (api_page(req, resp, &p))
         return 0;
-    static const char *const statuses[] = {"",          "active",    "pending",   "disabled",
-                                           "silenced",  "suspended", "sensitized"};
+    static const char *const statuses[] = {"",         "active",    "pending",   "disabled",
+                                           "silenced", "suspended", "sensitized"};
     int known = 0;
     for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
         known |= !strcmp(f->status, statuses[i]);
@@ -188,10 +187,10 @@ static int list_v1(struct req *req, struct resp *resp)
         return 0;
     struct account_filter f = {0};
     f.origin = flag(req, "local") ? 1 : flag(req, "remote") ? 2 : 0;
-    f.status = flag(req, "pending")     ? "pending"
-               : flag(req, "disabled")  ? "disabled"
-               : flag(req, "silenced")  ? "silenced"
-               : flag(req, "suspended") ? "suspended"
+    f.status = flag(req, "pending")      ? "pending"
+               : flag(req, "disabled")   ? "disabled"
+               : flag(req, "silenced")   ? "silenced"
+               : flag(req, "suspended")  ? "suspended"
                : flag(req, "sensitized") ? "sensitized"
                : flag(req, "active")     ? "active"
                                          : "";
@@ -258,8 +257,8 @@ static int get_one(struct req *req, struct resp *resp)
 }
 
 /* Carries out an action and answers as Mastodon does (the account, or {} for action). */
-static int act(struct req *req, struct resp *resp, enum moderation_action action,
-               int64_t report_id, const char *text, int notify, int empty_answer)
+static int act(struct req *req, struct resp *resp, enum moderation_action action, int64_t report_id,
+               const char *text, int notify, int empty_answer)
 {
     int64_t id = api_param_id(req, "id");
     struct moderation_request r = {.actor = api_account_id(req),
@@ -321,7 +320,7 @@ static int action_post(struct req *req, struct resp *resp)
 #define SIMPLE(fn, action)                                                                         \
     static int fn(struct req *req, struct resp *resp)                                              \
     {                                                                                              \
-        if (api_require_permission(req, resp, PERM_MANAGE_USERS, NULL))                           \
+        if (api_require_permission(req, resp, PERM_MANAGE_USERS, NULL))                            \
             return 0;                                                                              \
         return act(req, resp, action, 0, NULL, 0, 0);                                              \
     }

@@ -23,11 +23,12 @@ static const struct {
     const char *key;
     const char *sql;
 } measures[] = {
-    /* Members who posted or logged in. */
+    /* Members who posted, logged in on the pages or signed in to an app. */
     {"active_users",
      "SELECT count(*) FROM (SELECT s.account_id FROM statuses s WHERE s.local = 1"
      " AND s.created_at >= ?1 AND s.created_at < ?2 UNION SELECT account_id FROM users"
-     " WHERE last_login_at >= ?1 AND last_login_at < ?2)"},
+     " WHERE last_login_at >= ?1 AND last_login_at < ?2 UNION SELECT account_id"
+     " FROM oauth_tokens WHERE account_id IS NOT NULL AND created_at >= ?1 AND created_at < ?2)"},
     {"new_users", "SELECT count(*) FROM users WHERE created_at >= ?1 AND created_at < ?2"},
     /* Favourites, boosts and replies that members' posts received. */
     {"interactions",
@@ -43,8 +44,7 @@ static const struct {
      "SELECT count(*) FROM reports WHERE action_taken_at >= ?1 AND action_taken_at < ?2"},
 };
 
-static int count_between(struct db_conn *c, const char *sql, int64_t from, int64_t to,
-                         int64_t *out)
+static int count_between(struct db_conn *c, const char *sql, int64_t from, int64_t to, int64_t *out)
 {
     struct db_stmt *s;
     int rc = db_prepare(c, sql, &s);
@@ -109,20 +109,20 @@ static int measures_post(struct req *req, struct resp *resp)
             int64_t day = start + d * DAY_MS, v = 0;
             rc = count_between(c, measures[m].sql, day, day + DAY_MS, &v);
             char when[TIME_ISO_MAX];
-            json_array_append_new(data, json_pack("{s:s, s:s}", "date", time_iso8601(day, when),
-                                                  "value",
-                                                  arena_printf(req->arena, "%lld", (long long)v)));
+            json_array_append_new(data,
+                                  json_pack("{s:s, s:s}", "date", time_iso8601(day, when), "value",
+                                            arena_printf(req->arena, "%lld", (long long)v)));
         }
         if (rc == 0)
             rc = count_between(c, measures[m].sql, start, end + DAY_MS, &total);
         if (rc == 0)
             rc = count_between(c, measures[m].sql, start - days * DAY_MS, start, &previous);
         json_array_append_new(
-            arr, json_pack("{s:s, s:n, s:s, s:s, s:s, s:o}", "key", measures[m].key, "unit",
-                           "total", arena_printf(req->arena, "%lld", (long long)total),
-                           "human_value", arena_printf(req->arena, "%lld", (long long)total),
-                           "previous_total", arena_printf(req->arena, "%lld", (long long)previous),
-                           "data", data));
+            arr,
+            json_pack("{s:s, s:n, s:s, s:s, s:s, s:o}", "key", measures[m].key, "unit", "total",
+                      arena_printf(req->arena, "%lld", (long long)total), "human_value",
+                      arena_printf(req->arena, "%lld", (long long)total), "previous_total",
+                      arena_printf(req->arena, "%lld", (long long)previous), "data", data));
     }
     db_release(c);
     if (rc) {
@@ -170,14 +170,14 @@ static int audit_get(struct req *req, struct resp *resp)
         json_t *by = e[i].account_id ? api_account_json_id(req, c, e[i].account_id) : NULL;
         json_error_t err;
         json_t *detail = json_loads(e[i].detail ? e[i].detail : "{}", 0, &err);
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s, s:o, s:s}", "id", id_to_str(e[i].id, id),
-                           "action", e[i].action, "account", by ? by : json_null(), "target_type",
-                           e[i].target_type, "target_id",
-                           e[i].target_id ? id_to_str(e[i].target_id, tid) : NULL, "target",
-                           e[i].target ? e[i].target : "", "detail",
-                           detail ? detail : json_object(), "created_at",
-                           time_iso8601(e[i].created_at, when)));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s, s:o, s:s}", "id",
+                                             id_to_str(e[i].id, id), "action", e[i].action,
+                                             "account", by ? by : json_null(), "target_type",
+                                             e[i].target_type, "target_id",
+                                             e[i].target_id ? id_to_str(e[i].target_id, tid) : NULL,
+                                             "target", e[i].target ? e[i].target : "", "detail",
+                                             detail ? detail : json_object(), "created_at",
+                                             time_iso8601(e[i].created_at, when)));
     }
     db_release(c);
     api_link_header(req, resp, ids, n);

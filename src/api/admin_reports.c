@@ -155,10 +155,8 @@ static int list(struct req *req, struct resp *resp)
     struct page p;
     if (api_page(req, resp, &p))
         return 0;
-    struct report_query q = {.max_id = p.max_id,
-                             .since_id = p.since_id,
-                             .min_id = p.min_id,
-                             .limit = p.limit};
+    struct report_query q = {
+        .max_id = p.max_id, .since_id = p.since_id, .min_id = p.min_id, .limit = p.limit};
     int resolved = api_arg_bool(req, "resolved", 0);
     if (resolved < 0) {
         api_invalid(req, resp, "resolved must be a boolean");
@@ -231,8 +229,8 @@ static int update(struct req *req, struct resp *resp)
     }
     const char *why = NULL;
     int64_t id = api_param_id(req, "id");
-    int rc = report_update(req->app, api_account_id(req), id, req_arg(req, "category"), rule_ids,
-                           &why);
+    int rc =
+        report_update(req->app, api_account_id(req), id, req_arg(req, "category"), rule_ids, &why);
     if (rc == E_INVAL && why) {
         api_invalid(req, resp, why);
         return 0;

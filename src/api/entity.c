@@ -184,6 +184,8 @@ static json_t *account_build(struct req *req, const struct account *acc,
         json_object_set_new_nocheck(j, "last_status_at", json_null());
     }
     json_object_set_new_nocheck(j, "noindex", json_boolean(!acc->discoverable));
+    if (acc->suspended_at) /* as Mastodon marks a suspended account */
+        json_object_set_new_nocheck(j, "suspended", json_true());
     json_object_set_new_nocheck(j, "emojis", json_array());
     json_object_set_new_nocheck(j, "roles", json_array());
     json_object_set_new_nocheck(j, "fields", fields);

@@ -29,8 +29,8 @@
 #define TEXT_MAX 5000
 
 static const char *const action_names[MOD_ACTION_COUNT] = {
-    "none",        "sensitive", "disable",   "silence", "suspend", "unsensitive",
-    "enable",      "unsilence", "unsuspend", "approve", "reject",
+    "none",   "sensitive", "disable",   "silence", "suspend", "unsensitive",
+    "enable", "unsilence", "unsuspend", "approve", "reject",
 };
 
 const char *moderation_action_name(enum moderation_action a)
@@ -150,8 +150,8 @@ static int send_actor_delete(struct db_conn *c, struct arena *a, const struct ac
         char lane[QUEUE_LANE_MAX];
         if (queue_lane_of(inboxes[i], lane, sizeof(lane)) != 0)
             continue;
-        json_t *d = json_pack("{s:s, s:I, s:s}", "inbox", inboxes[i], "actor",
-                              (json_int_t)acc->id, "activity", text);
+        json_t *d = json_pack("{s:s, s:I, s:s}", "inbox", inboxes[i], "actor", (json_int_t)acc->id,
+                              "activity", text);
         char *payload = json_dumps(d, JSON_COMPACT);
         json_decref(d);
         rc = queue_add(c, "deliver", lane, payload, NULL, 0);
@@ -294,8 +294,8 @@ static int apply(struct db_conn *c, struct arena *a, const struct moderation_req
     }
 }
 
-int moderation_act(const struct core *core, const struct moderation_request *r,
-                   int64_t *warning_id, const char **why)
+int moderation_act(const struct core *core, const struct moderation_request *r, int64_t *warning_id,
+                   const char **why)
 {
     *why = NULL;
     if (warning_id)

@@ -78,8 +78,8 @@ struct moderation_request {
  * UTF-8 or over 5000 bytes); E_DB. *warning_id (may be NULL) is the
  * account warning left, or 0.
  */
-int moderation_act(const struct core *core, const struct moderation_request *r,
-                   int64_t *warning_id, const char **why);
+int moderation_act(const struct core *core, const struct moderation_request *r, int64_t *warning_id,
+                   const char **why);
 
 /*
  * Removes a suspended account's data now (the API's DELETE

@@ -24,9 +24,9 @@
 #include "util/utf8.h"
 
 #define REPORT_COLUMNS                                                                             \
-    "id, account_id, target_account_id, status_ids, rule_ids, comment, category, forward,"        \
-    " COALESCE(action_taken_at, 0), COALESCE(assigned_account_id, 0),"                           \
-    " COALESCE(action_taken_by_account_id, 0), COALESCE(forwarded_at, 0),"                        \
+    "id, account_id, target_account_id, status_ids, rule_ids, comment, category, forward,"         \
+    " COALESCE(action_taken_at, 0), COALESCE(assigned_account_id, 0),"                             \
+    " COALESCE(action_taken_by_account_id, 0), COALESCE(forwarded_at, 0),"                         \
     " COALESCE(updated_at, created_at), created_at"
 
 /* A comma-separated id list into an arena array. */
@@ -161,8 +161,8 @@ static const char *target_name(struct db_conn *c, struct arena *a, int64_t repor
     const char *name = "";
     if (db_step(s) == DB_ROW) {
         const char *d = db_col_text(s, 1);
-        name = d ? arena_printf(a, "%s@%s", db_col_text(s, 0), d)
-                 : arena_strdup(a, db_col_text(s, 0));
+        name =
+            d ? arena_printf(a, "%s@%s", db_col_text(s, 0), d) : arena_strdup(a, db_col_text(s, 0));
     }
     db_stmt_done(s);
     return name;
@@ -201,9 +201,8 @@ int report_assign(const struct core *core, int64_t actor, int64_t id, int64_t as
     snprintf(detail, sizeof(detail), "{\"assigned_account_id\":\"%lld\"}", (long long)assignee);
     if (assignee) {
         struct db_stmt *s;
-        rc = db_prepare(c,
-                        "UPDATE reports SET updated_at = ?, assigned_account_id = ? WHERE id = ?",
-                        &s);
+        rc = db_prepare(
+            c, "UPDATE reports SET updated_at = ?, assigned_account_id = ? WHERE id = ?", &s);
         if (rc == 0) {
             db_bind_i64(s, 1, time_now_ms());
             db_bind_i64(s, 2, assignee);
@@ -218,8 +217,7 @@ int report_assign(const struct core *core, int64_t actor, int64_t id, int64_t as
             arena_free(a);
         }
     } else {
-        rc = change(c,
-                    "UPDATE reports SET updated_at = ?, assigned_account_id = NULL WHERE id = ?",
+        rc = change(c, "UPDATE reports SET updated_at = ?, assigned_account_id = NULL WHERE id = ?",
                     id, actor, "report.unassign", NULL);
     }
     return core_tx_end(c, rc);
@@ -251,8 +249,7 @@ int report_resolve_in(struct db_conn *c, int64_t actor, int64_t id, int resolved
         }
         if (rc == 0) {
             struct arena *a = arena_new();
-            rc = audit_add(c, actor, "report.resolve", "report", id, target_name(c, a, id),
-                           detail);
+            rc = audit_add(c, actor, "report.resolve", "report", id, target_name(c, a, id), detail);
             arena_free(a);
         }
     } else {
@@ -452,11 +449,10 @@ int report_forward_in(struct db_conn *c, struct arena *a, const char *base_url, 
     }
     char ids[ID_STR_MAX];
     const char *instance = arena_printf(a, "%s/actor", base_url);
-    json_t *flag = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "@context",
-                             "https://www.w3.org/ns/activitystreams", "id",
-                             arena_printf(a, "%s/reports/%s", base_url, id_to_str(r->id, ids)),
-                             "type", "Flag", "actor", instance, "object", objects, "content",
-                             r->comment);
+    json_t *flag = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:s}", "@context", "https://www.w3.org/ns/activitystreams", "id",
+        arena_printf(a, "%s/reports/%s", base_url, id_to_str(r->id, ids)), "type", "Flag", "actor",
+        instance, "object", objects, "content", r->comment);
     json_t *d = json_pack("{s:s, s:I, s:b, s:o}", "inbox", inbox, "actor", (json_int_t)0,
                           "as_server", 1, "activity", flag);
     /* The delivery job wants the activity as text. */
