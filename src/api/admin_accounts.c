@@ -116,53 +116,26 @@ static int answer_list(struct req *req, struct resp *resp, const struct account_
         api_invalid(req, resp, "status must be active, pending, disabled, silenced or suspended");
         return 0;
     }
-    int limit = p.limit <= 0 ? 100 : p.limit > 200 ? 200 : p.limit;
+    struct moderation_account_query q = {.origin = f->origin,
+                                         .status = f->status,
+                                         .staff = f->staff,
+                                         .username = f->username,
+                                         .display_name = f->display_name,
+                                         .by_domain = f->by_domain,
+                                         .email = f->email,
+                                         .ip = f->ip,
+                                         .max_id = p.max_id,
+                                         .since_id = p.since_id,
+                                         .limit = p.limit};
     struct core *core = req->app;
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
-    struct db_stmt *s;
-    rc = db_prepare(
-        c,
-        "SELECT a.id FROM accounts a LEFT JOIN users u ON u.account_id = a.id"
-        " WHERE a.id < ?1 AND a.id > ?2 AND a.actor_type <> 'Application'"
-        " AND (?3 = 0 OR (?3 = 1 AND a.domain IS NULL) OR (?3 = 2 AND a.domain IS NOT NULL))"
-        " AND (?4 = '' OR (?4 = 'active' AND a.suspended_at IS NULL"
-        " AND COALESCE(u.disabled, 0) = 0 AND COALESCE(u.approved, 1) = 1)"
-        " OR (?4 = 'pending' AND u.approved = 0) OR (?4 = 'disabled' AND u.disabled = 1)"
-        " OR (?4 = 'silenced' AND a.silenced_at IS NOT NULL)"
-        " OR (?4 = 'suspended' AND a.suspended_at IS NOT NULL)"
-        " OR (?4 = 'sensitized' AND a.sensitized_at IS NOT NULL))"
-        " AND (?5 = 0 OR u.role >= 1)"
-        " AND (?6 = '' OR instr(lower(a.username), lower(?6)) > 0)"
-        " AND (?7 = '' OR instr(lower(a.display_name), lower(?7)) > 0)"
-        " AND (?8 = '' OR lower(a.domain) = lower(?8))"
-        " AND (?9 = '' OR instr(lower(u.email), lower(?9)) > 0)"
-        " AND ?10 = ''"
-        " ORDER BY a.id DESC LIMIT ?11",
-        &s);
+    int64_t *ids;
+    size_t n;
+    rc = moderation_accounts(c, req->arena, &q, &ids, &n);
     if (rc) {
-        db_release(c);
-        return api_fail(req, resp, rc);
-    }
-    db_bind_i64(s, 1, p.max_id ? p.max_id : INT64_MAX);
-    db_bind_i64(s, 2, p.since_id);
-    db_bind_i64(s, 3, f->origin);
-    db_bind_text(s, 4, f->status);
-    db_bind_i64(s, 5, f->staff);
-    db_bind_text(s, 6, f->username);
-    db_bind_text(s, 7, f->display_name);
-    db_bind_text(s, 8, f->by_domain);
-    db_bind_text(s, 9, f->email);
-    db_bind_text(s, 10, f->ip); /* no addresses are kept: an ip filter matches nobody */
-    db_bind_i64(s, 11, limit);
-    int64_t *ids = arena_alloc(req->arena, (size_t)limit * sizeof(*ids));
-    size_t n = 0;
-    while (n < (size_t)limit && (rc = db_step(s)) == DB_ROW)
-        ids[n++] = db_col_i64(s, 0);
-    db_stmt_done(s);
-    if (rc < 0) {
         db_release(c);
         return api_fail(req, resp, rc);
     }

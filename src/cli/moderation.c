@@ -89,8 +89,8 @@ static int cmd_report_list(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             char id[ID_STR_MAX], when[TIME_ISO_MAX];
             printf("%-20s %-30s %-10s %-30s %s\n", id_to_str(list[i].id, id),
-                   acct_of(c, a, list[i].target), list[i].category,
-                   acct_of(c, a, list[i].reporter), time_iso8601(list[i].created_at, when));
+                   acct_of(c, a, list[i].target), list[i].category, acct_of(c, a, list[i].reporter),
+                   time_iso8601(list[i].created_at, when));
         }
     }
     if (c)

@@ -534,3 +534,96 @@ out:
     arena_free(a);
     return rc;
 }
+
+static int64_t scalar(struct db_conn *c, const char *sql, int64_t arg, int *rc)
+{
+    struct db_stmt *s;
+    int64_t v = 0;
+    if (*rc)
+        return 0;
+    *rc = db_prepare(c, sql, &s);
+    if (*rc)
+        return 0;
+    db_bind_i64(s, 1, arg);
+    int step = db_step(s);
+    if (step == DB_ROW)
+        v = db_col_i64(s, 0);
+    else if (step < 0)
+        *rc = step;
+    db_stmt_done(s);
+    return v;
+}
+
+int moderation_numbers(struct db_conn *c, int64_t now, struct moderation_numbers *out)
+{
+    int rc = 0;
+    out->pending = scalar(c, "SELECT count(*) FROM users WHERE approved = 0 AND ? >= 0", 0, &rc);
+    out->open_reports =
+        scalar(c, "SELECT count(*) FROM reports WHERE action_taken_at IS NULL AND ? >= 0", 0, &rc);
+    out->members = scalar(c,
+                          "SELECT count(*) FROM users u JOIN accounts a ON a.id = u.account_id"
+                          " WHERE u.approved = 1 AND a.suspended_at IS NULL AND ? >= 0",
+                          0, &rc);
+    out->active_week =
+        scalar(c,
+               "SELECT count(*) FROM (SELECT account_id FROM statuses WHERE local = 1"
+               " AND created_at >= ?1 UNION SELECT account_id FROM users WHERE last_login_at >= ?1"
+               " UNION SELECT account_id FROM oauth_tokens WHERE account_id IS NOT NULL"
+               " AND created_at >= ?1)",
+               now - 7LL * 24 * 3600 * 1000, &rc);
+    return rc;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+int moderation_accounts(struct db_conn *c, struct arena *a,
+                        const struct moderation_account_query *q, int64_t **ids, size_t *n)
+{
+    int limit = q->limit <= 0 ? 100 : q->limit > 200 ? 200 : q->limit;
+    struct db_stmt *s;
+    int rc = db_prepare(
+        c,
+        "SELECT a.id FROM accounts a LEFT JOIN users u ON u.account_id = a.id"
+        " WHERE a.id < ?1 AND a.id > ?2 AND a.actor_type <> 'Application'"
+        " AND (?3 = 0 OR (?3 = 1 AND a.domain IS NULL) OR (?3 = 2 AND a.domain IS NOT NULL))"
+        " AND (?4 = '' OR (?4 = 'active' AND a.suspended_at IS NULL"
+        " AND COALESCE(u.disabled, 0) = 0 AND COALESCE(u.approved, 1) = 1)"
+        " OR (?4 = 'pending' AND u.approved = 0) OR (?4 = 'disabled' AND u.disabled = 1)"
+        " OR (?4 = 'silenced' AND a.silenced_at IS NOT NULL)"
+        " OR (?4 = 'suspended' AND a.suspended_at IS NOT NULL)"
+        " OR (?4 = 'sensitized' AND a.sensitized_at IS NOT NULL))"
+        " AND (?5 = 0 OR u.role >= 1)"
+        " AND (?6 = '' OR instr(lower(a.username), lower(?6)) > 0)"
+        " AND (?7 = '' OR instr(lower(a.display_name), lower(?7)) > 0)"
+        " AND (?8 = '' OR lower(a.domain) = lower(?8))"
+        " AND (?9 = '' OR instr(lower(u.email), lower(?9)) > 0)"
+        " AND ?10 = ''"
+        " ORDER BY a.id DESC LIMIT ?11",
+        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, q->max_id ? q->max_id : INT64_MAX);
+    db_bind_i64(s, 2, q->since_id);
+    db_bind_i64(s, 3, q->origin);
+    db_bind_text(s, 4, or_empty(q->status));
+    db_bind_i64(s, 5, q->staff);
+    db_bind_text(s, 6, or_empty(q->username));
+    db_bind_text(s, 7, or_empty(q->display_name));
+    db_bind_text(s, 8, or_empty(q->by_domain));
+    db_bind_text(s, 9, or_empty(q->email));
+    db_bind_text(s, 10, or_empty(q->ip));
+    db_bind_i64(s, 11, limit);
+    int64_t *list = arena_alloc(a, (size_t)limit * sizeof(*list));
+    size_t k = 0;
+    while (k < (size_t)limit && (rc = db_step(s)) == DB_ROW)
+        list[k++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    *ids = list;
+    *n = k;
+    return 0;
+}

@@ -138,4 +138,29 @@ int moderation_state(struct db_conn *c, struct arena *a, int64_t account_id,
 int moderation_set_role(const struct core *core, int64_t actor, int64_t target, int role,
                         const char **why);
 
+/* Which accounts the moderators list (the admin API's filters). */
+struct moderation_account_query {
+    int origin;         /* 0 any, 1 local, 2 remote */
+    const char *status; /* "", active, pending, disabled, silenced, suspended, sensitized */
+    int staff;          /* moderators and up only */
+    const char *username, *display_name; /* "": any; else contained, ignoring case */
+    const char *by_domain;               /* "": any; else that domain */
+    const char *email;                   /* "": any; else contained */
+    const char *ip; /* "": any; Hearth keeps no addresses, so any other value matches nobody */
+    int64_t max_id, since_id;
+    int limit; /* 1..200, 0 means 100 */
+};
+/* Account ids, newest first, in a. A NULL string field counts as "". */
+int moderation_accounts(struct db_conn *c, struct arena *a,
+                        const struct moderation_account_query *q, int64_t **ids, size_t *n);
+
+/* The admin overview's numbers. */
+struct moderation_numbers {
+    int64_t pending;      /* sign-ups waiting for approval */
+    int64_t open_reports; /* reports not resolved */
+    int64_t members;      /* local users, approved, not suspended */
+    int64_t active_week;  /* members who posted, logged in or signed in to an app in 7 days */
+};
+int moderation_numbers(struct db_conn *c, int64_t now, struct moderation_numbers *out);
+
 #endif

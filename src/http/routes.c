@@ -84,6 +84,9 @@ static const struct {
     {web_search_routes, &web_search_routes_count},
     {web_saved_routes, &web_saved_routes_count},
     {web_list_routes, &web_list_routes_count},
+    {web_admin_routes, &web_admin_routes_count},
+    {web_admin_report_routes, &web_admin_report_routes_count},
+    {web_admin_account_routes, &web_admin_account_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 

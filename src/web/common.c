@@ -9,6 +9,7 @@
 #include "core/core.h"
 #include "core/marker.h"
 #include "core/notification.h"
+#include "core/role.h"
 #include "core/session.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -159,6 +160,28 @@ int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w)
     return web_need_member(w) || web_check_form(w);
 }
 
+int web_begin_admin(struct req *req, struct resp *resp, struct web_ctx *w, unsigned perms, int form)
+{
+    web_begin(req, resp, w);
+    if (web_need_member(w) || (form && web_check_form(w)))
+        return 1;
+    struct db_conn *c;
+    int rc = db_acquire(w->core->db, DB_READ, &c);
+    if (rc == 0) {
+        rc = role_check(c, w->me->id, perms, NULL);
+        db_release(c);
+    }
+    if (rc == E_FORBIDDEN) {
+        web_error(w, 403, "This page is for the server's moderators.");
+        return 1;
+    }
+    if (rc) {
+        web_fail(w, rc);
+        return 1;
+    }
+    return 0;
+}
+
 int web_form_checked(struct req *req, const char *name)
 {
     const char *v = req_arg(req, name);
@@ -204,6 +227,9 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
                 if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
                     json_object_set_new(data, "unread", json_integer(unread));
             }
+            /* The layout's "Moderation" link, for moderators and up. */
+            if (!fragment && role_check(c, w->me->id, PERM_MANAGE_REPORTS, NULL) == 0)
+                json_object_set_new(data, "moderator", json_true());
             db_release(c);
             if (me)
                 json_object_set_new(data, "me", me);

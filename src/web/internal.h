@@ -84,6 +84,18 @@ int web_check_form(struct web_ctx *w);
  * web_need_member and web_check_form. 0 to go on, 1 when already answered.
  */
 int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w);
+/*
+ * For the admin pages (page_admin*.c): web_begin, then the member check
+ * (a visitor is sent to log in) and, for a POST (form set), the form
+ * check; then core/role's role_check for perms: 403 (an error page) when
+ * her role lacks them. 0 to go on, 1 when already answered.
+ */
+int web_begin_admin(struct req *req, struct resp *resp, struct web_ctx *w, unsigned perms,
+                    int form);
+
+/* The account actions an admin page's form offers ({value, label}: warn ... suspend). */
+json_t *web_admin_action_options(void);
+
 /* A form's checkbox: 1 when field name was sent with a value other than "" or "0". */
 int web_form_checked(struct req *req, const char *name);
 /* 1 when the page is asked for as a fragment (?fragment=1: the template alone). */

@@ -436,3 +436,86 @@ def test_suspended_member_is_deleted_on_remote_servers(pair):
              what="carol's post to leave B")
     r = bob.call("GET", f"/api/v1/accounts/{remote_carol['id']}")
     assert r.status_code == 404 or r.json().get("suspended") is True
+
+
+def test_admin_pages_report_to_action(community):
+    alice = Api(community, "alice")
+    dave = Api(community, "dave")
+    post = dave.m.status_post("an unkind post")
+    carol_web = Browser(community)
+    carol_web.login("carol")
+    # The post's card and the profile carry a Report link for others.
+    page = carol_web.get(f"/@dave/{post['id']}").text
+    assert f'href="/report?account={dave.id}&amp;status={post["id"]}"' in page
+    assert f'href="/report?account={dave.id}"' in carol_web.get("/@dave").text
+    form = carol_web.get(f"/report?account={dave.id}&status={post['id']}")
+    assert form.status_code == 200 and "an unkind post" in form.text
+    r = carol_web.post("/report", {"account": dave.id, "status": post["id"],
+                                   "category": "nonsense", "comment": "x"})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    r = carol_web.post("/report", {"account": dave.id, "status": post["id"],
+                                   "category": "violation", "comment": "not kind at all"})
+    assert r.status_code == 200 and "sent to the moderators" in r.text
+    assert "/admin" not in carol_web.get("/home").text  # no Moderation link for members
+
+    web = Browser(community)
+    web.login("alice")
+    home = web.get("/home").text
+    assert 'href="/admin">Moderation' in home
+    index = web.get("/admin").text
+    assert re.search(r'id="n-reports"><a [^>]*>1<', index)
+    assert re.search(r'id="n-members"><a [^>]*>4<', index)
+    for link in ("/admin/reports", "/admin/accounts", "/admin/audit", "/admin/domains",
+                 "/admin/join"):
+        assert f'href="{link}"' in index
+    rid = alice.ok("GET", "/api/v1/admin/reports")[0]["id"]
+    queue = web.get("/admin/reports").text
+    assert f'href="/admin/reports/{rid}"' in queue and "@dave" in queue
+    page = web.get(f"/admin/reports/{rid}").text
+    assert "not kind at all" in page and "an unkind post" in page and "@carol" in page
+    assert web.post(f"/admin/reports/{rid}/assign").status_code == 303
+    assert "@alice" in web.get(f"/admin/reports/{rid}").text
+    assert web.post(f"/admin/reports/{rid}/note", {"content": "talked to dave"}).status_code == 303
+    page = web.get(f"/admin/reports/{rid}").text
+    assert "talked to dave" in page
+    r = web.post(f"/admin/accounts/{dave.id}/action",
+                 {"type": "none", "text": "Be kind, please.", "report_id": rid})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/admin/reports/{rid}")
+    assert 'id="report-state">Resolved' in web.get(f"/admin/reports/{rid}").text
+    assert f"/admin/reports/{rid}" not in web.get("/admin/reports").text
+
+    # dave reads the warning on his notifications page.
+    dave_web = Browser(community)
+    dave_web.login("dave")
+    notes = dave_web.get("/notifications").text
+    assert "Be kind, please." in notes and "A warning." in notes
+
+    # The account page: state, the warning, limit from the page.
+    acc = web.get(f"/admin/accounts/{dave.id}").text
+    assert "Be kind, please." in acc and 'id="account-state">Active' in acc
+    r = web.post(f"/admin/accounts/{dave.id}/action", {"type": "silence", "text": "cool off"})
+    assert r.status_code == 303
+    assert 'id="account-state">Limited' in web.get(f"/admin/accounts/{dave.id}").text
+    listed = web.get("/admin/accounts?status=silenced").text
+    assert "@dave" in listed and "@carol" not in listed
+    # Roles from the page; then the moderator may not change roles or act on the admin.
+    bob = Api(community, "bob")
+    assert web.post(f"/admin/accounts/{bob.id}/role", {"role": "moderator"}).status_code == 303
+    assert 'id="account-role">moderator' in web.get(f"/admin/accounts/{bob.id}").text
+    bob_web = Browser(community)
+    bob_web.login("bob")
+    assert bob_web.get("/admin").status_code == 200
+    bob_web.get(f"/admin/accounts/{dave.id}")
+    assert bob_web.post(f"/admin/accounts/{dave.id}/role", {"role": "moderator"}).status_code == 403
+    bob_web.get(f"/admin/accounts/{alice.id}")
+    r = bob_web.post(f"/admin/accounts/{alice.id}/action", {"type": "suspend"})
+    assert r.status_code == 403 and "lower role" in r.text
+    assert alice.ok("GET", f"/api/v1/admin/accounts/{alice.id}")["suspended"] is False
+
+    # The audit log page shows every action taken above.
+    audit = web.get("/admin/audit").text
+    for a in ("report.assign", "report.note", "report.resolve", "account.none",
+              "account.silence", "account.change_role"):
+        assert a in audit, a
+    only = web.get("/admin/audit?action=report").text
+    assert "report.note" in only and "account.silence" not in only
