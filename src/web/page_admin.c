@@ -44,9 +44,9 @@ static int admin_index(struct req *req, struct resp *resp)
     db_release(c);
     if (rc)
         return web_fail(&w, rc), 0;
-    json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "pending", (json_int_t)n.pending,
-                          "open_reports", (json_int_t)n.open_reports, "members",
-                          (json_int_t)n.members, "active", (json_int_t)n.active_week);
+    json_t *d = json_pack("{s:I, s:I, s:I, s:I}", "pending", (json_int_t)n.pending, "open_reports",
+                          (json_int_t)n.open_reports, "members", (json_int_t)n.members, "active",
+                          (json_int_t)n.active_week);
     web_page(&w, 200, "admin_index", "Moderation", d);
     return 0;
 }
@@ -82,12 +82,12 @@ static int admin_audit(struct req *req, struct resp *resp)
         if (e[i].account_id && account_get(c, req->arena, e[i].account_id, &by) == 0)
             who = arena_printf(req->arena, "@%s", by->acct);
         char when[TIME_ISO_MAX];
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "created_at",
-                           time_iso8601(e[i].created_at, when), "created_text",
-                           web_time_text(&w, e[i].created_at), "who", who, "action", e[i].action,
-                           "target_type", e[i].target_type, "target", e[i].target ? e[i].target : "",
-                           "detail", e[i].detail ? e[i].detail : "{}"));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "created_at",
+                                             time_iso8601(e[i].created_at, when), "created_text",
+                                             web_time_text(&w, e[i].created_at), "who", who,
+                                             "action", e[i].action, "target_type", e[i].target_type,
+                                             "target", e[i].target ? e[i].target : "", "detail",
+                                             e[i].detail ? e[i].detail : "{}"));
     }
     db_release(c);
     json_t *d = json_object();
@@ -96,10 +96,9 @@ static int admin_audit(struct req *req, struct resp *resp)
     json_object_set_new(d, "action", json_string(action ? action : ""));
     if (n == AUDIT_PAGE)
         json_object_set_new(d, "older_url",
-                            json_string(arena_printf(req->arena, "/admin/audit?max_id=%lld%s%s",
-                                                     (long long)e[n - 1].id,
-                                                     action ? "&action=" : "",
-                                                     action ? action : "")));
+                            json_string(arena_printf(
+                                req->arena, "/admin/audit?max_id=%lld%s%s", (long long)e[n - 1].id,
+                                action ? "&action=" : "", action ? action : "")));
     web_page(&w, 200, "admin_audit", "Audit log", d);
     return 0;
 }

@@ -87,7 +87,9 @@ static int accounts_index(struct req *req, struct resp *resp)
     if (!known)
         status = "";
     struct moderation_account_query mq = {.status = status, .limit = ACCOUNTS_PAGE};
-    mq.origin = origin && !strcmp(origin, "local") ? 1 : origin && !strcmp(origin, "remote") ? 2 : 0;
+    mq.origin = origin && !strcmp(origin, "local")    ? 1
+                : origin && !strcmp(origin, "remote") ? 2
+                                                      : 0;
     /* "name@domain" or "@name" searches both; a bare word, the name. */
     if (q && *q) {
         const char *name = *q == '@' ? q + 1 : q;
@@ -180,16 +182,19 @@ static void account_page(struct web_ctx *w, int64_t id, int code, const char *me
         const char *value, *label;
         int field; /* 0 suspended, 1 silenced, 2 sensitized, 3 disabled, 4 pending */
     } undo[] = {
-        {"unsuspend", "Unsuspend", 0}, {"unsilence", "Lift the limit", 1},
-        {"unsensitive", "Media no longer sensitive", 2}, {"enable", "Enable the login", 3},
-        {"approve", "Approve the sign-up", 4},         {"reject", "Reject the sign-up", 4},
+        {"unsuspend", "Unsuspend", 0},
+        {"unsilence", "Lift the limit", 1},
+        {"unsensitive", "Media no longer sensitive", 2},
+        {"enable", "Enable the login", 3},
+        {"approve", "Approve the sign-up", 4},
+        {"reject", "Reject the sign-up", 4},
     };
     int on[5] = {st.suspended_at != 0, st.silenced_at != 0, st.sensitized_at != 0, st.disabled,
                  st.has_user && !st.approved};
     for (size_t i = 0; i < sizeof(undo) / sizeof(undo[0]); i++)
         if (on[undo[i].field])
-            json_array_append_new(actions, json_pack("{s:s, s:s}", "value", undo[i].value,
-                                                     "label", undo[i].label));
+            json_array_append_new(
+                actions, json_pack("{s:s, s:s}", "value", undo[i].value, "label", undo[i].label));
     json_object_set_new(d, "actions", actions);
     static const char *const roles[] = {"member", "moderator", "admin"};
     json_t *ropts = json_array();
@@ -205,9 +210,9 @@ static void account_page(struct web_ctx *w, int64_t id, int code, const char *me
         for (size_t i = 0; i < nw; i++) {
             char when[TIME_ISO_MAX];
             json_array_append_new(
-                warns, json_pack("{s:s, s:s, s:s, s:s}", "action", wl[i].action, "text",
-                                 wl[i].text, "created_at", time_iso8601(wl[i].created_at, when),
-                                 "created_text", web_time_text(w, wl[i].created_at)));
+                warns, json_pack("{s:s, s:s, s:s, s:s}", "action", wl[i].action, "text", wl[i].text,
+                                 "created_at", time_iso8601(wl[i].created_at, when), "created_text",
+                                 web_time_text(w, wl[i].created_at)));
         }
     }
     db_release(c);

@@ -89,10 +89,8 @@ json_t *web_admin_action_options(void)
     static const struct {
         const char *value, *label;
     } actions[] = {
-        {"none", "Warn"},
-        {"sensitive", "Mark the media sensitive"},
-        {"silence", "Limit"},
-        {"disable", "Disable the login"},
+        {"none", "Warn"},       {"sensitive", "Mark the media sensitive"},
+        {"silence", "Limit"},   {"disable", "Disable the login"},
         {"suspend", "Suspend"},
     };
     json_t *arr = json_array();
@@ -127,8 +125,7 @@ static void report_page(struct web_ctx *w, int64_t id, int code, const char *mes
         web_time_text(w, r->created_at), "assigned",
         *assigned ? arena_printf(req->arena, "@%s", assigned) : "nobody", "resolved",
         r->action_taken_at != 0, "assigned_to_me", r->assigned_to == w->me->id, "forwarded",
-        r->forwarded_at != 0, "can_forward",
-        !r->forwarded_at && target && target->domain != NULL);
+        r->forwarded_at != 0, "can_forward", !r->forwarded_at && target && target->domain != NULL);
     json_object_set_new(d, "statuses", web_status_views(w, c, r->status_ids, r->n_statuses));
     struct report_note *notes;
     size_t n = 0;
