@@ -627,3 +627,13 @@ int moderation_accounts(struct db_conn *c, struct arena *a,
     *n = k;
     return 0;
 }
+
+int moderation_apply_sensitized(struct db_conn *c, int64_t status_id)
+{
+    return exec_id(c,
+                   "UPDATE statuses SET sensitive = 1 WHERE id = ?1 AND ?2 >= 0 AND sensitive = 0"
+                   " AND EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ?1)"
+                   " AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = statuses.account_id"
+                   " AND a.sensitized_at IS NOT NULL)",
+                   status_id, 0);
+}

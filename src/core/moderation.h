@@ -96,6 +96,13 @@ int moderation_purge(const struct core *core, int64_t actor, int64_t target, con
  */
 int moderation_purge_due(const struct core *core, int64_t now, int *purged);
 
+/*
+ * Marks a new or edited status sensitive when it has media and its author
+ * was marked sensitive (MOD_SENSITIVE), in the caller's transaction.
+ * Called by core/status and core/remote once the media are attached.
+ */
+int moderation_apply_sensitized(struct db_conn *c, int64_t status_id);
+
 /* What a member was told (Mastodon's AccountWarning). */
 struct account_warning {
     int64_t id;

@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/moderation.h"
 #include "core/notification.h"
 #include "core/poll.h"
 #include "core/queue.h"
@@ -186,7 +187,7 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, sid, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
-        (rc = store_media(c, rs, sid, now)) ||
+        (rc = store_media(c, rs, sid, now)) || (rc = moderation_apply_sensitized(c, sid)) ||
         (rs->poll && (rc = poll_insert(c, sid, rs->account_id, rs->poll, now))) ||
         (rc = notify_mentions(c, rs, sid)) || (rc = feed_push(c, sid, rs->account_id)) ||
         (rc = rs->visibility <= VIS_FOLLOWERS ? account_stats_one_more(c, rs->account_id) : 0))
@@ -283,7 +284,8 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, id, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
-        (rc = store_media(c, rs, id, time_now_ms())) || (rc = notify_mentions(c, rs, id)))
+        (rc = store_media(c, rs, id, time_now_ms())) || (rc = moderation_apply_sensitized(c, id)) ||
+        (rc = notify_mentions(c, rs, id)))
         goto out;
     rc = status_edited(c, id, rs->account_id);
 out:

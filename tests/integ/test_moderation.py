@@ -183,6 +183,24 @@ def test_account_actions_and_their_effects(community):
     assert warn and warn[0]["moderation_warning"]["text"] == "Please keep it kind."
     assert warn[0]["moderation_warning"]["action"] == "none"
 
+    # Mark sensitive: his pictures, old and new, are shown as sensitive.
+    from test_media import png_bytes
+    old = dave.m.status_post("old picture", media_ids=[
+        dave.m.media_post(png_bytes(20, 20), mime_type="image/png")["id"]])
+    plain = dave.m.status_post("no picture")
+    assert old["sensitive"] is False
+    alice.ok("POST", f"/api/v1/admin/accounts/{dave.id}/action", data={"type": "sensitive"})
+    assert dave.m.status(old["id"])["sensitive"] is True
+    assert dave.m.status(plain["id"])["sensitive"] is False
+    new = dave.m.status_post("new picture", media_ids=[
+        dave.m.media_post(png_bytes(20, 20), mime_type="image/png")["id"]])
+    assert new["sensitive"] is True
+    assert alice.ok("GET", f"/api/v1/admin/accounts/{dave.id}")["sensitized"] is True
+    alice.ok("POST", f"/api/v1/admin/accounts/{dave.id}/unsensitive")
+    newer = dave.m.status_post("newer picture", media_ids=[
+        dave.m.media_post(png_bytes(20, 20), mime_type="image/png")["id"]])
+    assert newer["sensitive"] is False
+
     # Limit: dave's public posts leave the public timelines, not his profile.
     post = dave.m.status_post("a limited voice")
     assert post["id"] in [s["id"] for s in bob.m.timeline_public()]

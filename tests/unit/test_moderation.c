@@ -214,8 +214,8 @@ TEST(report_queue)
     struct arena *a = arena_new();
     const char *why;
     int64_t s = post(admin, "reported");
-    struct report_new rn = {.target = admin, .status_ids = &s, .n_statuses = 1,
-                            .comment = "hm", .category = "spam"};
+    struct report_new rn = {
+        .target = admin, .status_ids = &s, .n_statuses = 1, .comment = "hm", .category = "spam"};
     struct report *rep;
     int64_t cal = fx_user("dee");
     CHECK_INT(report_create(&fx_core, a, cal, &rn, &rep, &why), 0);
