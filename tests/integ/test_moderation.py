@@ -537,3 +537,52 @@ def test_admin_pages_report_to_action(community):
         assert a in audit, a
     only = web.get("/admin/audit?action=report").text
     assert "report.note" in only and "account.silence" not in only
+
+
+def test_real_flag_documents_become_reports(tmpdir_path):
+    """Mastodon's and Mbin's Flag activities, as they send them, land in the queue once each."""
+    from test_real_documents import DATA, DocServer, stand_in
+    from apremote import make_key, sign_and_post
+    if DATA is None:
+        pytest.skip("shared/testdata/activitypub is not here")
+    data = os.path.join(tmpdir_path, "data")
+    port = free_port()
+    init_data(data, port, ("--test-network",))
+    add_user(data, "alice", admin=True)
+    add_user(data, "bob")
+    srv = start_server(data, port)
+    peer = DocServer()
+    try:
+        alice = Api(srv, "alice")
+        bob = Api(srv, "bob")
+        post = bob.m.status_post("reported far away")
+        key = make_key(tmpdir_path, "peer")
+        bob_uri = f"{srv.url}/users/bob"
+        for i, name in enumerate(("mastodon", "mbin")):
+            with open(os.path.join(DATA, name, "activities", "flag.json"), encoding="utf-8") as f:
+                flag = json.load(f)
+            actor = f"{peer.base}/{name}/actor"
+            peer.serve(stand_in(peer, actor, key))
+            flag["actor"] = actor
+            flag["id"] = f"{peer.base}/{name}/flags/{i}"
+            # The objects are this server's: the reported member and her post.
+            flag["object"] = [bob_uri, post["uri"]]
+            body = json.dumps(flag).encode()
+            for _ in range(2):  # delivered twice: one report
+                r = sign_and_post(srv, actor + "#main-key", key[0], body)
+                assert r.status_code in (200, 202), r.text
+        got = wait_for(lambda: (lambda q: q if len(q) == 2 else None)(
+            alice.ok("GET", "/api/v1/admin/reports")), what="two reports")
+        time.sleep(1)
+        got = alice.ok("GET", "/api/v1/admin/reports")
+        assert len(got) == 2
+        comments = sorted(r["comment"] for r in got)
+        assert comments == sorted(["Please take a look at this user and their posts",
+                                   "dikjhgasdpas dsaü"])
+        for r in got:
+            assert r["target_account"]["id"] == bob.id
+            assert [s["id"] for s in r["statuses"]] == [str(post["id"])]
+            assert r["account"]["domain"] == f"127.0.0.1:{peer.port}"
+    finally:
+        peer.httpd.shutdown()
+        srv.stop()
