@@ -63,6 +63,10 @@ static const char usage_text[] =
     "        Set a new password (generated and printed unless read from stdin).\n"
     "  hearth user approve --data DIR NAME\n"
     "        Let a member who signed up log in.\n"
+    "  hearth neighborhood add|remove --data DIR DOMAIN\n"
+    "  hearth neighborhood list --data DIR [--json]\n"
+    "        The servers whose admins agreed to trust each other: each side adds\n"
+    "        the other. Removing a server drops the neighborhood posts it sent.\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -314,6 +318,7 @@ static int run(int argc, char **argv)
         int (*run)(int, char **);
     } groups[] = {
         {"user", cli_user},
+        {"neighborhood", cli_neighborhood},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

@@ -502,8 +502,11 @@ static int read_filter(struct req *req, struct resp *resp, struct timeline_filte
     return 0;
 }
 
-/* GET /api/v1/timelines/public */
-static int public_timeline(struct req *req, struct resp *resp)
+/* A public timeline of core/timeline (public or neighborhood) with the API's filter. */
+static int filtered_timeline(struct req *req, struct resp *resp,
+                             int (*list)(struct db_conn *, struct arena *, const struct viewer *,
+                                         const struct timeline_filter *, const struct page *,
+                                         int64_t **, size_t *))
 {
     req->filter_context = "public";
     struct core *core = req->app;
@@ -518,8 +521,24 @@ static int public_timeline(struct req *req, struct resp *resp)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
     size_t n = 0;
-    rc = timeline_public(c, req->arena, &v, &f, &p, &ids, &n);
+    rc = list(c, req->arena, &v, &f, &p, &ids, &n);
     return timeline_answer(req, resp, rc, c, ids, n);
+}
+
+/* GET /api/v1/timelines/public */
+static int public_timeline(struct req *req, struct resp *resp)
+{
+    return filtered_timeline(req, resp, timeline_public);
+}
+
+/*
+ * GET /api/v1/timelines/neighborhood (a Hearth extension): public and
+ * neighborhood posts from here and from the neighborhood's servers, as
+ * the viewer may see them (core/timeline.h).
+ */
+static int neighborhood_timeline(struct req *req, struct resp *resp)
+{
+    return filtered_timeline(req, resp, timeline_neighborhood);
 }
 
 /* GET /api/v1/timelines/tag/:hashtag */
@@ -651,6 +670,7 @@ const struct route api_status_routes[] = {
     {"POST", "/api/v1/statuses/:id/unreblog", unreblog, ROUTE_AUTH_REQUIRED, "write:statuses"},
     {"GET", "/api/v1/timelines/home", home, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"GET", "/api/v1/timelines/public", public_timeline, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/timelines/neighborhood", neighborhood_timeline, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/timelines/tag/:hashtag", tag_timeline, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/notifications", notifications, ROUTE_AUTH_REQUIRED, "read:notifications"},
     {"POST", "/api/v1/notifications/clear", notifications_clear, ROUTE_AUTH_REQUIRED,

@@ -853,7 +853,10 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     if ((rc = feed_push(c, rid, actor)) || (rc = account_stats_refresh(c, actor)))
         goto out;
     events_defer(EVENT_STATUS_NEW, rid, actor);
-    if (st->visibility != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
+    /* A boost of a local post stays here, and so does one of a neighborhood post that came
+     * from another server: this server never forwards what its neighbors sent it. */
+    int stays = st->visibility == VIS_LOCAL || (st->visibility == VIS_NEIGHBORHOOD && !st->local);
+    if (!stays && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
         goto out;
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
     if (rc == 0)
