@@ -165,6 +165,22 @@ static int read_media_attrs(struct req *req, struct resp *resp, struct status_ne
 }
 
 /* Reads the fields of a new or edited post; non-zero (422 answered) when malformed. */
+/* The level a member's post gets when the app names none: her default, as Mastodon does. */
+static enum status_visibility member_default_visibility(struct req *req)
+{
+    struct core *core = req->app;
+    enum status_visibility v = VIS_PUBLIC;
+    struct db_conn *c;
+    if (db_acquire(core->db, DB_READ, &c) != 0)
+        return v;
+    struct user *u;
+    if (user_get(c, req->arena, api_account_id(req), &u) == 0 && u->default_visibility >= 0 &&
+        u->default_visibility <= VIS_NEIGHBORHOOD && u->default_visibility != VIS_DIRECT)
+        v = (enum status_visibility)u->default_visibility;
+    db_release(c);
+    return v;
+}
+
 static int read_post(struct req *req, struct resp *resp, struct status_new *p, int creating)
 {
     memset(p, 0, sizeof(*p));
@@ -188,7 +204,7 @@ static int read_post(struct req *req, struct resp *resp, struct status_new *p, i
         return read_media_ids(req, resp, p) || read_media_attrs(req, resp, p);
     /* Hometown and glitch-soc send local_only; Akkoma sends visibility=local. */
     const char *vis = req_arg(req, "visibility");
-    p->visibility = VIS_PUBLIC;
+    p->visibility = member_default_visibility(req);
     if (vis && *vis && visibility_parse(vis, &p->visibility) != 0) {
         api_invalid(req, resp,
                     "visibility must be public, unlisted, private, direct, local or"

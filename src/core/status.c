@@ -21,6 +21,7 @@
 #include "core/tx.h"
 #include "core/notification.h"
 #include "core/poll.h"
+#include "core/setting.h"
 #include "core/scheduled.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -407,6 +408,9 @@ int status_create(const struct core *core, int64_t author, const struct status_n
                  (vis == VIS_PUBLIC || vis == VIS_UNLISTED || vis == VIS_FOLLOWERS))
             vis = VIS_NEIGHBORHOOD;
     }
+    /* A server may keep every post at home (setting.h). */
+    if (vis != VIS_DIRECT && setting_get_int(c, SETTING_FORCE_LOCAL, 0) == 1)
+        vis = VIS_LOCAL;
     struct status_new q = *p;
     q.visibility = vis;
     rc = format_text(core, c, a, &q, res, &fmt, why);
@@ -855,7 +859,8 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     events_defer(EVENT_STATUS_NEW, rid, actor);
     /* A boost of a local post stays here, and so does one of a neighborhood post that came
      * from another server: this server never forwards what its neighbors sent it. */
-    int stays = st->visibility == VIS_LOCAL || (st->visibility == VIS_NEIGHBORHOOD && !st->local);
+    int stays = st->visibility == VIS_LOCAL || (st->visibility == VIS_NEIGHBORHOOD && !st->local) ||
+                setting_get_int(c, SETTING_FORCE_LOCAL, 0) == 1;
     if (!stays && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
         goto out;
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
