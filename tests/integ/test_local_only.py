@@ -58,6 +58,12 @@ def test_every_way_to_say_local(community):
     assert "lo-one" not in requests.get(community.url + "/@alice.rss", timeout=10).text
     search = requests.get(community.url + "/api/v2/search?q=lo-one", timeout=10)
     assert "lo-one" not in search.text
+    # Pinned, it is still not in the featured collection other servers read.
+    alice.status_pin(b["id"])
+    featured = requests.get(community.url + "/users/alice/collections/featured",
+                            headers=AS_JSON, timeout=10).json()
+    assert featured["totalItems"] == 0 and "lo-two" not in str(featured)
+    assert [str(s["id"]) for s in alice.account_statuses(alice.me()["id"], pinned=True)] == [b["id"]]
     ni = requests.get(community.url + "/nodeinfo/2.1", timeout=10).json()
     assert ni["usage"]["localPosts"] == 0
     # The member's own page marks them.

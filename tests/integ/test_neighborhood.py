@@ -170,7 +170,7 @@ def test_ring_levels(world):
     coll = requests.get(a.url + "/actor/neighborhood", headers=AS_JSON, timeout=10).json()
     assert coll["totalItems"] == 1 and coll["items"] == [f"http://{domain(b)}/actor"]
 
-    local = post(a, w["alice"], "ring-local only for A", "local")
+    local = post(a, w["alice"], f"@bob@{domain(b)} ring-local only for A", "local")
     hood = post(a, w["alice"], "ring-hood for neighbors", "neighborhood")
     public = post(a, w["alice"], "ring-public for all", "public")
     assert local["local_only"] is True and local["visibility_ex"] == "local"
@@ -199,6 +199,8 @@ def test_ring_levels(world):
     assert "ring-hood" not in home(w["cid"]) and "ring-local" not in home(w["cid"])
     assert "ring-local" not in home(w["bob"]) and "ring-local" not in neighborhood(b, w["bea"])
     assert not peer_got(w["peer"], "ring-hood") and not peer_got(w["peer"], "ring-local")
+    # Mentioning bob in the local post told him nothing.
+    assert "ring-local" not in str(w["bob"].notifications(limit=40))
 
     # Nobody outside may fetch them, signed or not.
     for st in (local, hood):
