@@ -50,9 +50,8 @@ static void show(struct web_ctx *w, int status, const char *message, const char 
     json_object_set_new(d, "domain", json_string(w->core->domain));
     json_object_set_new(
         d, "visibilities",
-        web_visibility_options(def >= 0 && def <= VIS_NEIGHBORHOOD ? (enum status_visibility)def
-                                                                   : VIS_PUBLIC,
-                               0));
+        web_visibility_options(
+            def >= 0 && def <= VIS_NEIGHBORHOOD ? (enum status_visibility)def : VIS_PUBLIC, 0));
     json_object_set_new(d, "force_local", json_boolean(force));
     if (typed)
         json_object_set_new(d, "typed", json_string(typed));
@@ -121,9 +120,10 @@ static int posting(struct req *req, struct resp *resp)
     if (rc == 0)
         rc = setting_set(c, SETTING_FORCE_LOCAL, force ? "1" : NULL);
     if (rc == 0)
-        rc = audit_add(c, w.me->id, "setting.update", "setting", 0, "posting",
-                       arena_printf(req->arena, "{\"default_visibility\":\"%s\",\"force_local\":%s}",
-                                    visibility_name(v), force ? "true" : "false"));
+        rc =
+            audit_add(c, w.me->id, "setting.update", "setting", 0, "posting",
+                      arena_printf(req->arena, "{\"default_visibility\":\"%s\",\"force_local\":%s}",
+                                   visibility_name(v), force ? "true" : "false"));
     if (c)
         rc = core_tx_end(c, rc);
     if (rc)

@@ -111,6 +111,7 @@ def test_admin_page_and_server_defaults(community):
     r = admin.post("/admin/neighborhood/posting",
                    {"default_visibility": "public", "force_local": "1"})
     assert r.status_code == 303
+    assert "every post stays here" in admin.get("/compose").text
     carol = client(community, "carol")
     forced = post(community, carol, status="carol public?", visibility="public")
     assert forced["local_only"] is True
