@@ -12,7 +12,8 @@ server. alice (A) is followed by bob (B), cid (C) and fedi (the peer); bea
     reaches C or the peer, and neither can fetch it, signed or not;
   - her public post reaches everyone;
   - bob's reply to the neighborhood post is a neighborhood post too, and
-    reaches alice;
+    reaches alice; amy's boost of it stays in the neighborhood, and bob's
+    boost of B's copy stays on B;
   - once B removes A from its neighborhood, B drops A's neighborhood post
     and refuses the next one.
 
@@ -239,13 +240,38 @@ def test_reply_in_the_ring(world):
     assert "ring-reply" not in home(w["cid"])
 
 
+def test_boosts_stay_in_the_ring(world):
+    w = world
+    a, b = w["a"], w["b"]
+    # amy's boost goes to the neighborhood as a whole, addressed to A's audience, never to
+    # C or the peer.
+    hood_a = [s for s in w["alice"].account_statuses(w["alice"].me()["id"], limit=40)
+              if "ring-hood" in s["content"]][0]
+    w["amy"].status_reblog(hood_a["id"])
+    # bob's boost of the copy B received stays on B: alice hears nothing of it.
+    hood_b = [s for s in w["bob"].timeline_home(limit=40) if "ring-hood" in s["content"]][0]
+    w["bob"].status_reblog(hood_b["id"])
+    marker = post(a, w["alice"], "ring-boost-marker public", "public")
+    wait_for(lambda: "ring-boost-marker" in home(w["cid"]), "the public marker on C")
+    wait_for(lambda: peer_got(w["peer"], "ring-boost-marker"), "the marker at the peer")
+    assert not any("ring" in str(x.get("json", x)) and "Announce" in str(x.get("json", x))
+                   for x in w["peer"].received())
+    assert "ring-hood" not in home(w["cid"])
+    time.sleep(0.5)
+    reblogs = w["alice"].notifications(types=["reblog"], limit=20)
+    who = {n["account"]["acct"] for n in reblogs}
+    assert "amy" in who and f"bob@{domain(b)}" not in who, who
+    assert marker["visibility"] == "public"
+
+
 def test_leaving_the_neighborhood(world):
     w = world
     a, b = w["a"], w["b"]
     assert "ring-hood" in home(w["bob"])
     r = hearth("neighborhood", "remove", "--data", b.data, domain(a))
     assert r.returncode == 0, r.stderr
-    assert "1 of its neighborhood posts were dropped" in r.stdout
+    # alice's post and amy's boost of it.
+    assert "2 of its neighborhood posts were dropped" in r.stdout
     r = hearth("neighborhood", "list", "--data", b.data, "--json")
     assert r.returncode == 0 and r.stdout.strip() == "[]"
     # Dropped at once: from bob's home and B's neighborhood timeline.
