@@ -22,7 +22,11 @@ static const char *two[] = {"tea", "coffee"};
 static int64_t post_poll(int64_t author, enum status_visibility vis, const char **options, size_t n,
                          int multiple, int hide_totals)
 {
-    struct poll_new poll = {options, n, 3600, multiple, hide_totals};
+    struct poll_new poll = {.options = options,
+                            .n_options = n,
+                            .expires_in = 3600,
+                            .multiple = multiple,
+                            .hide_totals = hide_totals};
     struct status_new p = {.text = "which?", .visibility = vis, .poll = &poll};
     const char *why = NULL;
     int64_t id = 0;
@@ -65,7 +69,11 @@ static size_t count_notifications(int64_t account, enum notification_type type)
 
 static int check(const char **options, size_t n, int64_t expires_in, const char **why)
 {
-    struct poll_new p = {options, n, expires_in, 0, 0};
+    struct poll_new p = {.options = options,
+                         .n_options = n,
+                         .expires_in = expires_in,
+                         .multiple = 0,
+                         .hide_totals = 0};
     return poll_check(&fx_core, &p, why);
 }
 
@@ -106,7 +114,8 @@ TEST(limits)
     fx_core.min_poll_seconds = 0;
     CHECK_INT(poll_min_seconds(&fx_core), 300);
     /* A post with a bad poll is not made at all. */
-    struct poll_new bad = {one, 1, 300, 0, 0};
+    struct poll_new bad = {
+        .options = one, .n_options = 1, .expires_in = 300, .multiple = 0, .hide_totals = 0};
     struct status_new p = {.text = "poll?", .poll = &bad};
     int64_t id = 0;
     CHECK_INT(status_create(&fx_core, alice, &p, &id, &why), E_INVAL);
@@ -148,7 +157,8 @@ TEST(created_with_status)
     int64_t id = 0;
     CHECK_INT(status_create(&fx_core, alice, &plain, &id, &why), 0);
     CHECK(poll_of(a, id) == NULL);
-    struct poll_new pn = {two, 2, 600, 0, 0};
+    struct poll_new pn = {
+        .options = two, .n_options = 2, .expires_in = 600, .multiple = 0, .hide_totals = 0};
     struct status_new dry = {.text = "dry run", .poll = &pn, .check_only = 1};
     int64_t none = 0;
     CHECK_INT(status_create(&fx_core, alice, &dry, &none, &why), 0);
@@ -255,7 +265,8 @@ TEST(edits)
     CHECK_INT(vote(bob, pid, c0, 1, NULL), 0);
     const char *why = NULL;
     /* Same choices, longer: the votes stay. */
-    struct poll_new same = {two, 2, 7200, 0, 1};
+    struct poll_new same = {
+        .options = two, .n_options = 2, .expires_in = 7200, .multiple = 0, .hide_totals = 1};
     struct status_new e1 = {.text = "which one?", .poll = &same};
     CHECK_INT(status_edit(&fx_core, alice, st, &e1, &why), 0);
     p = poll_of(a, st);
@@ -265,7 +276,8 @@ TEST(edits)
     CHECK(p->expires_at > time_now_ms() + 7000 * 1000);
     /* Other choices: the votes go, and bob may vote again. */
     const char *other[] = {"tea", "water", "juice"};
-    struct poll_new changed = {other, 3, 3600, 0, 0};
+    struct poll_new changed = {
+        .options = other, .n_options = 3, .expires_in = 3600, .multiple = 0, .hide_totals = 0};
     struct status_new e2 = {.text = "which one?", .poll = &changed};
     CHECK_INT(status_edit(&fx_core, alice, st, &e2, &why), 0);
     p = poll_of(a, st);
@@ -276,7 +288,8 @@ TEST(edits)
     CHECK_INT(vote(bob, pid, c0, 1, NULL), 0);
     /* A bad poll refuses the edit; no poll removes it. */
     const char *one[] = {"x"};
-    struct poll_new bad = {one, 1, 3600, 0, 0};
+    struct poll_new bad = {
+        .options = one, .n_options = 1, .expires_in = 3600, .multiple = 0, .hide_totals = 0};
     struct status_new e3 = {.text = "changed", .poll = &bad};
     CHECK_INT(status_edit(&fx_core, alice, st, &e3, &why), E_INVAL);
     CHECK(poll_of(a, st) != NULL);
