@@ -174,12 +174,13 @@ const char *ap_in_teaser(struct arena *a, const char *body);
  */
 const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const char *link);
 /*
- * A Video's or Audio's own file (the object is the media): the best file
- * to play in a browser among its url Links (and the files nested in a
- * playlist Link's tags, as PeerTube sends them): video/mp4 before webm,
- * audio/mpeg or ogg first, the tallest up to 720 lines, nothing over
- * 1 GiB while something smaller exists; the icon, image or preview as its
- * poster. 1 and *m filled, or 0 when there is nothing playable.
+ * A Video's, Audio's or Image's own file (the object is the media): the
+ * best file to show in a browser among its url Links (and the files
+ * nested in a playlist Link's tags, as PeerTube sends them): video/mp4
+ * before webm, audio/mpeg or ogg first, the tallest up to 720 lines,
+ * nothing over 1 GiB while something smaller exists; the icon, image or
+ * preview as a video's or sound's poster. An Image with attachments has
+ * them instead. 1 and *m filled, or 0 when there is nothing to show.
  */
 int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remote_media *m);
 /*

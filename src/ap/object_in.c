@@ -326,12 +326,22 @@ const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const cha
     return clean_html(a, take(a, &b), 0);
 }
 
-/* How well a mediaType plays in a browser's <video> or <audio>: 0 not at all. */
-static int playable_score(const char *mt, int video)
+enum own_kind { OWN_AUDIO = 0, OWN_VIDEO = 1, OWN_IMAGE = 2 };
+
+/* How well a mediaType shows in a browser's <video>, <audio> or <img>: 0 not at all. */
+static int playable_score(const char *mt, int kind)
 {
     if (!mt)
         return 0;
-    if (video) {
+    if (kind == OWN_IMAGE) {
+        static const char *const shown[] = {"image/jpeg", "image/png", "image/webp", "image/gif",
+                                            "image/avif"};
+        for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+            if (strncasecmp(mt, shown[i], strlen(shown[i])) == 0)
+                return 3;
+        return 0;
+    }
+    if (kind == OWN_VIDEO) {
         if (strncasecmp(mt, "video/mp4", 9) == 0)
             return 3;
         if (strncasecmp(mt, "video/webm", 10) == 0)
@@ -368,23 +378,23 @@ static int better(const struct pick *c, const struct pick *p)
     return c_ok ? c->height > p->height : c->height < p->height;
 }
 
-static void pick_from(json_t *url, int video, int depth, struct pick *best)
+static void pick_from(json_t *url, int kind, int depth, struct pick *best)
 {
     if (json_is_object(url)) {
         const char *href = json_string_value(json_object_get(url, "href"));
         const char *mt = json_string_value(json_object_get(url, "mediaType"));
-        struct pick c = {.link = url, .score = playable_score(mt, video)};
+        struct pick c = {.link = url, .score = playable_score(mt, kind)};
         c.height = (int)json_integer_value(json_object_get(url, "height"));
         c.size = (long long)json_integer_value(json_object_get(url, "size"));
         if (c.score && http_url(href) && better(&c, best))
             *best = c;
         if (depth < LINK_DEPTH_MAX)
-            pick_from(json_object_get(url, "tag"), video, depth + 1, best);
+            pick_from(json_object_get(url, "tag"), kind, depth + 1, best);
         return;
     }
     size_t i;
     json_t *e;
-    json_array_foreach(url, i, e) pick_from(e, video, depth, best);
+    json_array_foreach(url, i, e) pick_from(e, kind, depth, best);
 }
 
 /* The image of an icon, image or preview value: the widest up to 1280 pixels. */
@@ -416,22 +426,31 @@ static const char *poster_of(json_t *v)
 
 int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remote_media *m)
 {
-    int video = type && strcmp(type, "Video") == 0;
-    int audio = type && strcmp(type, "Audio") == 0;
-    if (!video && !audio)
+    int kind;
+    if (type && strcmp(type, "Video") == 0)
+        kind = OWN_VIDEO;
+    else if (type && strcmp(type, "Audio") == 0)
+        kind = OWN_AUDIO;
+    else if (type && strcmp(type, "Image") == 0)
+        kind = OWN_IMAGE;
+    else
         return 0;
+    if (kind == OWN_IMAGE && json_array_size(json_object_get(obj, "attachment")) > 0)
+        return 0; /* its attachments are the pictures */
     struct pick best = {0};
     json_t *url = json_object_get(obj, "url");
     if (json_is_string(url)) {
-        /* A bare URL is the file when the object says what it is. */
+        /* A bare URL is the file when the object says what it is (or is a picture). */
         const char *mt = json_string_value(json_object_get(obj, "mediaType"));
-        if (!playable_score(mt, video))
+        if (kind == OWN_IMAGE && !mt)
+            mt = "image/jpeg";
+        if (!http_url(json_string_value(url)) || !playable_score(mt, kind))
             return 0;
         json_t *link = json_pack("{s:s, s:s}", "href", json_string_value(url), "mediaType", mt);
         arena_defer(a, (arena_release_fn)json_decref, link);
         best.link = link;
     } else {
-        pick_from(url, video, 0, &best);
+        pick_from(url, kind, 0, &best);
     }
     if (!best.link)
         return 0;
@@ -439,14 +458,18 @@ int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remot
     m->url = json_string_value(json_object_get(best.link, "href"));
     const char *mt = json_string_value(json_object_get(best.link, "mediaType"));
     m->content_type = mt ? mt : "";
-    m->type = video ? "video" : "audio";
+    m->type = kind == OWN_IMAGE ? "image" : kind == OWN_VIDEO ? "video" : "audio";
     const char *name = json_string_value(json_object_get(obj, "name"));
     m->description = name && *name ? name : NULL;
-    m->preview_url = poster_of(json_object_get(obj, "icon"));
-    if (!m->preview_url)
-        m->preview_url = poster_of(json_object_get(obj, "image"));
-    if (!m->preview_url)
-        m->preview_url = poster_of(json_object_get(obj, "preview"));
+    m->blurhash = json_string_value(json_object_get(best.link, "blurhash"));
+    /* A picture is its own preview; a video or sound has a poster. */
+    if (kind != OWN_IMAGE) {
+        m->preview_url = poster_of(json_object_get(obj, "icon"));
+        if (!m->preview_url)
+            m->preview_url = poster_of(json_object_get(obj, "image"));
+        if (!m->preview_url)
+            m->preview_url = poster_of(json_object_get(obj, "preview"));
+    }
     json_int_t w = json_integer_value(json_object_get(best.link, "width"));
     json_int_t h = json_integer_value(json_object_get(best.link, "height"));
     m->width = w > 0 && w < 100000 ? (int)w : 0;

@@ -210,6 +210,19 @@ def test_gallery_of_many_images(env):
         assert f'alt="Sketch number {i}"' in html
 
 
+def test_image_object_is_its_picture(env):
+    author = new_author(env, "photographer")
+    base = env[1].base
+    obj = {"id": f"{base}/photos/1", "type": "Image", "attributedTo": author,
+           "name": "Harbour at dawn", "to": [AS_PUBLIC], "url": f"{base}/photos/1.jpg"}
+    send(env, obj)
+    st = wait_status(env, obj["id"])
+    [m] = st["media_attachments"]
+    assert m["type"] == "image" and m["url"] == f"{base}/photos/1.jpg"
+    assert m["description"] == "Harbour at dawn"
+    assert 'alt="Harbour at dawn"' in page(env, st)
+
+
 def question(base, author, name, **extra):
     obj = {"id": f"{base}/questions/{name}", "type": "Question", "attributedTo": author,
            "content": f"<p>{name}?</p>", "to": [AS_PUBLIC], "published": "2024-05-01T10:00:00Z"}
