@@ -8,6 +8,7 @@
 #include "core/follow.h"
 #include "core/notification.h"
 #include "core/poll.h"
+#include "core/remote.h"
 #include "core/status.h"
 #include "fixture.h"
 #include "t.h"
@@ -355,6 +356,75 @@ TEST(end_notifies_author_and_voters_once)
     arena_free(a);
 }
 
+/* Another server's poll: its choices beyond the local limit, its counts, its end, its updates. */
+TEST(remote_counts)
+{
+    struct arena *a = arena_new();
+    int64_t far = fx_remote("asker", "far.example");
+    static const char *six[] = {"a", "b", "c", "d", "e", "f"};
+    int64_t counts[] = {7, 5, 0, 0, 0, 2};
+    int64_t ends = time_now_ms() + 3600 * 1000;
+    struct poll_new pn = {.options = six,
+                          .n_options = 6,
+                          .remote = 1,
+                          .ends_at = ends,
+                          .counts = counts,
+                          .voters_count = 14};
+    struct remote_status rs = {.uri = "https://far.example/q/1",
+                               .url = "https://far.example/q/1",
+                               .account_id = far,
+                               .visibility = VIS_PUBLIC,
+                               .content = "<p>which?</p>",
+                               .spoiler_text = "",
+                               .object_type = "Question",
+                               .created_at = time_now_ms() - 1000,
+                               .poll = &pn};
+    int64_t st = 0;
+    CHECK_INT(remote_status_create(&fx_core, &rs, &st), 0);
+    struct poll *p = poll_of(a, st);
+    CHECK(p != NULL);
+    if (!p)
+        goto out;
+    CHECK_INT(p->n_options, 6);
+    CHECK_INT(p->options[0].votes_count, 7);
+    CHECK_INT(p->options[5].votes_count, 2);
+    CHECK_INT(p->votes_count, 14);
+    CHECK_INT(p->voters_count, 14);
+    CHECK_INT(p->expires_at, ends);
+    /* A member votes for a choice past the fourth. */
+    int last = 5;
+    CHECK_INT(vote(dave, p->id, &last, 1, NULL), 0);
+    /* The server sends new counts: they replace the stored ones, and it is not an edit. */
+    int64_t later[] = {9, 6, 1, 0, 0, 3};
+    pn.counts = later;
+    pn.voters_count = 19;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK_INT(p->options[0].votes_count, 9);
+    CHECK_INT(p->options[5].votes_count, 3);
+    CHECK_INT(p->voters_count, 19);
+    struct db_conn *c;
+    struct status *row = NULL;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_get(c, a, st, &row), 0);
+    db_release(c);
+    CHECK(row && row->edited_at == 0);
+    CHECK(row && row->object_type && strcmp(row->object_type, "Question") == 0);
+    /* It ended there: it has ended here, at that time; a poll without an end never ends. */
+    pn.ends_at = time_now_ms() - 60 * 1000;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK(poll_expired(p, time_now_ms()));
+    CHECK_INT(p->expires_at, pn.ends_at);
+    pn.ends_at = 0;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK_INT(p->expires_at, 0);
+    CHECK(!poll_expired(p, time_now_ms()));
+out:
+    arena_free(a);
+}
+
 int main(void)
 {
     fx_open();
@@ -370,6 +440,7 @@ int main(void)
     RUN(visibility_decides_who_votes);
     RUN(edits);
     RUN(end_notifies_author_and_voters_once);
+    RUN(remote_counts);
     fx_close();
     return t_done();
 }
