@@ -183,6 +183,8 @@ const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const cha
  * them instead. 1 and *m filled, or 0 when there is nothing to show.
  */
 int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remote_media *m);
+/* The picture of an icon, image or preview value (the widest up to 1280 pixels), or NULL. */
+const char *ap_in_poster(json_t *v);
 /*
  * A Question's poll: oneOf (single choice) or anyOf (multiple), at most
  * LIMIT_POLL_OPTIONS_REMOTE choices with their counts (replies.totalItems),

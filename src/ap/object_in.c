@@ -397,8 +397,7 @@ static void pick_from(json_t *url, int kind, int depth, struct pick *best)
     json_array_foreach(url, i, e) pick_from(e, kind, depth, best);
 }
 
-/* The image of an icon, image or preview value: the widest up to 1280 pixels. */
-static const char *poster_of(json_t *v)
+const char *ap_in_poster(json_t *v)
 {
     const char *best = NULL;
     json_int_t best_w = -1;
@@ -464,11 +463,11 @@ int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remot
     m->blurhash = json_string_value(json_object_get(best.link, "blurhash"));
     /* A picture is its own preview; a video or sound has a poster. */
     if (kind != OWN_IMAGE) {
-        m->preview_url = poster_of(json_object_get(obj, "icon"));
+        m->preview_url = ap_in_poster(json_object_get(obj, "icon"));
         if (!m->preview_url)
-            m->preview_url = poster_of(json_object_get(obj, "image"));
+            m->preview_url = ap_in_poster(json_object_get(obj, "image"));
         if (!m->preview_url)
-            m->preview_url = poster_of(json_object_get(obj, "preview"));
+            m->preview_url = ap_in_poster(json_object_get(obj, "preview"));
     }
     json_int_t w = json_integer_value(json_object_get(best.link, "width"));
     json_int_t h = json_integer_value(json_object_get(best.link, "height"));

@@ -431,6 +431,8 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
         m->type = media_type_of(mime, json_string_value(json_object_get(t, "type")));
         m->description = json_string_value(json_object_get(t, "name"));
         m->blurhash = json_string_value(json_object_get(t, "blurhash"));
+        if (strcmp(m->type, "video") == 0 || strcmp(m->type, "audio") == 0)
+            m->preview_url = ap_in_poster(json_object_get(t, "icon"));
         json_int_t w = json_integer_value(json_object_get(t, "width"));
         json_int_t h = json_integer_value(json_object_get(t, "height"));
         m->width = w > 0 && w < 100000 ? (int)w : 0;
