@@ -183,6 +183,8 @@ const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const cha
  * them instead. 1 and *m filled, or 0 when there is nothing to show.
  */
 int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remote_media *m);
+/* A paragraph that links to href (an http(s) URL), as sanitized HTML. */
+const char *ap_in_link(struct arena *a, const char *href);
 /* The picture of an icon, image or preview value (the widest up to 1280 pixels), or NULL. */
 const char *ap_in_poster(json_t *v);
 /*

@@ -213,14 +213,20 @@ const char *ap_in_body(struct arena *a, json_t *obj, const char *type)
     return clean_html(a, content, images);
 }
 
-const char *ap_in_heading(struct arena *a, const char *title)
+/* open, text escaped, close: sanitized (links given their rel). */
+static const char *tagged(struct arena *a, const char *open, const char *text, const char *close)
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "<h2>");
-    put_escaped(&b, title);
-    buf_puts(&b, "</h2>");
+    buf_puts(&b, open);
+    put_escaped(&b, text);
+    buf_puts(&b, close);
     return clean_html(a, take(a, &b), 0);
+}
+
+const char *ap_in_heading(struct arena *a, const char *title)
+{
+    return tagged(a, "<h2>", title, "</h2>");
 }
 
 /* The first http(s) href of a url value with mediaType text/html (or any), or NULL. */
@@ -280,12 +286,16 @@ const char *ap_in_teaser(struct arena *a, const char *body)
     if (!body || sanitize_text(a, body, strlen(body), &text) != 0 ||
         strlen(text) <= TEASER_AFTER_BYTES)
         return NULL;
+    return tagged(a, "<p>", shorten(a, text, TEASER_BYTES), "</p>");
+}
+
+const char *ap_in_link(struct arena *a, const char *href)
+{
     struct buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "<p>");
-    put_escaped(&b, shorten(a, text, TEASER_BYTES));
-    buf_puts(&b, "</p>");
-    return clean_html(a, take(a, &b), 0);
+    put_escaped(&b, href);
+    const char *esc = take(a, &b);
+    return tagged(a, arena_printf(a, "<p><a href=\"%s\">", esc), href, "</a></p>");
 }
 
 const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const char *link)
@@ -318,12 +328,7 @@ const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const cha
         }
         buf_puts(&b, "</p>");
     }
-    buf_puts(&b, "<p><a href=\"");
-    put_escaped(&b, link);
-    buf_puts(&b, "\">");
-    put_escaped(&b, link);
-    buf_puts(&b, "</a></p>");
-    return clean_html(a, take(a, &b), 0);
+    return arena_printf(a, "%s%s", clean_html(a, take(a, &b), 0), ap_in_link(a, link));
 }
 
 enum own_kind { OWN_AUDIO = 0, OWN_VIDEO = 1, OWN_IMAGE = 2 };

@@ -415,6 +415,14 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     {
         if (nmed == ATTACHMENTS_MAX)
             break;
+        /* A link post (Lemmy, Mbin) attaches the page it is about: it ends the text. */
+        const char *at = json_string_value(json_object_get(t, "type"));
+        const char *link = json_string_value(json_object_get(t, "href"));
+        if (at && strcmp(at, "Link") == 0) {
+            if (http_url(link) && !strstr(rs->content, link))
+                rs->content = arena_printf(a, "%s%s", rs->content, ap_in_link(a, link));
+            continue;
+        }
         json_t *u = json_object_get(t, "url");
         const char *href = json_is_string(u) ? json_string_value(u) : ap_id_of(u);
         if (!href && json_is_object(u))

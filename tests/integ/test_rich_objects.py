@@ -149,6 +149,22 @@ def test_article_with_summary_and_short_page(env):
     assert "ISS astronauts perform final spacewalk" in content_div(html, "article-body")
 
 
+def test_link_post_keeps_its_link(env):
+    # A Lemmy-style link post: a Page in a group, the page it is about as a Link attachment.
+    author = new_author(env, "linker")
+    base = env[1].base
+    obj = {"id": f"{base}/post/77", "type": "Page", "attributedTo": author,
+           "name": "A new release is out", "to": [AS_PUBLIC], "audience": f"{base}/c/news",
+           "content": "<p>Worth a look</p>", "mediaType": "text/html",
+           "attachment": [{"type": "Link", "href": "https://example.org/release?a=1&b=2"}]}
+    send(env, obj)
+    st = wait_status(env, obj["id"])
+    assert st["content"].startswith("<h2>A new release is out</h2><p>Worth a look</p>")
+    assert 'href="https://example.org/release?a=1&amp;b=2"' in st["content"]
+    assert st["media_attachments"] == []
+    assert 'href="https://example.org/release?a=1&amp;b=2"' in page(env, st)
+
+
 def test_peertube_video_plays_with_poster(env):
     obj, st = real(env, "peertube/objects/video.json")
     assert st["content"].startswith("<h2>Mesa, Wayland &amp; X.org in trouble")
