@@ -70,7 +70,25 @@ struct status *status_from_row(struct arena *a, struct db_stmt *s)
     st->reblog_of_id = db_col_i64(s, 14);
     st->created_at = db_col_i64(s, 15);
     st->edited_at = db_col_i64(s, 16);
+    st->object_type = col_dup(a, s, 17);
+    st->title = col_dup(a, s, 18);
+    st->summary = col_dup(a, s, 19);
     return st;
+}
+
+int status_type_known(const char *t)
+{
+    static const char *const types[] = {"Note",  "Question", "Article", "Page",
+                                        "Event", "Video",    "Image",   "Audio"};
+    for (size_t i = 0; t && i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(t, types[i]) == 0)
+            return 1;
+    return !t; /* a status stored before types were kept is a Note */
+}
+
+int status_type_article(const char *t)
+{
+    return t && (strcmp(t, "Article") == 0 || strcmp(t, "Page") == 0);
 }
 
 /* Runs a one-row status query whose single parameter is an id or (when text) a URI. */
