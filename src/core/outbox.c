@@ -21,6 +21,7 @@ static const char *const names[] = {
     [OUTBOX_UNDO_FOLLOW] = "undo_follow", [OUTBOX_ACCEPT] = "accept",
     [OUTBOX_REJECT] = "reject",           [OUTBOX_BLOCK] = "block",
     [OUTBOX_UNDO_BLOCK] = "undo_block",   [OUTBOX_UPDATE_ACTOR] = "update_actor",
+    [OUTBOX_RSVP] = "rsvp",               [OUTBOX_VOTE] = "vote",
 };
 
 const char *outbox_event_name(enum outbox_event ev)
