@@ -151,8 +151,7 @@ static const char *summary_html(struct arena *a, json_t *obj)
     if (ap_event_read(a, obj, &e) != 0)
         return "";
     const char *where = event_where_text(a, &e);
-    const char *html =
-        arena_printf(a, "<p>When: %s", html_escape(a, event_when_text(a, &e)));
+    const char *html = arena_printf(a, "<p>When: %s", html_escape(a, event_when_text(a, &e)));
     if (*where)
         html = arena_printf(a, "%s<br>Where: %s", html, html_escape(a, where));
     return arena_printf(a, "%s</p>", html);
@@ -326,7 +325,8 @@ int ap_event_inbox(const struct core *core, struct arena *a, const struct accoun
     }
     if (!strcmp(type, "Undo")) {
         const char *inner = json_string_value(json_object_get(obj, "type"));
-        if (!inner || !answer_type(inner, &r) || !local_event(core, a, ap_id_of(json_object_get(obj, "object"))))
+        if (!inner || !answer_type(inner, &r) ||
+            !local_event(core, a, ap_id_of(json_object_get(obj, "object"))))
             return 0;
         const char *actor = ap_id_of(json_object_get(obj, "actor"));
         if (actor && strcmp(actor, signer->uri) != 0)
@@ -389,8 +389,8 @@ static void one_inbox(struct arena *a, const struct account *to, const char ***i
 }
 
 int ap_event_build(const struct core *core, struct arena *a, struct db_conn *c, int ev,
-                   const struct account *actor, int64_t object, const char *uri,
-                   json_t **activity, const char ***inboxes, size_t *n)
+                   const struct account *actor, int64_t object, const char *uri, json_t **activity,
+                   const char ***inboxes, size_t *n)
 {
     (void)core;
     *activity = NULL;
@@ -408,17 +408,18 @@ int ap_event_build(const struct core *core, struct arena *a, struct db_conn *c, 
         struct poll *p;
         char *end;
         long choice = uri ? strtol(uri, &end, 10) : -1;
-        if (poll_get_by_status(c, a, st->id, &p) != 0 || choice < 0 || (size_t)choice >= p->n_options)
+        if (poll_get_by_status(c, a, st->id, &p) != 0 || choice < 0 ||
+            (size_t)choice >= p->n_options)
             return 0;
-        const char *id =
-            arena_printf(a, "%s#votes/%lld/%ld", actor->uri, (long long)p->id, choice);
+        const char *id = arena_printf(a, "%s#votes/%lld/%ld", actor->uri, (long long)p->id, choice);
         char t[TIME_ISO_MAX];
-        json_t *note = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:s}", "id", id, "type", "Note",
-                                 "name", p->options[choice].title, "attributedTo", actor->uri,
-                                 "inReplyTo", st->uri, "to", to->uri, "published",
-                                 time_iso8601(time_now_ms(), t));
-        *activity = json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id", arena_printf(a, "%s/activity", id),
-                              "type", "Create", "actor", actor->uri, "to", to->uri, "object", note);
+        json_t *note =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:s}", "id", id, "type", "Note", "name",
+                      p->options[choice].title, "attributedTo", actor->uri, "inReplyTo", st->uri,
+                      "to", to->uri, "published", time_iso8601(time_now_ms(), t));
+        *activity =
+            json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id", arena_printf(a, "%s/activity", id),
+                      "type", "Create", "actor", actor->uri, "to", to->uri, "object", note);
         one_inbox(a, to, inboxes, n);
         return 0;
     }
@@ -430,17 +431,18 @@ int ap_event_build(const struct core *core, struct arena *a, struct db_conn *c, 
         !ans.uri || !ans.type)
         return 0;
     if (event_via_of(e) == EVENT_VIA_JOIN && ans.state != EVENT_RSVP_GOING) {
-        *activity = json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "id",
-                              arena_printf(a, "%s/leave", ans.uri), "type", "Leave", "actor",
-                              actor->uri, "object", st->uri, "to", to->uri);
+        *activity =
+            json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "id", arena_printf(a, "%s/leave", ans.uri),
+                      "type", "Leave", "actor", actor->uri, "object", st->uri, "to", to->uri);
     } else if (ans.state != EVENT_RSVP_NONE) {
         *activity = json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "id", ans.uri, "type", ans.type,
                               "actor", actor->uri, "object", st->uri, "to", to->uri);
     } else {
         json_t *said = json_pack("{s:s, s:s, s:s, s:s}", "id", ans.uri, "type", ans.type, "actor",
                                  actor->uri, "object", st->uri);
-        *activity = json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id", arena_printf(a, "%s/undo", ans.uri),
-                              "type", "Undo", "actor", actor->uri, "to", to->uri, "object", said);
+        *activity =
+            json_pack("{s:s, s:s, s:s, s:[s], s:o}", "id", arena_printf(a, "%s/undo", ans.uri),
+                      "type", "Undo", "actor", actor->uri, "to", to->uri, "object", said);
     }
     one_inbox(a, to, inboxes, n);
     return 0;

@@ -68,7 +68,7 @@ void ap_event_object(const struct core *core, struct arena *a, struct db_conn *c
  * nothing to send.
  */
 int ap_event_build(const struct core *core, struct arena *a, struct db_conn *c, int ev,
-                   const struct account *actor, int64_t object, const char *uri,
-                   json_t **activity, const char ***inboxes, size_t *n);
+                   const struct account *actor, int64_t object, const char *uri, json_t **activity,
+                   const char ***inboxes, size_t *n);
 
 #endif

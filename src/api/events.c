@@ -89,9 +89,8 @@ json_t *api_event_json(struct req *req, struct db_conn *c, int64_t status_id)
     json_object_set_new(j, "url", opt_str(e->url));
     json_object_set_new(j, "join_mode", opt_str(e->join_mode));
     json_object_set_new(j, "anonymous_participation",
-                        e->anonymous_participation < 0
-                            ? json_null()
-                            : json_boolean(e->anonymous_participation));
+                        e->anonymous_participation < 0 ? json_null()
+                                                       : json_boolean(e->anonymous_participation));
     json_object_set_new(j, "participants_count",
                         json_integer(e->participant_count >= 0 && e->participant_count > going
                                          ? e->participant_count
@@ -176,8 +175,7 @@ static int event_post(struct req *req, struct resp *resp)
     if (lat || lon) {
         char *e1 = NULL, *e2 = NULL;
         double la = lat ? strtod(lat, &e1) : 100, lo = lon ? strtod(lon, &e2) : 200;
-        if (!lat || !lon || *e1 || *e2 || !(la >= -90 && la <= 90) ||
-            !(lo >= -180 && lo <= 180)) {
+        if (!lat || !lon || *e1 || *e2 || !(la >= -90 && la <= 90) || !(lo >= -180 && lo <= 180)) {
             api_invalid(req, resp, "latitude and longitude must be given together, in degrees");
             return 0;
         }
@@ -192,8 +190,8 @@ static int event_post(struct req *req, struct resp *resp)
     }
     int64_t id;
     const char *why = NULL;
-    int rc = event_create(core, api_account_id(req), &e, req_arg(req, "description"), vis, &id,
-                          &why);
+    int rc =
+        event_create(core, api_account_id(req), &e, req_arg(req, "description"), vis, &id, &why);
     if ((rc == E_INVAL || rc == E_LIMIT) && why) {
         api_invalid(req, resp, why);
         return 0;
@@ -237,7 +235,8 @@ static json_t *accounts_of(struct req *req, struct db_conn *c, const int64_t *id
     return arr;
 }
 
-/* GET /api/v1/hearth/events/:id/attendees: counts for all who may see it, names for the organizer. */
+/* GET /api/v1/hearth/events/:id/attendees: counts for all who may see it, names for the organizer.
+ */
 static int event_attendees(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
@@ -262,8 +261,8 @@ static int event_attendees(struct req *req, struct resp *resp)
         int64_t *ids;
         size_t n;
         if (rc == 0 && v.account_id == e->account_id) {
-            if ((rc = event_rsvp_accounts(c, req->arena, id, EVENT_RSVP_GOING, ATTENDEES_MAX,
-                                          &ids, &n)) == 0)
+            if ((rc = event_rsvp_accounts(c, req->arena, id, EVENT_RSVP_GOING, ATTENDEES_MAX, &ids,
+                                          &n)) == 0)
                 json_object_set_new(j, "going", accounts_of(req, c, ids, n));
             if (rc == 0 && (rc = event_rsvp_accounts(c, req->arena, id, EVENT_RSVP_MAYBE,
                                                      ATTENDEES_MAX, &ids, &n)) == 0)
@@ -283,7 +282,6 @@ const struct route api_event_routes[] = {
     {"GET", "/api/v1/hearth/events", events_upcoming, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"POST", "/api/v1/hearth/events", event_post, ROUTE_AUTH_REQUIRED, "write:statuses"},
     {"POST", "/api/v1/hearth/events/:id/rsvp", event_rsvp, ROUTE_AUTH_REQUIRED, "write:statuses"},
-    {"GET", "/api/v1/hearth/events/:id/attendees", event_attendees, ROUTE_AUTH_OPTIONAL,
-     NULL},
+    {"GET", "/api/v1/hearth/events/:id/attendees", event_attendees, ROUTE_AUTH_OPTIONAL, NULL},
 };
 const size_t api_event_routes_count = sizeof(api_event_routes) / sizeof(api_event_routes[0]);

@@ -283,8 +283,8 @@ int event_rsvp_get(struct db_conn *c, int64_t status_id, int64_t account, enum e
 {
     struct db_stmt *s;
     *out = EVENT_RSVP_NONE;
-    int rc = db_prepare(c, "SELECT state FROM event_rsvps WHERE status_id = ? AND account_id = ?",
-                        &s);
+    int rc =
+        db_prepare(c, "SELECT state FROM event_rsvps WHERE status_id = ? AND account_id = ?", &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, status_id);
@@ -328,7 +328,7 @@ static int poll_choice_for(const struct poll *p, enum event_rsvp r)
     static const char *const maybe[] = {"maybe", "tentative", "perhaps", "interested"};
     static const char *const no[] = {"not going", "no", "can't", "cannot", "decline"};
     const char *const *words = r == EVENT_RSVP_GOING ? going : r == EVENT_RSVP_MAYBE ? maybe : no;
-    size_t nw = r == EVENT_RSVP_GOING  ? sizeof(going) / sizeof(*going)
+    size_t nw = r == EVENT_RSVP_GOING   ? sizeof(going) / sizeof(*going)
                 : r == EVENT_RSVP_MAYBE ? sizeof(maybe) / sizeof(*maybe)
                                         : sizeof(no) / sizeof(*no);
     /* "No" is a prefix of "Not going": look at the start of each title, longest words first. */
@@ -433,8 +433,8 @@ int event_rsvp_set(const struct core *core, int64_t member, int64_t status_id, e
         goto out; /* the vote itself is cast below, in its own transaction */
     }
     case EVENT_VIA_ACCEPT:
-        type = r == EVENT_RSVP_GOING  ? "Accept"
-               : r == EVENT_RSVP_MAYBE ? "TentativeAccept"
+        type = r == EVENT_RSVP_GOING       ? "Accept"
+               : r == EVENT_RSVP_MAYBE     ? "TentativeAccept"
                : r == EVENT_RSVP_NOT_GOING ? "Reject"
                                            : NULL;
         break;
@@ -515,9 +515,9 @@ int event_rsvp_undo(const struct core *core, int64_t account, const char *uri)
     if (rc)
         return rc;
     struct db_stmt *s;
-    if ((rc = db_prepare(c,
-                         "UPDATE event_rsvps SET state = 0 WHERE account_id = ? AND activity_uri = ?",
-                         &s)) == 0) {
+    if ((rc = db_prepare(
+             c, "UPDATE event_rsvps SET state = 0 WHERE account_id = ? AND activity_uri = ?",
+             &s)) == 0) {
         db_bind_i64(s, 1, account);
         db_bind_text(s, 2, uri);
         rc = step_done(s);
@@ -760,10 +760,12 @@ int event_create(const struct core *core, int64_t author, const struct event_inf
     int rc = status_create(core, author, &p, id, why);
     if (rc || vis == VIS_DIRECT)
         goto out;
-    /* The companion poll, open until the event starts (when a poll may last that long). */
+    /* The companion poll, open until the event starts, or as long as a poll may last. */
     int64_t left = (e->start_at - now) / 1000;
-    if (left < poll_min_seconds(core) || left > LIMIT_POLL_EXPIRY_MAX_S)
+    if (left < poll_min_seconds(core))
         goto out;
+    if (left > LIMIT_POLL_EXPIRY_MAX_S)
+        left = LIMIT_POLL_EXPIRY_MAX_S;
     const char *options[] = {"Going", "Maybe", "Not going"};
     struct poll_new poll = {.options = options, .n_options = 3, .expires_in = left};
     struct status_new q = {.text = arena_printf(a, "Will you attend? %s", e->name),

@@ -57,8 +57,8 @@ struct event_info {
     int64_t status_id;
     int64_t account_id; /* the organizer */
     const char *name;
-    int64_t start_at; /* ms UTC */
-    int64_t end_at;   /* ms UTC, 0: none given */
+    int64_t start_at;     /* ms UTC */
+    int64_t end_at;       /* ms UTC, 0: none given */
     const char *timezone; /* IANA name or NULL */
     int has_offset;       /* utc_offset is known */
     int utc_offset;       /* minutes east of UTC the times were written in */
@@ -166,7 +166,8 @@ const char *event_offset_text(struct arena *a, const struct event_info *e);
  * is the title, when and where, then the description (for readers that
  * know nothing of events), at visibility vis; and, unless it is direct or
  * starts too soon for a poll, a companion poll replying to it ("Going",
- * "Maybe", "Not going", open until the start) in which Mastodon users
+ * "Maybe", "Not going", open until the start or for the longest a poll may
+ * last) in which Mastodon users
  * answer. e's status and account ids are ignored. 0 and the event's id;
  * E_INVAL with *why for a blank or long title, a missing start, an end
  * before the start, an event already over, or what status_create refuses.

@@ -75,7 +75,8 @@ static int put_line(struct buf *b, const char *name, const char *params, const c
     if (!rc)
         rc = buf_putc(&line, ':') ? E_LIMIT : 0;
     if (!rc)
-        rc = escape ? ical_escape(&line, value) : (buf_puts(&line, value ? value : "") ? E_LIMIT : 0);
+        rc = escape ? ical_escape(&line, value)
+                    : (buf_puts(&line, value ? value : "") ? E_LIMIT : 0);
     if (!rc)
         rc = put_folded(b, buf_cstr(&line), line.len);
     buf_fini(&line);

@@ -34,14 +34,14 @@
 #include "util/timeutil.h"
 #include "web/internal.h"
 
-#define CALENDAR_MAX 100             /* events in the page and the feed */
-#define ICS_MAX (4 * 1024 * 1024)    /* bytes of one calendar */
+#define CALENDAR_MAX 100          /* events in the page and the feed */
+#define ICS_MAX (4 * 1024 * 1024) /* bytes of one calendar */
 #define ATTENDEES_SHOWN 80
 
 static const char *rsvp_label(enum event_rsvp r)
 {
-    return r == EVENT_RSVP_GOING     ? "Going"
-           : r == EVENT_RSVP_MAYBE   ? "Maybe"
+    return r == EVENT_RSVP_GOING       ? "Going"
+           : r == EVENT_RSVP_MAYBE     ? "Maybe"
            : r == EVENT_RSVP_NOT_GOING ? "Not going"
                                        : NULL;
 }
@@ -74,16 +74,16 @@ json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status
     if (*where)
         json_object_set_new(j, "where_text", json_string(where));
     if (e->latitude && e->longitude)
-        json_object_set_new(
-            j, "map_url",
-            json_string(arena_printf(a, "https://www.openstreetmap.org/?mlat=%s&mlon=%s#map=16/%s/%s",
-                                     e->latitude, e->longitude, e->latitude, e->longitude)));
+        json_object_set_new(j, "map_url",
+                            json_string(arena_printf(
+                                a, "https://www.openstreetmap.org/?mlat=%s&mlon=%s#map=16/%s/%s",
+                                e->latitude, e->longitude, e->latitude, e->longitude)));
     const char *page = web_safe_url(e->url);
     if (page && !st->local)
         json_object_set_new(j, "event_url", json_string(page));
     json_object_set_new(j, "ics_url",
-                        json_string(arena_printf(a, "%s/%lld/event.ics", web_account_path(w, author),
-                                                 (long long)st->id)));
+                        json_string(arena_printf(a, "%s/%lld/event.ics",
+                                                 web_account_path(w, author), (long long)st->id)));
     int64_t going = 0, maybe = 0;
     event_rsvp_counts(c, st->id, &going, &maybe);
     if (e->participant_count > going)
@@ -134,10 +134,9 @@ static int ics_event(struct web_ctx *w, struct buf *b, const struct status *st,
     if (st->content && sanitize_text(a, st->content, strlen(st->content), &text) != 0)
         text = "";
     const char *url =
-        st->local || !web_safe_url(e->url) ? web_url(w, arena_printf(a, "%s/%lld",
-                                                                     web_account_path(w, author),
-                                                                     (long long)st->id))
-                                           : e->url;
+        st->local || !web_safe_url(e->url)
+            ? web_url(w, arena_printf(a, "%s/%lld", web_account_path(w, author), (long long)st->id))
+            : e->url;
     int rc = 0;
     rc = rc ? rc : ical_line(b, "BEGIN", NULL, "VEVENT");
     rc = rc ? rc : ical_text(b, "UID", st->uri);
@@ -150,7 +149,8 @@ static int ics_event(struct web_ctx *w, struct buf *b, const struct status *st,
     if (*where)
         rc = rc ? rc : ical_text(b, "LOCATION", where);
     if (e->latitude && e->longitude)
-        rc = rc ? rc : ical_line(b, "GEO", NULL, arena_printf(a, "%s;%s", e->latitude, e->longitude));
+        rc = rc ? rc
+                : ical_line(b, "GEO", NULL, arena_printf(a, "%s;%s", e->latitude, e->longitude));
     if (*text)
         rc = rc ? rc : ical_text(b, "DESCRIPTION", text);
     if (url)
@@ -189,8 +189,7 @@ static int ics_calendar(struct web_ctx *w, struct db_conn *c, const struct viewe
 
 static void ics_answer(struct web_ctx *w, struct buf *b, const char *filename, int private_feed)
 {
-    resp_body(w->req, w->resp, 200, "text/calendar; charset=utf-8", b->data ? b->data : "",
-              b->len);
+    resp_body(w->req, w->resp, 200, "text/calendar; charset=utf-8", b->data ? b->data : "", b->len);
     if (filename)
         resp_header_add(w->req, w->resp, "Content-Disposition",
                         arena_printf(w->req->arena, "attachment; filename=\"%s\"", filename));
@@ -358,9 +357,9 @@ static int rsvp_form(struct req *req, struct resp *resp)
 static json_t *form_data(struct web_ctx *w, const char *error)
 {
     json_t *d = json_object();
-    const char *fields[] = {"name",     "start", "end",         "utc_offset", "timezone",
-                            "location_name", "street", "locality", "postal_code", "country",
-                            "description"};
+    const char *fields[] = {"name",        "start",         "end",        "utc_offset",
+                            "timezone",    "location_name", "street",     "locality",
+                            "postal_code", "country",       "description"};
     for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
         const char *v = req_arg(w->req, fields[i]);
         if (v)
@@ -428,10 +427,10 @@ static int event_create_form(struct req *req, struct resp *resp)
                         form_data(&w, "Give the start as a date and time, and a UTC offset such "
                                       "as +01:00.")),
                0;
-    const char *opt[] = {"timezone", "location_name", "street", "locality", "postal_code",
-                         "country"};
-    const char **dst[] = {&e.timezone, &e.location_name, &e.street, &e.locality, &e.postal_code,
-                          &e.country};
+    const char *opt[] = {"timezone", "location_name", "street",
+                         "locality", "postal_code",   "country"};
+    const char **dst[] = {&e.timezone, &e.location_name, &e.street,
+                          &e.locality, &e.postal_code,   &e.country};
     for (size_t i = 0; i < 6; i++) {
         const char *v = req_arg(req, opt[i]);
         *dst[i] = v && *v ? v : NULL;
