@@ -20,6 +20,7 @@
 #include "core/outbox.h"
 #include "core/poll.h"
 #include "core/status.h"
+#include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -277,8 +278,10 @@ static int on_vote(const struct core *core, struct arena *a, const struct accoun
     struct status *st;
     struct poll *p = NULL;
     int64_t event_id = 0;
+    /* The voter must be one who may see the poll, as a remote account (never local-only). */
+    struct viewer v = {.kind = VIEWER_REMOTE, .account_id = signer->id, .domain = signer->domain};
     if (status_find_by_uri(c, a, reply, &st) == 0 && st->local &&
-        poll_get_by_status(c, a, st->id, &p) == 0)
+        visibility_may_see(c, &v, st->id) == 1 && poll_get_by_status(c, a, st->id, &p) == 0)
         event_id = event_of_poll(c, st->id);
     db_release(c);
     if (!p)

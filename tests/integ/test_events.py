@@ -310,7 +310,8 @@ def test_friendica_event_accept_undo_and_calendar(world):
     assert ev["location"]["latitude"] is None
 
     # Not in bob's calendar yet: he neither follows the organizer nor answered.
-    assert st["id"] not in [s["id"] for s in api(srv, bob, "GET", "/api/v1/hearth/events").json()]
+    assert str(st["id"]) not in [s["id"]
+                                 for s in api(srv, bob, "GET", "/api/v1/hearth/events").json()]
     for answer, kind in (("maybe", "TentativeAccept"), ("going", "Accept"),
                          ("not_going", "Reject")):
         r = api(srv, bob, "POST", f"/api/v1/hearth/events/{st['id']}/rsvp", rsvp=answer)
@@ -465,6 +466,9 @@ def test_local_event_answered_from_another_server(tmp_path):
         assert abs(seen["event"]["location"]["latitude"] - 52.52) < 1e-6
         wait_for(lambda: bob.status(seen["id"])["event"]["rsvp_via"] == "poll",
                  "the companion poll on B")
+        # bob follows the organizer: the event is in his upcoming events.
+        listed = api(b, bob, "GET", "/api/v1/hearth/events").json()
+        assert [s["id"] for s in listed] == [str(seen["id"])]
         poll_st = wait_for(lambda: [s for s in bob.timeline_home(limit=40)
                                     if s["in_reply_to_id"] == seen["id"] and s["poll"]],
                            "the poll on B")[0]
