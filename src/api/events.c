@@ -212,9 +212,20 @@ static int event_rsvp(struct req *req, struct resp *resp)
         api_invalid(req, resp, "rsvp must be going, maybe, not_going or none");
         return 0;
     }
+    int via = -1;
+    const char *vs = text_arg(req, "via");
+    if (vs) {
+        for (int i = EVENT_VIA_ACCEPT; i <= EVENT_VIA_POLL; i++)
+            if (strcmp(vs, via_name((enum event_via)i)) == 0)
+                via = i;
+        if (via < 0) {
+            api_invalid(req, resp, "via must be accept, join or poll");
+            return 0;
+        }
+    }
     int64_t id = api_param_id(req, "id");
     const char *why = NULL;
-    int rc = event_rsvp_set(core, api_account_id(req), id, r, &why);
+    int rc = event_rsvp_set(core, api_account_id(req), id, r, via, &why);
     if (rc == E_INVAL && why) {
         api_invalid(req, resp, why);
         return 0;

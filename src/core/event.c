@@ -348,7 +348,7 @@ static int event_ended(const struct event_info *e, int64_t now)
 }
 
 int event_rsvp_set(const struct core *core, int64_t member, int64_t status_id, enum event_rsvp r,
-                   const char **why)
+                   int via, const char **why)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
@@ -398,7 +398,9 @@ int event_rsvp_set(const struct core *core, int64_t member, int64_t status_id, e
     if ((rc = account_get(c, a, member, &me)))
         goto out;
     const char *uri = NULL, *type = NULL;
-    switch (event_via_of(e)) {
+    if (via < 0 || (via == EVENT_VIA_POLL && !e->poll_status_id))
+        via = (int)event_via_of(e);
+    switch ((enum event_via)via) {
     case EVENT_VIA_JOIN:
         if (r == EVENT_RSVP_MAYBE) {
             *why = "This event takes going or not going";

@@ -100,7 +100,9 @@ enum event_via event_via_of(const struct event_info *e);
 int event_rsvp_get(struct db_conn *c, int64_t status_id, int64_t account, enum event_rsvp *out);
 
 /*
- * member (local) answers the event, or withdraws (EVENT_RSVP_NONE). The
+ * member (local) answers the event, or withdraws (EVENT_RSVP_NONE), in the
+ * way via says (-1: the event's own, event_via_of; a client may prefer
+ * EVENT_VIA_ACCEPT, which Gathio and Hearth also read, to a poll vote). The
  * answer is stored; for a remote organizer, a "rsvp" publish job
  * (core/outbox.h) carries it, or for EVENT_VIA_POLL a vote in the
  * companion poll (poll_vote, which federates it). E_NOTFOUND when the
@@ -110,7 +112,7 @@ int event_rsvp_get(struct db_conn *c, int64_t status_id, int64_t account, enum e
  * Answering the same again changes nothing.
  */
 int event_rsvp_set(const struct core *core, int64_t member, int64_t status_id, enum event_rsvp r,
-                   const char **why);
+                   int via, const char **why);
 
 /*
  * account (remote) answered a local event with the activity uri of type:

@@ -345,7 +345,7 @@ static int rsvp_form(struct req *req, struct resp *resp)
     if (event_rsvp_parse(req_arg(req, "rsvp"), &r) != 0)
         return web_error(&w, 422, "Choose going, maybe or not going."), 0;
     const char *why = NULL;
-    int rc = event_rsvp_set(w.core, w.me->id, id, r, &why);
+    int rc = event_rsvp_set(w.core, w.me->id, id, r, -1, &why);
     if (rc == E_INVAL && why)
         return web_error(&w, 422, why), 0;
     if (rc)

@@ -476,8 +476,14 @@ def test_local_event_answered_from_another_server(tmp_path):
         r = api(b, bob, "POST", f"/api/v1/polls/{poll_st['poll']['id']}/votes",
                 **{"choices[]": ["0"]})
         assert r.status_code == 200, r.text
-        r = api(b, dave, "POST", f"/api/v1/hearth/events/{seen['id']}/rsvp", rsvp="maybe")
+        # dave asks for an answer by TentativeAccept rather than a vote.
+        r = api(b, dave, "POST", f"/api/v1/hearth/events/{seen['id']}/rsvp", rsvp="maybe",
+                via="accept")
         assert r.status_code == 200, r.text
+        assert r.json()["event"]["rsvp"] == "maybe"
+        r = api(b, dave, "POST", f"/api/v1/hearth/events/{seen['id']}/rsvp", rsvp="maybe",
+                via="carrier-pigeon")
+        assert r.status_code == 422
 
         def attendees():
             j = api(a, alice, "GET", f"/api/v1/hearth/events/{local['id']}/attendees").json()

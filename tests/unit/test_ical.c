@@ -11,7 +11,8 @@
 #include "util/err.h"
 #include "util/ical.h"
 
-/* Every physical line of b: ends in CRLF, at most 75 octets, continuation lines start with a space. */
+/* Every physical line of b: ends in CRLF, at most 75 octets, continuation lines start with a space.
+ */
 static int lines_ok(const char *s, size_t n)
 {
     size_t start = 0;
@@ -48,8 +49,8 @@ TEST(escaping)
     struct buf b;
     buf_init(&b, 0);
     CHECK(ical_text(&b, "SUMMARY", "Dance, music; and a \\ backslash\nnext line") == 0);
-    CHECK(strcmp(buf_cstr(&b),
-                 "SUMMARY:Dance\\, music\\; and a \\\\ backslash\\nnext line\r\n") == 0);
+    CHECK(strcmp(buf_cstr(&b), "SUMMARY:Dance\\, music\\; and a \\\\ backslash\\nnext line\r\n") ==
+          0);
     buf_reset(&b);
     CHECK(ical_text(&b, "DESCRIPTION", "a\r\nb\rc\td\x01") == 0);
     CHECK(strcmp(buf_cstr(&b), "DESCRIPTION:a\\nb\\nc d\r\n") == 0);
@@ -87,7 +88,8 @@ TEST(folding_utf8)
     CHECK(lines_ok(b.data, b.len));
     for (size_t i = 0; i + 2 < b.len; i++)
         if (b.data[i] == '\r')
-            CHECK((unsigned char)b.data[i + 3] != 0xa9); /* the next line starts on a whole character */
+            CHECK((unsigned char)b.data[i + 3] !=
+                  0xa9); /* the next line starts on a whole character */
     char *u = unfold(b.data, b.len);
     CHECK(strncmp(u + 8, text, 200) == 0);
     free(u);
