@@ -398,9 +398,15 @@ def test_gathio_event_answered_by_voting(world):
     assert note["attributedTo"] == f"{srv.url}/users/alice" and note["to"] == [organizer]
     poll = alice.status(qst["id"])["poll"]
     assert poll["voted"] is True and poll["own_votes"] == [1]
-    # A poll vote cannot be taken back: said so.
+    # A poll vote cannot be taken back: said so, and the page offers no buttons for it.
     r = api(srv, alice, "POST", f"/api/v1/hearth/events/{st['id']}/rsvp", rsvp="none")
     assert r.status_code == 422
+    web = Browser(srv)
+    web.login("alice")
+    html = web.get(f"/@{st['account']['acct']}/{st['id']}").text
+    assert "Your answer: <strong>Maybe</strong>" in html
+    assert f'action="/events/{st["id"]}/rsvp"' not in html
+    assert "Friday 5 March 2027, 19:30 \u2013 23:00 (UTC+01:00, Europe/Paris)" in html
 
 
 def test_voting_in_a_remote_poll(world):

@@ -143,7 +143,8 @@ TEST(when_and_where_text)
     event_init(&e);
     e.start_at = 1670785200000LL; /* 2022-12-11T19:00Z */
     e.end_at = e.start_at + 2 * 3600 * 1000;
-    CHECK(strcmp(event_when_text(a, &e), "Sunday 11 December 2022, 19:00 \u2013 21:00 (UTC+00:00)") == 0);
+    CHECK(strcmp(event_when_text(a, &e),
+                 "Sunday 11 December 2022, 19:00 \u2013 21:00 (UTC+00:00)") == 0);
     e.has_offset = 1;
     e.utc_offset = -300;
     e.timezone = "America/New_York";
