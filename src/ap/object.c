@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
@@ -193,6 +194,7 @@ json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c
             json_object_set_new(j, "endTime", time_json(a, poll->expires_at));
         json_object_set_new(j, "votersCount", json_integer(poll->voters_count));
     }
+    ap_event_object(core, a, c, st, j); /* a local event is an Event (ap/event.h) */
     return j;
 }
 

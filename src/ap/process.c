@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "ap/ap.h"
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "content/sanitize.h"
 #include "core/account.h"
@@ -526,10 +527,12 @@ static int store_object(struct ctx *x, json_t *obj, const struct account *author
     int rc = read_object(x, obj, author, depth, &rs);
     if (rc)
         return rc;
+    rs.content = ap_event_content(x->a, obj, rs.content);
     if (update)
-        return remote_status_update(x->core, &rs);
-    rc = remote_status_create(x->core, &rs, id);
-    return rc == E_EXISTS ? 0 : rc;
+        rc = remote_status_update(x->core, &rs);
+    else if ((rc = remote_status_create(x->core, &rs, id)) == E_EXISTS)
+        rc = 0;
+    return rc ? rc : ap_event_stored(x->core, x->a, obj, author, update ? 0 : *id);
 }
 
 /*
@@ -855,6 +858,12 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
     const char *type = json_string_value(json_object_get(x.act, "type"));
     if (!type)
         return 0;
+    int handled = 0; /* answers to events and votes in polls (ap/event.h) */
+    if ((rc = ap_event_inbox(core, a, x.signer, x.act, &handled)) || handled) {
+        if (rc)
+            *why = arena_printf(a, "%s failed: %s", type, err_str(rc));
+        return rc;
+    }
     if (!strcmp(type, "Create"))
         rc = on_create(&x, 0);
     else if (!strcmp(type, "Update"))

@@ -15,12 +15,20 @@
 #include "util/err.h"
 
 static const char *const names[] = {
-    [OUTBOX_CREATE] = "create",           [OUTBOX_UPDATE] = "update",
-    [OUTBOX_DELETE] = "delete",           [OUTBOX_LIKE] = "like",
-    [OUTBOX_UNDO_LIKE] = "undo_like",     [OUTBOX_FOLLOW] = "follow",
-    [OUTBOX_UNDO_FOLLOW] = "undo_follow", [OUTBOX_ACCEPT] = "accept",
-    [OUTBOX_REJECT] = "reject",           [OUTBOX_BLOCK] = "block",
-    [OUTBOX_UNDO_BLOCK] = "undo_block",   [OUTBOX_UPDATE_ACTOR] = "update_actor",
+    [OUTBOX_CREATE] = "create",
+    [OUTBOX_UPDATE] = "update",
+    [OUTBOX_DELETE] = "delete",
+    [OUTBOX_LIKE] = "like",
+    [OUTBOX_UNDO_LIKE] = "undo_like",
+    [OUTBOX_FOLLOW] = "follow",
+    [OUTBOX_UNDO_FOLLOW] = "undo_follow",
+    [OUTBOX_ACCEPT] = "accept",
+    [OUTBOX_REJECT] = "reject",
+    [OUTBOX_BLOCK] = "block",
+    [OUTBOX_UNDO_BLOCK] = "undo_block",
+    [OUTBOX_UPDATE_ACTOR] = "update_actor",
+    [OUTBOX_RSVP] = "rsvp",
+    [OUTBOX_VOTE] = "vote",
 };
 
 const char *outbox_event_name(enum outbox_event ev)

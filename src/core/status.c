@@ -11,6 +11,7 @@
 
 #include "core/account.h"
 #include "core/conversation.h"
+#include "core/event.h"
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
@@ -363,6 +364,22 @@ static void learn_mentions(const struct core *core, const char *text)
     arena_free(a);
 }
 
+/* The new status sid is the event e (core/event.h), in the posting transaction. */
+static int event_attach(struct db_conn *c, int64_t sid, int64_t author, const struct event_info *e)
+{
+    struct event_info copy = *e;
+    copy.status_id = sid;
+    copy.account_id = author;
+    int rc = event_put(c, &copy);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    if ((rc = db_prepare(c, "UPDATE statuses SET object_type = 'Event' WHERE id = ?", &s)))
+        return rc;
+    db_bind_i64(s, 1, sid);
+    return step_done(s);
+}
+
 int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
                   const char **why)
 {
@@ -478,6 +495,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
     if (p->poll && (rc = poll_insert(c, sid, author, p->poll, now)))
+        goto out;
+    if (p->event && (rc = event_attach(c, sid, author, p->event)))
         goto out;
     if (p->scheduled_id && (rc = scheduled_take(c, author, p->scheduled_id)))
         goto out;

@@ -26,6 +26,7 @@
 struct core;
 struct db_conn;
 struct filter;
+struct status;
 
 struct web_ctx {
     const struct core *core;
@@ -165,6 +166,13 @@ const char *web_visibility_label(enum status_visibility v);
  * The levels as options of a select ({value, label, selected}), widest
  * first; direct only when with_direct (it is no default for every post).
  */
+/*
+ * The event block of a post (web/page_calendar.c): when, where with a map
+ * link, counts, the .ics link, the member's answer and its buttons, and
+ * for the organizer who answered. NULL when st is not an event.
+ */
+json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status *st,
+                       const struct account *author);
 json_t *web_visibility_options(enum status_visibility selected, int with_direct);
 
 /* A time as "2026-12-06 07:42" (UTC), in request memory. */
