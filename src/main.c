@@ -69,6 +69,10 @@ static const char usage_text[] =
     "  hearth account suspend|unsuspend|limit|unlimit|warn|sensitive|unsensitive|\n"
     "                 disable|enable --data DIR NAME [--reason TEXT]\n"
     "        Act on a member or a remote account (NAME or user@domain), audited.\n"
+    "  hearth neighborhood add|remove --data DIR DOMAIN\n"
+    "  hearth neighborhood list --data DIR [--json]\n"
+    "        The servers whose admins agreed to trust each other: each side adds\n"
+    "        the other. Removing a server drops the neighborhood posts it sent.\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -322,6 +326,7 @@ static int run(int argc, char **argv)
         {"user", cli_user},
         {"report", cli_report},
         {"account", cli_account},
+        {"neighborhood", cli_neighborhood},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

@@ -78,5 +78,6 @@ int cli_user(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_account(int argc, char **argv);
 int cli_user_role(int argc, char **argv);
+int cli_neighborhood(int argc, char **argv);
 
 #endif

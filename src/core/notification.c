@@ -20,9 +20,8 @@
 #include "util/timeutil.h"
 
 static const char *type_names[NOTIFY_TYPE_COUNT] = {
-    "mention",       "status",         "reblog",
-    "follow",        "follow_request", "favourite",
-    "poll",          "update",         "moderation_warning",
+    "mention",       "status",       "reblog", "follow",     "follow_request",
+    "favourite",     "poll",         "update", "event_rsvp", "moderation_warning",
     "admin.sign_up", "admin.report",
 };
 

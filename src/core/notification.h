@@ -25,6 +25,7 @@ enum notification_type {
     NOTIFY_FAVOURITE,
     NOTIFY_POLL,
     NOTIFY_UPDATE,
+    NOTIFY_EVENT_RSVP, /* "event_rsvp": someone answered the member's event (core/event.h) */
     NOTIFY_MODERATION_WARNING, /* ref_id: the account_warnings row (core/moderation.h) */
     NOTIFY_ADMIN_SIGN_UP,      /* to admins; from: the new member */
     NOTIFY_ADMIN_REPORT,       /* to moderators; ref_id: the report */

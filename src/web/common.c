@@ -160,10 +160,9 @@ int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w)
     return web_need_member(w) || web_check_form(w);
 }
 
-int web_begin_admin(struct req *req, struct resp *resp, struct web_ctx *w, unsigned perms, int form)
+int web_need_permission(struct web_ctx *w, unsigned perms)
 {
-    web_begin(req, resp, w);
-    if (web_need_member(w) || (form && web_check_form(w)))
+    if (web_need_member(w))
         return 1;
     struct db_conn *c;
     int rc = db_acquire(w->core->db, DB_READ, &c);
@@ -172,7 +171,7 @@ int web_begin_admin(struct req *req, struct resp *resp, struct web_ctx *w, unsig
         db_release(c);
     }
     if (rc == E_FORBIDDEN) {
-        web_error(w, 403, "This page is for the server's moderators.");
+        web_error(w, 403, "This page is for the server's staff.");
         return 1;
     }
     if (rc) {

@@ -26,6 +26,7 @@
 struct core;
 struct db_conn;
 struct filter;
+struct status;
 
 struct web_ctx {
     const struct core *core;
@@ -85,17 +86,14 @@ int web_check_form(struct web_ctx *w);
  */
 int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w);
 /*
- * For the admin pages (page_admin*.c): web_begin, then the member check
- * (a visitor is sent to log in) and, for a POST (form set), the form
- * check; then core/role's role_check for perms: 403 (an error page) when
- * her role lacks them. 0 to go on, 1 when already answered.
+ * For staff pages: 0 when the visitor is signed in and her role has every
+ * flag in perms (core/role.h); a visitor is sent to the login page and a
+ * member without them gets a 403 page; returns 1 when answered.
  */
-int web_begin_admin(struct req *req, struct resp *resp, struct web_ctx *w, unsigned perms,
-                    int form);
+int web_need_permission(struct web_ctx *w, unsigned perms);
 
 /* The account actions an admin page's form offers ({value, label}: warn ... suspend). */
 json_t *web_admin_action_options(void);
-
 /* A form's checkbox: 1 when field name was sent with a value other than "" or "0". */
 int web_form_checked(struct req *req, const char *name);
 /* 1 when the page is asked for as a fragment (?fragment=1: the template alone). */
@@ -171,6 +169,13 @@ const char *web_visibility_label(enum status_visibility v);
  * The levels as options of a select ({value, label, selected}), widest
  * first; direct only when with_direct (it is no default for every post).
  */
+/*
+ * The event block of a post (web/page_calendar.c): when, where with a map
+ * link, counts, the .ics link, the member's answer and its buttons, and
+ * for the organizer who answered. NULL when st is not an event.
+ */
+json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status *st,
+                       const struct account *author);
 json_t *web_visibility_options(enum status_visibility selected, int with_direct);
 
 /* A time as "2026-12-06 07:42" (UTC), in request memory. */

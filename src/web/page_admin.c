@@ -7,7 +7,7 @@
  * The reports' and accounts' pages are page_admin_reports.c and
  * page_admin_accounts.c; domains (page_admin_domains.c) and joining
  * (page_admin_join.c) are their own. Every admin page asks core/role
- * through web_begin_admin: a member without the permission gets 403, a
+ * through web_need_permission: a member without the permission gets 403, a
  * visitor is sent to log in. Everything lives in the request's arena.
  */
 #include <string.h>
@@ -33,7 +33,8 @@
 static int admin_index(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_REPORTS, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_MANAGE_REPORTS))
         return 0;
     struct db_conn *c;
     int rc = db_acquire(w.core->db, DB_READ, &c);
@@ -55,7 +56,8 @@ static int admin_index(struct req *req, struct resp *resp)
 static int admin_audit(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_VIEW_AUDIT_LOG, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_VIEW_AUDIT_LOG))
         return 0;
     struct page p = {.limit = AUDIT_PAGE};
     const char *max = req_arg(req, "max_id");

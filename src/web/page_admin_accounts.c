@@ -76,7 +76,8 @@ static const struct {
 static int accounts_index(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_USERS, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_MANAGE_USERS))
         return 0;
     const char *q = req_arg(req, "q");
     const char *status = req_arg(req, "status");
@@ -228,7 +229,8 @@ static void account_page(struct web_ctx *w, int64_t id, int code, const char *me
 static int account_show(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_USERS, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_MANAGE_USERS))
         return 0;
     int64_t id = param_id(req);
     if (!id)
@@ -256,7 +258,7 @@ static int refused(struct web_ctx *w, int64_t id, int rc, const char *why)
 static int account_action(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_USERS, 1))
+    if (web_begin_form(req, resp, &w) || web_need_permission(&w, PERM_MANAGE_USERS))
         return 0;
     int64_t id = param_id(req), report = 0;
     const char *rid = req_arg(req, "report_id");
@@ -290,7 +292,7 @@ static int account_action(struct req *req, struct resp *resp)
 static int account_role(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_ROLES, 1))
+    if (web_begin_form(req, resp, &w) || web_need_permission(&w, PERM_MANAGE_ROLES))
         return 0;
     int64_t id = param_id(req);
     if (!id)

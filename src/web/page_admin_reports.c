@@ -10,7 +10,7 @@
  *
  * Acting on the account with the report resolved is the account page's
  * form (POST /admin/accounts/ID/action with report_id). Each needs
- * PERM_MANAGE_REPORTS (web_begin_admin); each change is audited in core.
+ * PERM_MANAGE_REPORTS (web_need_permission); each change is audited in core.
  */
 #include <string.h>
 
@@ -47,7 +47,8 @@ static int64_t param_id(struct req *req)
 static int reports_index(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_REPORTS, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_MANAGE_REPORTS))
         return 0;
     int resolved = web_form_checked(req, "resolved");
     struct db_conn *c;
@@ -153,7 +154,8 @@ static void report_page(struct web_ctx *w, int64_t id, int code, const char *mes
 static int report_show(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_REPORTS, 0))
+    web_begin(req, resp, &w);
+    if (web_need_permission(&w, PERM_MANAGE_REPORTS))
         return 0;
     int64_t id = param_id(req);
     if (!id)
@@ -166,7 +168,7 @@ static int report_show(struct req *req, struct resp *resp)
 static int report_change(struct req *req, struct resp *resp)
 {
     struct web_ctx w;
-    if (web_begin_admin(req, resp, &w, PERM_MANAGE_REPORTS, 1))
+    if (web_begin_form(req, resp, &w) || web_need_permission(&w, PERM_MANAGE_REPORTS))
         return 0;
     int64_t id = param_id(req);
     const char *verb = req_param(req, "verb");

@@ -45,6 +45,8 @@ static const char *what(const struct notification *nt, int64_t me)
                                          : "— the poll you voted in has ended";
     case NOTIFY_UPDATE:
         return "edited a post you boosted";
+    case NOTIFY_EVENT_RSVP:
+        return "answered your event";
     case NOTIFY_MODERATION_WARNING:
         return "— a message from the moderators:";
     case NOTIFY_ADMIN_SIGN_UP:
