@@ -63,6 +63,12 @@ static const char usage_text[] =
     "        Set a new password (generated and printed unless read from stdin).\n"
     "  hearth user approve --data DIR NAME\n"
     "        Let a member who signed up log in.\n"
+    "  hearth user role --data DIR NAME member|moderator|admin\n"
+    "  hearth report list --data DIR [--json]\n"
+    "        The open reports: target, category, reporter, date.\n"
+    "  hearth account suspend|unsuspend|limit|unlimit|warn|sensitive|unsensitive|\n"
+    "                 disable|enable --data DIR NAME [--reason TEXT]\n"
+    "        Act on a member or a remote account (NAME or user@domain), audited.\n"
     "  hearth neighborhood add|remove --data DIR DOMAIN\n"
     "  hearth neighborhood list --data DIR [--json]\n"
     "        The servers whose admins agreed to trust each other: each side adds\n"
@@ -318,6 +324,8 @@ static int run(int argc, char **argv)
         int (*run)(int, char **);
     } groups[] = {
         {"user", cli_user},
+        {"report", cli_report},
+        {"account", cli_account},
         {"neighborhood", cli_neighborhood},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)

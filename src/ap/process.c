@@ -750,8 +750,9 @@ static int on_flag(struct ctx *x)
                            .category = "other"};
     struct report *out;
     const char *why;
-    int rc = report_create(x->core, x->a, x->signer->id, &r, &out, &why);
-    return rc == E_INVAL || rc == E_LIMIT || rc == E_NOTFOUND ? 0 : rc;
+    const char *flag_id = ap_id_of(x->act);
+    int rc = report_create_remote(x->core, x->a, x->signer->id, &r, flag_id, &out, &why);
+    return rc == E_INVAL || rc == E_LIMIT || rc == E_NOTFOUND || rc == E_EXISTS ? 0 : rc;
 }
 
 /*

@@ -284,7 +284,9 @@ int ap_job_deliver(const struct core *core, struct arena *a, const struct job *j
     const char *inbox = json_string_value(json_object_get(j, "inbox"));
     const char *body = json_string_value(json_object_get(j, "activity"));
     int64_t actor = json_integer_value(json_object_get(j, "actor"));
-    if (!inbox || !body || !actor) {
+    /* The server itself sends some activities (a forwarded report's Flag). */
+    int as_server = json_is_true(json_object_get(j, "as_server"));
+    if (!inbox || !body || (!actor && !as_server)) {
         json_decref(j);
         *why = "the payload is not a delivery";
         return E_INVAL;
@@ -293,7 +295,7 @@ int ap_job_deliver(const struct core *core, struct arena *a, const struct job *j
     body = arena_strdup(a, body);
     json_decref(j);
     struct ap_signer sg;
-    int rc = ap_signer_for(core, a, actor, &sg);
+    int rc = as_server ? ap_signer_instance(core, a, &sg) : ap_signer_for(core, a, actor, &sg);
     if (rc) {
         *why = "the sender has no key any more";
         return rc == E_DB ? rc : E_NOTFOUND;

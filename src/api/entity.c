@@ -184,6 +184,8 @@ static json_t *account_build(struct req *req, const struct account *acc,
         json_object_set_new_nocheck(j, "last_status_at", json_null());
     }
     json_object_set_new_nocheck(j, "noindex", json_boolean(!acc->discoverable));
+    if (acc->suspended_at) /* as Mastodon marks a suspended account */
+        json_object_set_new_nocheck(j, "suspended", json_true());
     json_object_set_new_nocheck(j, "emojis", json_array());
     json_object_set_new_nocheck(j, "roles", json_array());
     json_object_set_new_nocheck(j, "fields", fields);
@@ -317,18 +319,21 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
         json_integer(count_of(
             c, "SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 0", id)));
     json_object_set_new_nocheck(j, "source", source);
-    /* Mastodon's role entity: permissions are its bit flags (core/role.h). */
     enum user_role role = USER_ROLE_MEMBER;
     user_role(c, id, &role);
+    json_object_set_new_nocheck(j, "role", api_role_json(req, role));
+    return j;
+}
+
+json_t *api_role_json(struct req *req, enum user_role role)
+{
+    /* Mastodon's role entity: permissions are its bit flags (core/role.h). */
     static const char *const role_ids[] = {"-99", "1", "2", "3"};
     static const char *const role_names[] = {"", "Moderator", "Admin", "Owner"};
     unsigned r = (unsigned)role < 4 ? (unsigned)role : 0;
-    json_object_set_new_nocheck(j, "role",
-                                json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", role_ids[r], "name",
-                                          role_names[r], "color", "", "permissions",
-                                          arena_printf(req->arena, "%u", role_permissions(role)),
-                                          "highlighted", r > 0));
-    return j;
+    return json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", role_ids[r], "name", role_names[r], "color",
+                     "", "permissions", arena_printf(req->arena, "%u", role_permissions(role)),
+                     "highlighted", r > 0);
 }
 
 static size_t cached_status(const struct ent_cache *ec, int64_t id)
@@ -584,6 +589,12 @@ json_t *api_notification_json(struct req *req, struct db_conn *c, const struct n
         j, "group_key", jstr(arena_printf(req->arena, "ungrouped-%lld", (long long)nt->id)));
     json_object_set_new_nocheck(j, "account", acc);
     json_object_set_new_nocheck(j, "status", st ? st : json_null());
+    /* Moderation and admin notifications carry what they are about (admin_*.c). */
+    if (nt->type == NOTIFY_MODERATION_WARNING)
+        json_object_set_new_nocheck(j, "moderation_warning",
+                                    api_account_warning_json(req, c, nt->ref_id));
+    else if (nt->type == NOTIFY_ADMIN_REPORT)
+        json_object_set_new_nocheck(j, "report", api_report_json(req, c, nt->ref_id));
     return j;
 }
 

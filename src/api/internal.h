@@ -101,6 +101,14 @@ json_t *api_status_json(struct req *req, struct db_conn *c, int64_t id);
 json_t *api_statuses_json(struct req *req, struct db_conn *c, const int64_t *ids, size_t n);
 json_t *api_notification_json(struct req *req, struct db_conn *c, const struct notification *nt);
 json_t *api_relationship_json(struct req *req, struct db_conn *c, int64_t me, int64_t other);
+/* Mastodon's Role entity of a role (its permissions are core/role.h's flags). */
+json_t *api_role_json(struct req *req, enum user_role role);
+/* Mastodon's Admin::Account entity (admin_accounts.c); JSON null when unknown. */
+json_t *api_admin_account_json(struct req *req, struct db_conn *c, int64_t id);
+/* The AccountWarning entity of an account warning (admin_accounts.c); JSON null when gone. */
+json_t *api_account_warning_json(struct req *req, struct db_conn *c, int64_t id);
+/* The Report entity (as its reporter sees it) of a report (admin_reports.c); null when gone. */
+json_t *api_report_json(struct req *req, struct db_conn *c, int64_t id);
 struct conversation;
 /* The Conversation entity (conversations.c); its last status as the viewer sees it. */
 json_t *api_conversation_json(struct req *req, struct db_conn *c, const struct conversation *cv);

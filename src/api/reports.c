@@ -64,17 +64,8 @@ static int report_post(struct req *req, struct resp *resp)
     rc = db_acquire(core->db, DB_SNAPSHOT, &c);
     if (rc)
         return api_fail(req, resp, rc);
-    json_t *target_json = api_account_json_id(req, c, rep->target);
+    json_t *j = api_report_json(req, c, rep->id);
     db_release(c);
-    json_t *statuses = json_array();
-    char buf[ID_STR_MAX], when[TIME_ISO_MAX];
-    for (size_t i = 0; i < rep->n_statuses; i++)
-        json_array_append_new(statuses, json_string(id_to_str(rep->status_ids[i], buf)));
-    json_t *j = json_pack("{s:s, s:b, s:n, s:s, s:s, s:b, s:s, s:o, s:[], s:o}", "id",
-                          id_to_str(rep->id, buf), "action_taken", 0, "action_taken_at", "category",
-                          rep->category, "comment", rep->comment, "forwarded", rep->forward,
-                          "created_at", time_iso8601(rep->created_at, when), "status_ids", statuses,
-                          "rule_ids", "target_account", target_json ? target_json : json_null());
     resp_json(req, resp, 200, j);
     return 0;
 }

@@ -74,6 +74,10 @@ void cli_close(struct cli_instance *in);
 
 /* The command groups: argv[0] is the subcommand. Return the exit code. */
 int cli_user(int argc, char **argv);
+/* moderation.c: hearth report list, hearth account ACTION NAME, hearth user role NAME ROLE. */
+int cli_report(int argc, char **argv);
+int cli_account(int argc, char **argv);
+int cli_user_role(int argc, char **argv);
 int cli_neighborhood(int argc, char **argv);
 
 #endif

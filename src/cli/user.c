@@ -1,5 +1,5 @@
 /*
- * cli/user: hearth user add|list|password|approve.
+ * cli/user: hearth user add|list|password|approve (and role, in moderation.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -169,7 +169,7 @@ out:
 int cli_user(int argc, char **argv)
 {
     if (argc < 1)
-        return cli_usage_error("user needs a subcommand: add, list, password or approve");
+        return cli_usage_error("user needs a subcommand: add, list, password, approve or role");
     const char *sub = argv[0];
     if (!strcmp(sub, "add"))
         return cmd_user_add(argc - 1, argv + 1);
@@ -179,5 +179,7 @@ int cli_user(int argc, char **argv)
         return cmd_user_password(argc - 1, argv + 1);
     if (!strcmp(sub, "approve"))
         return cmd_user_approve(argc - 1, argv + 1);
+    if (!strcmp(sub, "role"))
+        return cli_user_role(argc - 1, argv + 1);
     return cli_usage_error("unknown user subcommand '%s'", sub);
 }

@@ -2,6 +2,7 @@
  * account: accounts and local users over the database.
  */
 #include "core/account.h"
+#include "core/notification.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -221,6 +222,23 @@ static int check_taken(struct db_conn *c, const char *ukey, const char *ekey, co
     return rc;
 }
 
+/* An "admin.sign_up" notification to every member who may approve one. */
+static int notify_staff_sign_up(struct db_conn *c, int64_t id)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, "SELECT account_id FROM users WHERE role >= 1 AND disabled = 0", &s);
+    if (rc)
+        return rc;
+    int64_t staff[64];
+    size_t n = 0;
+    while (n < 64 && (rc = db_step(s)) == DB_ROW)
+        staff[n++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    for (size_t i = 0; rc >= 0 && i < n; i++)
+        rc = notification_add_ref(c, staff[i], id, NOTIFY_ADMIN_SIGN_UP, id, NULL);
+    return rc < 0 ? rc : 0;
+}
+
 static int create_user(const struct core *core, const char *username, const char *email,
                        const char *password, enum user_role role, const struct user_signup *su,
                        int64_t *account_id, const char **why)
@@ -334,6 +352,11 @@ static int create_user(const struct core *core, const char *username, const char
             *why = "email is already in use";
         goto out;
     }
+    /* The moderators are told of a sign-up that waits for them (admin.sign_up). */
+    if (su && su->pending)
+        rc = notify_staff_sign_up(c, id);
+    if (rc)
+        goto out;
     rc = db_commit(c);
     if (rc == 0) {
         *account_id = id;

@@ -20,8 +20,9 @@
 #include "util/timeutil.h"
 
 static const char *type_names[NOTIFY_TYPE_COUNT] = {
-    "mention",   "status", "reblog", "follow",     "follow_request",
-    "favourite", "poll",   "update", "event_rsvp",
+    "mention",       "status",       "reblog", "follow",     "follow_request",
+    "favourite",     "poll",         "update", "event_rsvp", "moderation_warning",
+    "admin.sign_up", "admin.report",
 };
 
 const char *notification_type_name(enum notification_type t)
@@ -53,12 +54,13 @@ static int is_local_account(struct db_conn *c, int64_t id, int *local)
     return rc < 0 ? rc : 0;
 }
 
-int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
-                     int64_t status_id, int *created)
+static int add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
+               int64_t status_id, int64_t ref_id, int *created)
 {
     if (created)
         *created = 0;
-    if (to == from && type != NOTIFY_POLL) /* an author is told that her own poll ended */
+    /* An author is told that her own poll ended; a moderator may warn herself by mistake. */
+    if (to == from && type != NOTIFY_POLL && !ref_id)
         return 0;
     int local = 0;
     struct db_stmt *s;
@@ -82,6 +84,23 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     db_stmt_done(s);
     if (rc != DB_DONE)
         return rc < 0 ? rc : 0;
+    /* A limited (silenced) account reaches only those who follow it. */
+    if (!ref_id && type != NOTIFY_POLL) {
+        rc = db_prepare(c,
+                        "SELECT 1 FROM accounts WHERE id = ? AND silenced_at IS NOT NULL"
+                        " AND NOT EXISTS (SELECT 1 FROM follows WHERE account_id = ?"
+                        " AND target_account_id = ? AND accepted = 1)",
+                        &s);
+        if (rc)
+            return rc;
+        db_bind_i64(s, 1, from);
+        db_bind_i64(s, 2, to);
+        db_bind_i64(s, 3, from);
+        rc = db_step(s);
+        db_stmt_done(s);
+        if (rc != DB_DONE)
+            return rc < 0 ? rc : 0;
+    }
     if (status_id) {
         struct viewer v = {.kind = VIEWER_LOCAL, .account_id = to};
         rc = visibility_may_see(c, &v, status_id);
@@ -106,15 +125,18 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     }
     /* The UNIQUE constraint does not see NULL status ids as equal: check first. */
     rc = db_prepare(c,
-                    "SELECT 1 FROM notifications WHERE account_id = ? AND from_account_id = ?"
-                    " AND type = ? AND COALESCE(status_id, 0) = ?",
+                    "SELECT 1 FROM notifications WHERE account_id = ?"
+                    " AND (from_account_id = ? OR ? <> 0) AND type = ?"
+                    " AND COALESCE(status_id, 0) = ? AND COALESCE(ref_id, 0) = ?",
                     &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, to);
     db_bind_i64(s, 2, from);
-    db_bind_text(s, 3, notification_type_name(type));
-    db_bind_i64(s, 4, status_id);
+    db_bind_i64(s, 3, ref_id);
+    db_bind_text(s, 4, notification_type_name(type));
+    db_bind_i64(s, 5, status_id);
+    db_bind_i64(s, 6, ref_id);
     rc = db_step(s);
     db_stmt_done(s);
     if (rc == DB_ROW)
@@ -123,7 +145,7 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
         return rc;
     rc = db_prepare(c,
                     "INSERT INTO notifications (id, account_id, from_account_id, type, status_id,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    " created_at, ref_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         return rc;
@@ -137,6 +159,10 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     else
         db_bind_null(s, 5);
     db_bind_i64(s, 6, time_now_ms());
+    if (ref_id)
+        db_bind_i64(s, 7, ref_id);
+    else
+        db_bind_null(s, 7);
     rc = db_step(s);
     db_stmt_done(s);
     if (rc == E_EXISTS)
@@ -149,8 +175,21 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     return 0;
 }
 
+int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
+                     int64_t status_id, int *created)
+{
+    return add(c, to, from, type, status_id, 0, created);
+}
+
+int notification_add_ref(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
+                         int64_t ref_id, int *created)
+{
+    return add(c, to, from, type, 0, ref_id, created);
+}
+
 #define NOTIFICATION_COLUMNS                                                                       \
-    "id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at"
+    "id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at,"                   \
+    " COALESCE(ref_id, 0)"
 
 static void read_row(struct db_stmt *s, struct notification *nt)
 {
@@ -161,6 +200,7 @@ static void read_row(struct db_stmt *s, struct notification *nt)
         nt->type = NOTIFY_MENTION; /* written by this module: only known names */
     nt->status_id = db_col_i64(s, 4);
     nt->created_at = db_col_i64(s, 5);
+    nt->ref_id = db_col_i64(s, 6);
 }
 
 /* Nothing from a server the member blocks (core/domain_block.h). */

@@ -26,6 +26,9 @@ enum notification_type {
     NOTIFY_POLL,
     NOTIFY_UPDATE,
     NOTIFY_EVENT_RSVP, /* "event_rsvp": someone answered the member's event (core/event.h) */
+    NOTIFY_MODERATION_WARNING, /* ref_id: the account_warnings row (core/moderation.h) */
+    NOTIFY_ADMIN_SIGN_UP,      /* to admins; from: the new member */
+    NOTIFY_ADMIN_REPORT,       /* to moderators; ref_id: the report */
     NOTIFY_TYPE_COUNT
 };
 
@@ -35,10 +38,14 @@ struct notification {
     int64_t from_account_id; /* who did it */
     enum notification_type type;
     int64_t status_id; /* 0 when none */
+    int64_t ref_id;    /* what a moderation or admin notification is about; 0 when none */
     int64_t created_at;
 };
 
-/* Mastodon's names: "mention", "status", "reblog", "follow", ... */
+/*
+ * Mastodon's names: "mention", "status", "reblog", "follow", ...,
+ * "moderation_warning", "admin.sign_up", "admin.report".
+ */
 const char *notification_type_name(enum notification_type t);
 /* 0 or E_INVAL. */
 int notification_type_parse(const char *s, enum notification_type *out);
@@ -47,11 +54,21 @@ int notification_type_parse(const char *s, enum notification_type *out);
  * Records a notification inside the caller's connection (and transaction).
  * Does nothing (returns 0) for a remote recipient, a self-notification
  * (but "poll": an author's own poll ended), a duplicate, an actor the
- * recipient blocks or mutes with notifications, or a status the recipient
- * may not see. *created (may be NULL) says whether one was made.
+ * recipient blocks or mutes with notifications, a limited (silenced)
+ * account the recipient does not follow, or a status the recipient may
+ * not see. *created (may be NULL) says whether one was made.
  */
 int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
                      int64_t status_id, int *created);
+
+/*
+ * A notification about something that is not a status (a moderation
+ * warning, a report: ref_id names it), in the caller's transaction. Same
+ * rules as notification_add, but a duplicate is the same (to, type,
+ * ref_id), so that each warning or report is told once.
+ */
+int notification_add_ref(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
+                         int64_t ref_id, int *created);
 
 struct notification_query {
     int64_t max_id;   /* only ids below, 0: no bound */

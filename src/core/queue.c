@@ -45,6 +45,21 @@ void queue_tx_ended(int committed)
     queued_in_tx = 0;
 }
 
+int queue_lane_of(const char *url, char *lane, size_t size)
+{
+    const char *host = strstr(url, "://");
+    if (!host)
+        return E_INVAL;
+    host += 3;
+    size_t n = strcspn(host, "/?#");
+    if (n == 0 || n >= size)
+        return E_INVAL;
+    for (size_t i = 0; i < n; i++)
+        lane[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
+    lane[n] = '\0';
+    return 0;
+}
+
 int queue_add(struct db_conn *c, const char *kind, const char *lane, const char *payload,
               const char *dedupe, int64_t run_at)
 {

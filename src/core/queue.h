@@ -53,6 +53,12 @@ int queue_add(struct db_conn *c, const char *kind, const char *lane, const char 
               const char *dedupe, int64_t run_at);
 
 /*
+ * The lane of a URL: its host (and port), lowercased, into lane (size
+ * bytes). E_INVAL when the URL has no host or it does not fit.
+ */
+int queue_lane_of(const char *url, char *lane, size_t size);
+
+/*
  * The hook told, on the committing thread, when a transaction that queued
  * jobs commits (main sets it once, at start-up, to wake the workers).
  */

@@ -13,6 +13,7 @@
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
+#include "core/moderation.h"
 #include "core/notification.h"
 #include "core/poll.h"
 #include "core/queue.h"
@@ -55,17 +56,9 @@ static int find_uri(struct db_conn *c, const char *uri, int64_t *id, int64_t *au
  */
 static int queue_preview(struct db_conn *c, const char *url, int64_t media_id)
 {
-    const char *host = strstr(url, "://");
-    if (!host)
-        return 0;
-    host += 3;
-    size_t n = strcspn(host, "/?#");
     char lane[QUEUE_LANE_MAX];
-    if (n == 0 || n >= sizeof(lane))
+    if (queue_lane_of(url, lane, sizeof(lane)) != 0)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        lane[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
-    lane[n] = '\0';
     json_t *j = json_pack("{s:I, s:s}", "media", (json_int_t)media_id, "url", url);
     char *payload = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -201,7 +194,7 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, sid, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
-        (rc = store_media(c, rs, sid, now)) ||
+        (rc = store_media(c, rs, sid, now)) || (rc = moderation_apply_sensitized(c, sid)) ||
         (rs->poll && (rc = poll_insert(c, sid, rs->account_id, rs->poll, now))) ||
         (rc = notify_mentions(c, rs, sid)) || (rc = feed_push(c, sid, rs->account_id)) ||
         (rc = rs->visibility <= VIS_FOLLOWERS ? account_stats_one_more(c, rs->account_id) : 0))
@@ -308,7 +301,8 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, id, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
-        (rc = store_media(c, rs, id, time_now_ms())) || (rc = notify_mentions(c, rs, id)))
+        (rc = store_media(c, rs, id, time_now_ms())) || (rc = moderation_apply_sensitized(c, id)) ||
+        (rc = notify_mentions(c, rs, id)))
         goto out;
     rc = status_edited(c, id, rs->account_id);
 out:

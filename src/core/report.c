@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/notification.h"
 #include "core/status.h"
 #include "core/tx.h"
 #include "core/visibility.h"
@@ -49,8 +50,34 @@ static int check(const struct report_new *r, int64_t reporter, const char **why)
     return 0;
 }
 
-int report_create(const struct core *core, struct arena *a, int64_t reporter,
-                  const struct report_new *r, struct report **out, const char **why)
+/* Tells every moderator (and admin, owner) of a new report. */
+static int notify_moderators(struct db_conn *c, int64_t reporter, int64_t report)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT u.account_id FROM users u JOIN accounts a ON a.id = u.account_id"
+                        " WHERE u.role >= 1 AND u.disabled = 0 AND a.suspended_at IS NULL",
+                        &s);
+    if (rc)
+        return rc;
+    int64_t ids[64];
+    size_t n = 0;
+    while (n < 64 && (rc = db_step(s)) == DB_ROW)
+        ids[n++] = db_col_i64(s, 0);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        rc = notification_add_ref(c, ids[i], reporter, NOTIFY_ADMIN_REPORT, report, NULL);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int create(const struct core *core, struct arena *a, int64_t reporter,
+                  const struct report_new *r, const char *uri, struct report **out,
+                  const char **why)
 {
     *why = NULL;
     int rc = check(r, reporter, why);
@@ -81,7 +108,7 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
         rc = status_get(c, a, r->status_ids[i], &st);
         if (rc == 0 && st->account_id != r->target)
             rc = E_NOTFOUND;
-        if (rc == 0 && visibility_may_see(c, &v, st->id) != 1)
+        if (rc == 0 && !uri && visibility_may_see(c, &v, st->id) != 1)
             rc = E_NOTFOUND;
         if (rc) {
             *why = "a status is not one of the account's or cannot be seen";
@@ -102,7 +129,8 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
     rep->n_statuses = r->n_statuses;
     rc = db_prepare(c,
                     "INSERT INTO reports (id, account_id, target_account_id, status_ids, comment,"
-                    " category, forward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " category, forward, created_at, updated_at, uri)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -114,11 +142,60 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
     db_bind_text(s, 6, rep->category);
     db_bind_i64(s, 7, rep->forward);
     db_bind_i64(s, 8, rep->created_at);
+    db_bind_i64(s, 9, rep->created_at);
+    if (uri)
+        db_bind_text(s, 10, uri);
+    else
+        db_bind_null(s, 10);
     rc = db_step(s);
     db_stmt_done(s);
     rc = rc < 0 ? rc : 0;
     if (rc == 0)
+        rc = notify_moderators(c, reporter, rep->id);
+    /* A member asked to tell the reported account's server: forward it now. */
+    if (rc == 0 && !uri && rep->forward) {
+        const char *fwhy;
+        int frc = report_forward_in(c, a, core->base_url, -1, rep->id, &fwhy);
+        if (frc && frc != E_INVAL)
+            rc = frc; /* a local account has no server to tell: nothing to forward */
+    }
+    if (rc == 0) {
+        rep->reporter = reporter;
+        rep->updated_at = rep->created_at;
+        rep->rule_ids = "";
         *out = rep;
+    }
 out:
     return core_tx_end(c, rc);
+}
+
+int report_create(const struct core *core, struct arena *a, int64_t reporter,
+                  const struct report_new *r, struct report **out, const char **why)
+{
+    return create(core, a, reporter, r, NULL, out, why);
+}
+
+int report_create_remote(const struct core *core, struct arena *a, int64_t reporter,
+                         const struct report_new *r, const char *uri, struct report **out,
+                         const char **why)
+{
+    if (!uri || !*uri) {
+        *why = "a Flag needs an id";
+        return E_INVAL;
+    }
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    rc = db_prepare(c, "SELECT 1 FROM reports WHERE uri = ?", &s);
+    if (rc == 0) {
+        db_bind_text(s, 1, uri);
+        rc = db_step(s) == DB_ROW ? E_EXISTS : 0;
+        db_stmt_done(s);
+    }
+    db_release(c);
+    if (rc)
+        return rc;
+    return create(core, a, reporter, r, uri, out, why);
 }

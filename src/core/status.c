@@ -20,6 +20,7 @@
 #include "core/media.h"
 #include "core/stats.h"
 #include "core/tx.h"
+#include "core/moderation.h"
 #include "core/notification.h"
 #include "core/poll.h"
 #include "core/setting.h"
@@ -491,6 +492,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = store_links(c, sid, res, &fmt)))
         goto out;
     if ((rc = media_attach(c, author, sid, p->media_ids, p->n_media, why)))
+        goto out;
+    if ((rc = moderation_apply_sensitized(c, sid)))
         goto out;
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;

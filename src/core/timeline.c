@@ -223,6 +223,14 @@ int timeline_home(struct db_conn *c, struct arena *a, const struct viewer *v, co
     return 0;
 }
 
+/*
+ * Public timelines leave out the posts of limited (silenced) accounts
+ * (accounts.silenced_at, set by the moderators).
+ */
+#define NOT_SILENCED                                                                               \
+    " AND NOT EXISTS (SELECT 1 FROM accounts sa WHERE sa.id = s.account_id"                        \
+    " AND sa.silenced_at IS NOT NULL)"
+
 /* The only_media filter: a bound flag, then statuses with an attachment. */
 #define ONLY_MEDIA                                                                                 \
     "(? = 0 OR EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id"                 \
@@ -242,7 +250,7 @@ int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
 {
     return run(c, a, v, 1,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
-               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
+               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED,
                bind_public, f, p, ids, n);
 }
 
@@ -250,12 +258,13 @@ int timeline_neighborhood(struct db_conn *c, struct arena *a, const struct viewe
                           const struct timeline_filter *f, const struct page *p, int64_t **ids,
                           size_t *n)
 {
-    return run(c, a, v, 1,
-               "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND (s.local = 1 OR EXISTS"
-               " (SELECT 1 FROM accounts na JOIN neighborhood_servers nn"
-               " ON nn.domain = lower(na.domain) WHERE na.id = s.account_id))"
-               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
-               bind_public, f, p, ids, n);
+    return run(
+        c, a, v, 1,
+        "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND (s.local = 1 OR EXISTS"
+        " (SELECT 1 FROM accounts na JOIN neighborhood_servers nn"
+        " ON nn.domain = lower(na.domain) WHERE na.id = s.account_id))"
+        " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED,
+        bind_public, f, p, ids, n);
 }
 
 /* A status with the bound hashtag name. */
@@ -308,16 +317,17 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
         ctx.all[k] = lower_tag(a, more->all[k]);
     for (size_t k = 0; more && k < more->n_none && k < TIMELINE_TAGS_MAX; k++)
         ctx.none[k] = lower_tag(a, more->none[k]);
-    return run(c, a, v, 1,
-               "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
-               " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
-               " t.name IN (?, ?, ?, ?, ?))"
-               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
-               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
-               " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
-               " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
-               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
-               bind_tag, &ctx, p, ids, n);
+    return run(
+        c, a, v, 1,
+        "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
+        " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
+        " t.name IN (?, ?, ?, ?, ?))"
+        " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+        " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+        " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+        " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
+        " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED,
+        bind_tag, &ctx, p, ids, n);
 }
 
 struct account_ctx {

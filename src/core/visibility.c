@@ -79,6 +79,8 @@ int visibility_viewer_for(struct db_conn *c, struct arena *a, int64_t account_id
 int visibility_decide(const struct visibility_facts *f)
 {
     int has_account = f->viewer == VIEWER_LOCAL || f->viewer == VIEWER_REMOTE;
+    if (f->author_suspended)
+        return 0;
     if (has_account && f->blocked)
         return 0;
     if (has_account && f->is_author)
@@ -122,7 +124,9 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
     int rc = db_prepare(c,
                         "SELECT COALESCE(o.id, s.id), COALESCE(o.account_id, s.account_id),"
                         " COALESCE(o.visibility, s.visibility), COALESCE(o.local, s.local),"
-                        " s.deleted_at IS NOT NULL OR o.deleted_at IS NOT NULL"
+                        " s.deleted_at IS NOT NULL OR o.deleted_at IS NOT NULL,"
+                        " (SELECT a.suspended_at IS NOT NULL FROM accounts a"
+                        " WHERE a.id = COALESCE(o.account_id, s.account_id))"
                         " FROM statuses s LEFT JOIN statuses o ON o.id = s.reblog_of_id"
                         " WHERE s.id = ?",
                         &s);
@@ -140,6 +144,7 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
         .visibility = (enum status_visibility)db_col_i64(s, 2),
         .status_local = (int)db_col_i64(s, 3),
         .viewer = v->kind,
+        .author_suspended = (int)db_col_i64(s, 5),
     };
     int deleted = (int)db_col_i64(s, 4);
     db_stmt_done(s);
@@ -173,13 +178,18 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
     return visibility_decide(&f);
 }
 
+/* The author's account is not suspended (the alias's account_id), for visibility_sql. */
+#define NOT_SUSPENDED                                                                              \
+    " AND NOT EXISTS (SELECT 1 FROM accounts vs WHERE vs.id = %s.account_id"                       \
+    " AND vs.suspended_at IS NOT NULL)"
+
 const char *visibility_sql(struct arena *a, const struct viewer *v, const char *t)
 {
     switch (v->kind) {
     case VIEWER_LOCAL:
         return arena_printf(
             a,
-            "(%s.deleted_at IS NULL"
+            "(%s.deleted_at IS NULL" NOT_SUSPENDED
             " AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = %s.account_id"
             " AND vb.target_account_id = ?)"
             " AND (%s.account_id = ? OR %s.visibility IN (0, 1, 4, 5)"
@@ -187,11 +197,11 @@ const char *visibility_sql(struct arena *a, const struct viewer *v, const char *
             " AND vf.target_account_id = %s.account_id AND vf.accepted = 1))"
             " OR (%s.visibility IN (2, 3) AND EXISTS (SELECT 1 FROM mentions vm"
             " WHERE vm.status_id = %s.id AND vm.account_id = ?))))",
-            t, t, t, t, t, t, t, t);
+            t, t, t, t, t, t, t, t, t);
     case VIEWER_REMOTE:
         return arena_printf(
             a,
-            "(%s.deleted_at IS NULL"
+            "(%s.deleted_at IS NULL" NOT_SUSPENDED
             " AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = %s.account_id"
             " AND vb.target_account_id = ?)"
             " AND (%s.account_id = ? OR %s.visibility IN (0, 1)"
@@ -201,16 +211,17 @@ const char *visibility_sql(struct arena *a, const struct viewer *v, const char *
             " WHERE vm.status_id = %s.id AND vm.account_id = ?))"
             " OR (%s.visibility = 5 AND %s.local = 1 AND EXISTS (SELECT 1 FROM"
             " neighborhood_servers vn WHERE vn.domain = lower(?)))))",
-            t, t, t, t, t, t, t, t, t, t);
+            t, t, t, t, t, t, t, t, t, t, t);
     case VIEWER_SERVER:
         return arena_printf(a,
-                            "(%s.deleted_at IS NULL AND (%s.visibility IN (0, 1)"
+                            "(%s.deleted_at IS NULL" NOT_SUSPENDED " AND (%s.visibility IN (0, 1)"
                             " OR (%s.visibility = 5 AND %s.local = 1 AND EXISTS (SELECT 1 FROM"
                             " neighborhood_servers vn WHERE vn.domain = lower(?)))))",
-                            t, t, t, t);
+                            t, t, t, t, t);
     case VIEWER_ANONYMOUS:
     default:
-        return arena_printf(a, "(%s.deleted_at IS NULL AND %s.visibility IN (0, 1))", t, t);
+        return arena_printf(
+            a, "(%s.deleted_at IS NULL" NOT_SUSPENDED " AND %s.visibility IN (0, 1))", t, t, t);
     }
 }
 

@@ -15,6 +15,8 @@
  *                     from another server is shown only to members here.
  *
  * A blocked viewer sees nothing of the blocker's posts, whatever the level.
+ * Nobody sees the posts of a suspended account (a moderator's suspension,
+ * or a remote actor's deletion), whatever the level.
  * A boost is decided by the status it boosts. Mutes are not part of the
  * rule: a muted account's posts stay visible when asked for directly; it
  * is for lists to leave them out (notification_add does; the home
@@ -68,12 +70,13 @@ struct viewer {
 /* The facts the rule needs about one (viewer, status) pair. */
 struct visibility_facts {
     enum status_visibility visibility;
-    int status_local;    /* the status was made on this server */
-    int is_author;       /* the viewer wrote it */
-    int follows_author;  /* accepted follow from viewer to author */
-    int is_mentioned;    /* the viewer is mentioned */
-    int blocked;         /* the author blocks the viewer */
-    int viewer_neighbor; /* the viewer's domain is in the neighborhood */
+    int status_local;     /* the status was made on this server */
+    int is_author;        /* the viewer wrote it */
+    int follows_author;   /* accepted follow from viewer to author */
+    int is_mentioned;     /* the viewer is mentioned */
+    int blocked;          /* the author blocks the viewer */
+    int viewer_neighbor;  /* the viewer's domain is in the neighborhood */
+    int author_suspended; /* the author's account is suspended */
     enum viewer_kind viewer;
 };
 

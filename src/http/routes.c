@@ -63,6 +63,9 @@ static const struct {
     {api_register_routes, &api_register_routes_count},
     {api_domain_block_routes, &api_domain_block_routes_count},
     {api_report_routes, &api_report_routes_count},
+    {api_admin_account_routes, &api_admin_account_routes_count},
+    {api_admin_report_routes, &api_admin_report_routes_count},
+    {api_admin_dashboard_routes, &api_admin_dashboard_routes_count},
     {api_filter_routes, &api_filter_routes_count},
     {api_pin_routes, &api_pin_routes_count},
     {api_people_routes, &api_people_routes_count},
@@ -84,6 +87,9 @@ static const struct {
     {web_saved_routes, &web_saved_routes_count},
     {web_calendar_routes, &web_calendar_routes_count}, /* before the pages' /@:acct/:id */
     {web_list_routes, &web_list_routes_count},
+    {web_admin_routes, &web_admin_routes_count},
+    {web_admin_report_routes, &web_admin_report_routes_count},
+    {web_admin_account_routes, &web_admin_account_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 

@@ -13,6 +13,7 @@
 
 #include "core/core.h"
 #include "core/idempotency.h"
+#include "core/moderation.h"
 #include "core/poll.h"
 #include "core/queue.h"
 #include "core/scheduled.h"
@@ -53,6 +54,12 @@ void timer_run_due(const struct core *core)
         rc = queue_prune(core, now);
         if (rc)
             log_warn("forgetting old activity ids and jobs failed: %s", err_str(rc));
+        int purged = 0;
+        rc = moderation_purge_due(core, now, &purged);
+        if (rc)
+            log_warn("removing suspended accounts' data failed: %s", err_str(rc));
+        else if (purged)
+            log_info("%d suspended account(s) removed after 30 days", purged);
     }
 }
 

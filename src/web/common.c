@@ -226,6 +226,9 @@ void web_page(struct web_ctx *w, int status, const char *name, const char *title
                 if (notification_count(c, w->me->id, mk.last_read_id, &unread) == 0 && unread > 0)
                     json_object_set_new(data, "unread", json_integer(unread));
             }
+            /* The layout's "Moderation" link, for moderators and up. */
+            if (!fragment && role_check(c, w->me->id, PERM_MANAGE_REPORTS, NULL) == 0)
+                json_object_set_new(data, "moderator", json_true());
             db_release(c);
             if (me)
                 json_object_set_new(data, "me", me);

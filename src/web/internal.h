@@ -91,6 +91,9 @@ int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w);
  * member without them gets a 403 page; returns 1 when answered.
  */
 int web_need_permission(struct web_ctx *w, unsigned perms);
+
+/* The account actions an admin page's form offers ({value, label}: warn ... suspend). */
+json_t *web_admin_action_options(void);
 /* A form's checkbox: 1 when field name was sent with a value other than "" or "0". */
 int web_form_checked(struct req *req, const char *name);
 /* 1 when the page is asked for as a fragment (?fragment=1: the template alone). */

@@ -11,6 +11,7 @@
 #include "core/core.h"
 #include "core/marker.h"
 #include "core/follow.h"
+#include "core/moderation.h"
 #include "core/notification.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -46,9 +47,33 @@ static const char *what(const struct notification *nt, int64_t me)
         return "edited a post you boosted";
     case NOTIFY_EVENT_RSVP:
         return "answered your event";
+    case NOTIFY_MODERATION_WARNING:
+        return "— a message from the moderators:";
+    case NOTIFY_ADMIN_SIGN_UP:
+        return "signed up and waits for approval";
+    case NOTIFY_ADMIN_REPORT:
+        return "filed a report";
     case NOTIFY_TYPE_COUNT:
         break;
     }
+    return "";
+}
+
+/* What a moderation warning's action means for the member. */
+static const char *warning_label(const char *action)
+{
+    static const struct {
+        const char *action, *label;
+    } labels[] = {
+        {"none", "A warning."},
+        {"sensitive", "Your media will be shown as sensitive."},
+        {"disable", "Your login is disabled."},
+        {"silence", "Your account is limited: your posts are left out of public timelines."},
+        {"suspend", "Your account is suspended."},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (!strcmp(action, labels[i].action))
+            return labels[i].label;
     return "";
 }
 
@@ -113,6 +138,15 @@ static json_t *items(struct web_ctx *w, struct db_conn *c, const struct notifica
             json_object_set_new(j, "self", json_true()); /* her own poll ended */
         if (nt->type == NOTIFY_FOLLOW_REQUEST)
             json_object_set_new(j, "is_request", json_true());
+        struct account_warning *warning;
+        if (nt->type == NOTIFY_MODERATION_WARNING &&
+            moderation_warning_get(c, a, nt->ref_id, &warning) == 0) {
+            /* The member sees what was done and why, in the moderator's words. */
+            json_object_set_new(j, "self", json_true());
+            json_object_set_new(j, "warning",
+                                json_pack("{s:s, s:s}", "action", warning_label(warning->action),
+                                          "text", warning->text));
+        }
         if (card) {
             /* One post may be in several notifications: its card's ids are told apart. */
             json_object_set_new(j, "card_prefix", json_string(arena_printf(a, "n%s-", idt)));

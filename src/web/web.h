@@ -42,6 +42,12 @@ extern const size_t web_calendar_routes_count;
 extern const struct route web_saved_routes[];
 extern const size_t web_saved_routes_count;
 /* Lists: their timelines, members and the forms that change them. */
+extern const struct route web_admin_routes[];
+extern const size_t web_admin_routes_count;
+extern const struct route web_admin_report_routes[];
+extern const size_t web_admin_report_routes_count;
+extern const struct route web_admin_account_routes[];
+extern const size_t web_admin_account_routes_count;
 extern const struct route web_list_routes[];
 extern const size_t web_list_routes_count;
 /* The composer: GET /compose, POST /statuses, POST /statuses/ID/edit (before the actions). */

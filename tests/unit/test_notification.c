@@ -182,7 +182,11 @@ TEST(type_names)
         CHECK_INT(t, i);
     }
     CHECK_STR(notification_type_name(NOTIFY_FOLLOW_REQUEST), "follow_request");
-    CHECK_INT(notification_type_parse("admin.sign_up", &t), E_INVAL);
+    CHECK_INT(notification_type_parse("admin.sign_up", &t), 0);
+    CHECK_INT(t, NOTIFY_ADMIN_SIGN_UP);
+    CHECK_STR(notification_type_name(NOTIFY_ADMIN_REPORT), "admin.report");
+    CHECK_STR(notification_type_name(NOTIFY_MODERATION_WARNING), "moderation_warning");
+    CHECK_INT(notification_type_parse("admin.nonsense", &t), E_INVAL);
 }
 
 int main(void)
