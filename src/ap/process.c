@@ -15,17 +15,20 @@
 #include <jansson.h>
 
 #include "ap/ap.h"
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "content/sanitize.h"
 #include "core/account.h"
 #include "core/core.h"
 #include "core/follow.h"
+#include "core/neighborhood.h"
 #include "core/pin.h"
 #include "core/poll.h"
 #include "core/queue.h"
 #include "core/remote.h"
 #include "core/report.h"
 #include "core/status.h"
+#include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -143,6 +146,21 @@ static int names_followers(struct ctx *x, json_t *v, const struct account *autho
     return 0;
 }
 
+/* 1 when v (a string or an array) names the neighborhood audience of the author's server. */
+static int names_audience(struct ctx *x, json_t *v, const struct account *author)
+{
+    if (json_is_string(v))
+        return neighborhood_is_audience_of(x->a, json_string_value(v), author->uri);
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (neighborhood_is_audience_of(x->a, json_string_value(e), author->uri))
+            return 1;
+    }
+    return 0;
+}
+
 static enum status_visibility visibility_of(struct ctx *x, json_t *obj,
                                             const struct account *author)
 {
@@ -156,6 +174,9 @@ static enum status_visibility visibility_of(struct ctx *x, json_t *obj,
         return VIS_PUBLIC;
     if (is_public(cc))
         return VIS_UNLISTED;
+    if (names_audience(x, to, author) || names_audience(x, cc, author) ||
+        names_audience(x, json_object_get(obj, "audience"), author))
+        return VIS_NEIGHBORHOOD;
     if (names_followers(x, to, author) || names_followers(x, cc, author))
         return VIS_FOLLOWERS;
     return VIS_DIRECT;
@@ -335,6 +356,47 @@ static int read_body(struct ctx *x, json_t *obj, const char *type, struct remote
 }
 
 /* Fills rs from an object by author. E_INVAL when it is not a post we keep. */
+/*
+ * A neighborhood post is taken in only from a server in this server's own
+ * neighborhood (mutual consent); else it is refused, and logged once.
+ */
+static int from_neighbor(struct ctx *x, const struct account *author, const char *id)
+{
+    struct db_conn *c;
+    if (db_acquire(x->core->db, DB_READ, &c) != 0)
+        return 0;
+    int yes = neighborhood_has(c, author->domain) == 1;
+    db_release(c);
+    if (!yes)
+        log_warn("refused neighborhood post %s: %s is not in this server's neighborhood", id,
+                 author->domain ? author->domain : "?");
+    return yes;
+}
+
+/*
+ * A remote reply may answer only what its author may see: nobody outside
+ * replies into a local post, and only neighbors into a neighborhood post
+ * made here. Others' replies are refused, and logged once.
+ */
+static int may_answer(struct ctx *x, const struct account *author, int64_t parent, const char *id)
+{
+    struct db_conn *c;
+    if (db_acquire(x->core->db, DB_READ, &c) != 0)
+        return 0;
+    struct status *st;
+    int ok = 1;
+    if (status_get(c, x->a, parent, &st) == 0 && st->local &&
+        (st->visibility == VIS_LOCAL || st->visibility == VIS_NEIGHBORHOOD)) {
+        struct viewer v = {
+            .kind = VIEWER_REMOTE, .account_id = author->id, .domain = author->domain};
+        ok = visibility_may_see(c, &v, parent) == 1;
+    }
+    db_release(c);
+    if (!ok)
+        log_warn("refused reply %s: its author may not see the post it answers", id);
+    return ok;
+}
+
 static int read_object(struct ctx *x, json_t *obj, const struct account *author, int depth,
                        struct remote_status *rs)
 {
@@ -365,10 +427,14 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
         rs->created_at = time_now_ms();
     if (updated)
         time_parse_iso8601(updated, &rs->edited_at);
+    if (rs->visibility == VIS_NEIGHBORHOOD && !from_neighbor(x, author, id))
+        return E_FORBIDDEN;
     const char *reply = ap_id_of(json_object_get(obj, "inReplyTo"));
     if (reply && http_url(reply)) {
         rs->in_reply_to_uri = reply;
         rs->in_reply_to_id = parent_of(x, reply, depth);
+        if (rs->in_reply_to_id && !may_answer(x, author, rs->in_reply_to_id, id))
+            return E_FORBIDDEN;
     }
     /* Mentions: tagged accounts we know, and members addressed directly. */
     int64_t *mentions = arena_alloc(a, MENTIONS_MAX * sizeof(*mentions));
@@ -468,10 +534,12 @@ static int store_object(struct ctx *x, json_t *obj, const struct account *author
     int rc = read_object(x, obj, author, depth, &rs);
     if (rc)
         return rc;
+    rs.content = ap_event_content(x->a, obj, rs.content);
     if (update)
-        return remote_status_update(x->core, &rs);
-    rc = remote_status_create(x->core, &rs, id);
-    return rc == E_EXISTS ? 0 : rc;
+        rc = remote_status_update(x->core, &rs);
+    else if ((rc = remote_status_create(x->core, &rs, id)) == E_EXISTS)
+        rc = 0;
+    return rc ? rc : ap_event_stored(x->core, x->a, obj, author, update ? 0 : *id);
 }
 
 /*
@@ -516,7 +584,7 @@ static int on_create(struct ctx *x, int update)
         return 0; /* a Create of someone else's post: not trusted */
     int64_t id = 0;
     int rc = store_object(x, obj, x->signer, 0, update, &id);
-    return rc == E_INVAL || rc == E_NOTFOUND ? 0 : rc;
+    return rc == E_INVAL || rc == E_NOTFOUND || rc == E_FORBIDDEN ? 0 : rc;
 }
 
 static int on_delete(struct ctx *x)
@@ -797,6 +865,12 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
     const char *type = json_string_value(json_object_get(x.act, "type"));
     if (!type)
         return 0;
+    int handled = 0; /* answers to events and votes in polls (ap/event.h) */
+    if ((rc = ap_event_inbox(core, a, x.signer, x.act, &handled)) || handled) {
+        if (rc)
+            *why = arena_printf(a, "%s failed: %s", type, err_str(rc));
+        return rc;
+    }
     if (!strcmp(type, "Create"))
         rc = on_create(&x, 0);
     else if (!strcmp(type, "Update"))

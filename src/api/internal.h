@@ -49,6 +49,14 @@ struct viewer api_viewer(struct req *req);
  * (handlers that need "me" call it first).
  */
 int api_require_user(struct req *req, struct resp *resp);
+/*
+ * For the admin API: answers 401/422 like api_require_user, or 403 "This
+ * action is not allowed" unless the signed-in user's role has every flag
+ * in perms (core/role.h), and returns non-zero. *role, when not NULL, is
+ * set to the user's role.
+ */
+int api_require_permission(struct req *req, struct resp *resp, unsigned perms,
+                           enum user_role *role);
 
 /* Parses an id path parameter; 0 when malformed. */
 int64_t api_param_id(struct req *req, const char *name);
@@ -109,6 +117,12 @@ json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_i
                             const char *spoiler, int *hide);
 
 /* The Poll of a status as the viewer sees it; NULL when it has none or is invisible (polls.c). */
+/*
+ * The "event" object of a Status (api/events.c): title, times, time zone,
+ * place, counts and the viewer's answer; NULL when the status is not an
+ * event. No visibility check (the status's entity made it).
+ */
+json_t *api_event_json(struct req *req, struct db_conn *c, int64_t status_id);
 json_t *api_status_poll_json(struct req *req, struct db_conn *c, int64_t status_id);
 
 struct poll_new;

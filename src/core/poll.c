@@ -10,8 +10,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/core.h"
 #include "core/notification.h"
+#include "core/outbox.h"
 #include "core/tx.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -344,6 +346,25 @@ static int check_choices(const struct poll *p, const int *choices, size_t n,
     return 0;
 }
 
+/*
+ * A member's vote in a remote poll is told to its author's server: one
+ * "vote" publish job per choice (the Create of a Note named as the choice).
+ */
+static int federate_vote(struct db_conn *c, struct arena *a, const struct poll *p, int64_t voter,
+                         const int *pick)
+{
+    struct account *author, *me;
+    int rc = account_get(c, a, p->account_id, &author);
+    if (rc || !author->domain)
+        return rc == E_NOTFOUND ? 0 : rc;
+    if ((rc = account_get(c, a, voter, &me)) || me->domain)
+        return rc;
+    for (int i = 0; i < LIMIT_POLL_OPTIONS && rc == 0; i++)
+        if (pick[i])
+            rc = outbox_add(c, OUTBOX_VOTE, voter, p->status_id, arena_printf(a, "%d", i));
+    return rc;
+}
+
 int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices, size_t n,
               const char **why)
 {
@@ -419,6 +440,8 @@ int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int
     }
     if (rc == 0 && n_mine == 0)
         rc = run1(c, "UPDATE polls SET voters_count = voters_count + 1 WHERE id = ?", poll_id);
+    if (rc == 0)
+        rc = federate_vote(c, a, p, voter, pick);
 out:
     rc = core_tx_end(c, rc);
     arena_free(a);

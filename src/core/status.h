@@ -21,6 +21,7 @@ struct arena;
 struct core;
 struct db_conn;
 struct poll_new;
+struct event_info;
 
 struct status {
     int64_t id;
@@ -76,10 +77,11 @@ struct status_new {
     const struct media_attr *media_attrs;
     size_t n_media_attrs;
 
-    const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
-    const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
-    int64_t scheduled_id;        /* create: the scheduled status published (core/scheduled.h) */
-    int check_only;              /* create: check everything, store nothing (*id stays 0) */
+    const struct poll_new *poll;    /* NULL: none (an edit without one removes the poll) */
+    const struct event_info *event; /* create: the post is this event (core/event.h), or NULL */
+    const char *idempotency;        /* create: the Idempotency-Key, NULL: none */
+    int64_t scheduled_id;           /* create: the scheduled status published (core/scheduled.h) */
+    int check_only;                 /* create: check everything, store nothing (*id stays 0) */
 };
 
 /*

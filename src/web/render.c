@@ -322,6 +322,9 @@ static json_t *status_build(struct web_ctx *w, struct db_conn *c, const struct s
         } else
             json_decref(m);
     }
+    json_t *event = web_event_view(w, c, st, author); /* web/page_calendar.c */
+    if (event)
+        json_object_set_new(j, "event", event);
     if (has_poll) {
         json_t *p = poll_view(w, c, st->id);
         if (p)
