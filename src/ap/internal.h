@@ -163,8 +163,9 @@ const char *ap_in_page_url(json_t *url);
 /* Plain text of html cut to about max bytes on a word boundary, with "…" when cut. */
 const char *ap_in_excerpt(struct arena *a, const char *html, size_t max);
 /*
- * The teaser of a long article without a summary: the start of body's
- * text as a paragraph; NULL when body is short enough to show whole.
+ * A teaser for long HTML (an article, or a summary as long as one): the
+ * start of its text as a paragraph; NULL when body is short enough to
+ * show whole.
  */
 const char *ap_in_teaser(struct arena *a, const char *body);
 /*

@@ -297,7 +297,9 @@ static int addressed(struct ctx *x, json_t *obj)
 /*
  * The text of the post: content, title and content warning or teaser, by
  * kind. A Note's or Question's summary is its content warning (as on
- * Mastodon); an Article's or Page's is its teaser; an Article, Page,
+ * Mastodon); an Article's or Page's is its teaser on timelines (cut
+ * when it is long) when the article is long enough to be folded; an
+ * Article, Page,
  * Video or Audio starts with its name as a heading; an Event keeps its
  * name in bold; a type Hearth does not know becomes a card. E_INVAL for
  * an unknown type sent to no one.
@@ -327,12 +329,17 @@ static int read_body(struct ctx *x, json_t *obj, const char *type, struct remote
         struct sanitize_options opt = {0};
         const char *teaser = "";
         if (sanitize_html(a, summary, strlen(summary), &opt, &teaser) == 0 && *teaser) {
-            rs->summary = teaser;
             if (!*clean)
                 clean = teaser; /* only a teaser was sent: it is the text */
+            /* A summary as long as an article (some send the whole text) is cut too. */
+            const char *cut = ap_in_teaser(a, teaser);
+            rs->summary = cut ? cut : teaser;
         }
     }
-    if (article && !rs->summary)
+    /* Only a long article is folded on timelines: behind its summary, or its start. */
+    if (article && !ap_in_teaser(a, clean))
+        rs->summary = NULL;
+    else if (article && !rs->summary)
         rs->summary = ap_in_teaser(a, clean);
     if (name && *name && titled) {
         rs->title = name;

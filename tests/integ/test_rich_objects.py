@@ -141,6 +141,10 @@ def test_article_with_summary_and_short_page(env):
     assert st["content"].startswith("<h2>Welcome to your NodeBB!</h2>")
     assert "<h3>Welcome to your brand new NodeBB forum!</h3>" in st["content"]
     assert st["spoiler_text"] == ""
+    # Its summary is its whole (short) text: it is shown whole, not folded twice over.
+    prof = profile(env, st)
+    assert "Read more" not in prof
+    assert "Welcome to your brand new NodeBB forum!" in content_div(prof, "article-body")
     _, short = real(env, "friendica/objects/page_1.json")
     assert short["content"].startswith("<h2>ISS astronauts perform final spacewalk")
     html = profile(env, short)
