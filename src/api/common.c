@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/follow.h"
+#include "core/role.h"
 #include "core/session.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -76,6 +77,27 @@ int api_require_user(struct req *req, struct resp *resp)
     }
     if (!t->account_id) {
         resp_error(req, resp, 422, "This method requires an authenticated user");
+        return 1;
+    }
+    return 0;
+}
+
+int api_require_permission(struct req *req, struct resp *resp, unsigned perms, enum user_role *role)
+{
+    if (api_require_user(req, resp))
+        return 1;
+    struct db_conn *c;
+    int rc = db_acquire(((struct core *)req->app)->db, DB_READ, &c);
+    if (rc == 0) {
+        rc = role_check(c, api_account_id(req), perms, role);
+        db_release(c);
+    }
+    if (rc == E_FORBIDDEN) {
+        resp_error(req, resp, 403, "This action is not allowed");
+        return 1;
+    }
+    if (rc) {
+        resp_error(req, resp, 500, "The database failed");
         return 1;
     }
     return 0;

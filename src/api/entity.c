@@ -14,6 +14,7 @@
 #include "core/follow.h"
 #include "core/pin.h"
 #include "core/media.h"
+#include "core/role.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -316,24 +317,17 @@ json_t *api_credential_account_json(struct req *req, struct db_conn *c, int64_t 
         json_integer(count_of(
             c, "SELECT count(*) FROM follows WHERE target_account_id = ? AND accepted = 0", id)));
     json_object_set_new_nocheck(j, "source", source);
-    /* Mastodon's role entity; permissions are its bit flags (1: administrator,
-     * 331676: reports, blocks, users and invites, 65536: inviting only). */
+    /* Mastodon's role entity: permissions are its bit flags (core/role.h). */
     enum user_role role = USER_ROLE_MEMBER;
     user_role(c, id, &role);
-    static const struct {
-        const char *id, *name, *permissions;
-        int highlighted;
-    } roles[] = {
-        {"-99", "", "65536", 0},
-        {"1", "Moderator", "331676", 1},
-        {"2", "Admin", "1", 1},
-        {"3", "Owner", "1", 1},
-    };
+    static const char *const role_ids[] = {"-99", "1", "2", "3"};
+    static const char *const role_names[] = {"", "Moderator", "Admin", "Owner"};
     unsigned r = (unsigned)role < 4 ? (unsigned)role : 0;
-    json_object_set_new_nocheck(
-        j, "role",
-        json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", roles[r].id, "name", roles[r].name, "color",
-                  "", "permissions", roles[r].permissions, "highlighted", roles[r].highlighted));
+    json_object_set_new_nocheck(j, "role",
+                                json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", role_ids[r], "name",
+                                          role_names[r], "color", "", "permissions",
+                                          arena_printf(req->arena, "%u", role_permissions(role)),
+                                          "highlighted", r > 0));
     return j;
 }
 

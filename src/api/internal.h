@@ -49,6 +49,14 @@ struct viewer api_viewer(struct req *req);
  * (handlers that need "me" call it first).
  */
 int api_require_user(struct req *req, struct resp *resp);
+/*
+ * For the admin API: answers 401/422 like api_require_user, or 403 "This
+ * action is not allowed" unless the signed-in user's role has every flag
+ * in perms (core/role.h), and returns non-zero. *role, when not NULL, is
+ * set to the user's role.
+ */
+int api_require_permission(struct req *req, struct resp *resp, unsigned perms,
+                           enum user_role *role);
 
 /* Parses an id path parameter; 0 when malformed. */
 int64_t api_param_id(struct req *req, const char *name);

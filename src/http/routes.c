@@ -78,6 +78,7 @@ static const struct {
     {web_notification_routes, &web_notification_routes_count},
     {web_compose_routes, &web_compose_routes_count},
     {web_settings_routes, &web_settings_routes_count},
+    {web_admin_neighborhood_routes, &web_admin_neighborhood_routes_count},
     {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
     {web_search_routes, &web_search_routes_count},
     {web_saved_routes, &web_saved_routes_count},

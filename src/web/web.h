@@ -51,6 +51,8 @@ extern const size_t web_compose_routes_count;
 extern const struct route web_settings_routes[];
 extern const size_t web_settings_routes_count;
 /* Front page, about, profiles, posts, tags, static files (matches /@NAME last). */
+extern const struct route web_admin_neighborhood_routes[];
+extern const size_t web_admin_neighborhood_routes_count;
 extern const struct route web_public_routes[];
 extern const size_t web_public_routes_count;
 
