@@ -217,18 +217,6 @@ int ap_event_stored(const struct core *core, struct arena *a, json_t *obj,
     return rc == E_NOTFOUND || rc == E_FORBIDDEN ? 0 : rc;
 }
 
-/* An answer's state from a choice's title: "No"/"Not going" no, "Maybe" maybe, else yes. */
-static enum event_rsvp answer_of_title(const char *t)
-{
-    if (strncasecmp(t, "maybe", 5) == 0 || strncasecmp(t, "tentative", 9) == 0 ||
-        strncasecmp(t, "interested", 10) == 0)
-        return EVENT_RSVP_MAYBE;
-    if (strncasecmp(t, "no", 2) == 0 || strncasecmp(t, "can't", 5) == 0 ||
-        strncasecmp(t, "cannot", 6) == 0 || strncasecmp(t, "decline", 7) == 0)
-        return EVENT_RSVP_NOT_GOING;
-    return EVENT_RSVP_GOING;
-}
-
 static int answer_type(const char *t, enum event_rsvp *r)
 {
     if (!t)
@@ -277,12 +265,11 @@ static int on_vote(const struct core *core, struct arena *a, const struct accoun
         return rc;
     struct status *st;
     struct poll *p = NULL;
-    int64_t event_id = 0;
     /* The voter must be one who may see the poll, as a remote account (never local-only). */
     struct viewer v = {.kind = VIEWER_REMOTE, .account_id = signer->id, .domain = signer->domain};
     if (status_find_by_uri(c, a, reply, &st) == 0 && st->local &&
-        visibility_may_see(c, &v, st->id) == 1 && poll_get_by_status(c, a, st->id, &p) == 0)
-        event_id = event_of_poll(c, st->id);
+        visibility_may_see(c, &v, st->id) == 1 && poll_get_by_status(c, a, st->id, &p) != 0)
+        p = NULL;
     db_release(c);
     if (!p)
         return 0;
@@ -294,14 +281,9 @@ static int on_vote(const struct core *core, struct arena *a, const struct accoun
     if (choice < 0)
         return 0;
     const char *why;
+    /* Counted, and for an event's poll recorded as the answer (event_poll_voted). */
     rc = poll_vote(core, signer->id, p->id, &choice, 1, &why);
-    if (rc == E_INVAL || rc == E_NOTFOUND)
-        return 0; /* ended, already voted, not visible: nothing to record */
-    if (rc || !event_id)
-        return rc;
-    rc = event_rsvp_receive(core, signer->id, event_id, answer_of_title(name),
-                            json_string_value(json_object_get(note, "id")), "vote");
-    return rc == E_NOTFOUND ? 0 : rc;
+    return rc == E_INVAL || rc == E_NOTFOUND ? 0 : rc; /* ended, voted already: nothing */
 }
 
 int ap_event_inbox(const struct core *core, struct arena *a, const struct account *signer,

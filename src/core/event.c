@@ -508,6 +508,42 @@ out:
     return rc;
 }
 
+/* An answer's state from a choice's title: "No"/"Not going" no, "Maybe" maybe, else yes. */
+static enum event_rsvp answer_of_title(const char *t)
+{
+    if (strncasecmp(t, "maybe", 5) == 0 || strncasecmp(t, "tentative", 9) == 0 ||
+        strncasecmp(t, "interested", 10) == 0 || strncasecmp(t, "perhaps", 7) == 0)
+        return EVENT_RSVP_MAYBE;
+    if (strncasecmp(t, "no", 2) == 0 || strncasecmp(t, "can't", 5) == 0 ||
+        strncasecmp(t, "cannot", 6) == 0 || strncasecmp(t, "decline", 7) == 0)
+        return EVENT_RSVP_NOT_GOING;
+    return EVENT_RSVP_GOING;
+}
+
+int event_poll_voted(struct db_conn *c, int64_t poll_status_id, int64_t account, const char *title)
+{
+    int64_t ev = event_of_poll(c, poll_status_id);
+    if (!ev || !title)
+        return 0;
+    enum event_rsvp r = answer_of_title(title), prev;
+    int rc = event_rsvp_get(c, ev, account, &prev);
+    if (rc == 0)
+        rc = answer_put(c, ev, account, r, NULL, "vote");
+    if (rc == 0 && r != prev) {
+        struct db_stmt *s;
+        int64_t organizer = 0;
+        if ((rc = db_prepare(c, "SELECT account_id FROM events WHERE status_id = ?", &s)))
+            return rc;
+        db_bind_i64(s, 1, ev);
+        if (db_step(s) == DB_ROW)
+            organizer = db_col_i64(s, 0);
+        db_stmt_done(s);
+        if (organizer && organizer != account)
+            rc = notification_add(c, organizer, account, NOTIFY_EVENT_RSVP, ev, NULL);
+    }
+    return rc;
+}
+
 int event_rsvp_undo(const struct core *core, int64_t account, const char *uri)
 {
     if (!uri)

@@ -123,6 +123,15 @@ int event_rsvp_set(const struct core *core, int64_t member, int64_t status_id, e
 int event_rsvp_receive(const struct core *core, int64_t account, int64_t status_id,
                        enum event_rsvp r, const char *uri, const char *type);
 /*
+ * In the caller's transaction (poll_vote's): account voted for the choice
+ * titled title in the poll of status poll_status_id. When that is an
+ * event's companion poll, the vote is the account's answer ("Going"/"Yes"
+ * going, "Maybe" maybe, "No"/"Not going" not going), and a local organizer
+ * is notified. 0 when the poll is no event's.
+ */
+int event_poll_voted(struct db_conn *c, int64_t poll_status_id, int64_t account, const char *title);
+
+/*
  * account undid the activity uri: the answer it made is withdrawn. 0 also
  * when none was found.
  */

@@ -12,6 +12,7 @@
 
 #include "core/account.h"
 #include "core/core.h"
+#include "core/event.h"
 #include "core/notification.h"
 #include "core/outbox.h"
 #include "core/tx.h"
@@ -442,6 +443,9 @@ int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int
         rc = run1(c, "UPDATE polls SET voters_count = voters_count + 1 WHERE id = ?", poll_id);
     if (rc == 0)
         rc = federate_vote(c, a, p, voter, pick);
+    for (int i = 0; rc == 0 && i < LIMIT_POLL_OPTIONS && i < (int)p->n_options; i++)
+        if (pick[i]) /* a vote in an event's poll is an answer to the event */
+            rc = event_poll_voted(c, p->status_id, voter, p->options[i].title);
 out:
     rc = core_tx_end(c, rc);
     arena_free(a);

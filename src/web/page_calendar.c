@@ -108,7 +108,7 @@ json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status
         const char *label = rsvp_label(mine);
         if (label)
             json_object_set_new(j, "rsvp_text", json_string(label));
-        if (mine != EVENT_RSVP_NONE && event_via_of(e) == EVENT_VIA_POLL)
+        if (mine != EVENT_RSVP_NONE && event_via_of(e) == EVENT_VIA_POLL && author->domain)
             return j; /* a vote in the event's poll is final: no buttons */
         json_t *choices = json_array();
         const char *names[] = {"going", "maybe", "not_going"};
@@ -120,7 +120,7 @@ json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status
                                                      rsvp_label(r), "chosen", mine == r));
         }
         json_object_set_new(j, "choices", choices);
-        if (mine != EVENT_RSVP_NONE && event_via_of(e) != EVENT_VIA_POLL)
+        if (mine != EVENT_RSVP_NONE && (event_via_of(e) != EVENT_VIA_POLL || !author->domain))
             json_object_set_new(j, "can_withdraw", json_true());
         json_object_set_new(j, "can_rsvp", json_true());
     }

@@ -133,6 +133,13 @@ TEST(create_checks_and_poll)
     CHECK(strstr(st->text, "Reading club\n\nWhen: ") == st->text);
     CHECK(strstr(st->text, "(UTC+01:00, Europe/Paris)\nWhere: Library, Lyon\n\nBring books"));
     db_release(c);
+    /* A vote in the event's poll is an answer to the event. */
+    int maybe = 1;
+    CHECK(poll_vote(&fx_core, bob, p->id, &maybe, 1, &why) == 0);
+    CHECK(answer_of(ev, bob) == EVENT_RSVP_MAYBE);
+    int64_t going, maybes;
+    counts(ev, &going, &maybes);
+    CHECK(going == 0 && maybes == 1);
     arena_free(a);
 }
 
