@@ -25,6 +25,7 @@ enum notification_type {
     NOTIFY_FAVOURITE,
     NOTIFY_POLL,
     NOTIFY_UPDATE,
+    NOTIFY_SEVERED_RELATIONSHIPS, /* follows ended by a domain suspension (core/domain_policy.h) */
     NOTIFY_TYPE_COUNT
 };
 
@@ -51,6 +52,15 @@ int notification_type_parse(const char *s, enum notification_type *out);
  */
 int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
                      int64_t status_id, int *created);
+
+/*
+ * A notice from the server about the member's own account (severed
+ * relationships, and the like): from_account_id is the member herself, no
+ * status, never de-duplicated (each is an event of its own). *id is the
+ * new notification's, for the caller's table of details. 0 or E_DB.
+ */
+int notification_add_notice(struct db_conn *c, int64_t to, enum notification_type type,
+                            int64_t *id);
 
 struct notification_query {
     int64_t max_id;   /* only ids below, 0: no bound */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/domain_policy.h"
 #include "core/feed.h"
 #include "core/tag.h"
 #include "db/db.h"
@@ -240,9 +241,11 @@ static int bind_public(struct db_stmt *s, int i, const void *ctx)
 int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                     const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
 {
+    /* A silenced server's posts stay out of public timelines (core/domain_policy.h). */
     return run(c, a, v, 1,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
-               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
+               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA
+               " AND NOT " DOMAIN_POLICY_SILENCED("s.account_id"),
                bind_public, f, p, ids, n);
 }
 
@@ -316,7 +319,8 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
                " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
                " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
                " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
-               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA,
+               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA
+               " AND NOT " DOMAIN_POLICY_SILENCED("s.account_id"),
                bind_tag, &ctx, p, ids, n);
 }
 

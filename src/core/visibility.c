@@ -77,6 +77,8 @@ int visibility_viewer_for(struct db_conn *c, struct arena *a, int64_t account_id
 
 int visibility_decide(const struct visibility_facts *f)
 {
+    if (f->author_suspended)
+        return 0;
     int has_account = f->viewer == VIEWER_LOCAL || f->viewer == VIEWER_REMOTE;
     if (has_account && f->blocked)
         return 0;
@@ -137,7 +139,9 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
     int rc = db_prepare(c,
                         "SELECT COALESCE(o.id, s.id), COALESCE(o.account_id, s.account_id),"
                         " COALESCE(o.visibility, s.visibility), COALESCE(o.local, s.local),"
-                        " s.deleted_at IS NOT NULL OR o.deleted_at IS NOT NULL"
+                        " s.deleted_at IS NOT NULL OR o.deleted_at IS NOT NULL,"
+                        " EXISTS (SELECT 1 FROM accounts sa WHERE sa.suspended_at IS NOT NULL"
+                        " AND sa.id = COALESCE(o.account_id, s.account_id))"
                         " FROM statuses s LEFT JOIN statuses o ON o.id = s.reblog_of_id"
                         " WHERE s.id = ?",
                         &s);
@@ -155,6 +159,7 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
         .visibility = (enum status_visibility)db_col_i64(s, 2),
         .status_local = (int)db_col_i64(s, 3),
         .viewer = v->kind,
+        .author_suspended = (int)db_col_i64(s, 5),
     };
     int deleted = (int)db_col_i64(s, 4);
     db_stmt_done(s);
@@ -186,13 +191,18 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
     return visibility_decide(&f);
 }
 
+/* No post of a suspended author (core/domain_policy.h suspends whole servers' accounts). */
+#define SUSPENDED_AUTHOR                                                                           \
+    " AND NOT EXISTS (SELECT 1 FROM accounts va WHERE va.id = %s.account_id"                       \
+    " AND va.suspended_at IS NOT NULL)"
+
 const char *visibility_sql(struct arena *a, const struct viewer *v, const char *t)
 {
     switch (v->kind) {
     case VIEWER_LOCAL:
         return arena_printf(
             a,
-            "(%s.deleted_at IS NULL"
+            "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR
             " AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = %s.account_id"
             " AND vb.target_account_id = ?)"
             " AND (%s.account_id = ? OR %s.visibility IN (0, 1, 4, 5)"
@@ -200,11 +210,11 @@ const char *visibility_sql(struct arena *a, const struct viewer *v, const char *
             " AND vf.target_account_id = %s.account_id AND vf.accepted = 1))"
             " OR (%s.visibility IN (2, 3) AND EXISTS (SELECT 1 FROM mentions vm"
             " WHERE vm.status_id = %s.id AND vm.account_id = ?))))",
-            t, t, t, t, t, t, t, t);
+            t, t, t, t, t, t, t, t, t);
     case VIEWER_REMOTE:
         return arena_printf(
             a,
-            "(%s.deleted_at IS NULL"
+            "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR
             " AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = %s.account_id"
             " AND vb.target_account_id = ?)"
             " AND (%s.account_id = ? OR %s.visibility IN (0, 1)"
@@ -214,16 +224,16 @@ const char *visibility_sql(struct arena *a, const struct viewer *v, const char *
             " WHERE vm.status_id = %s.id AND vm.account_id = ?))"
             " OR (%s.visibility = 5 AND %s.local = 1 AND EXISTS (SELECT 1 FROM"
             " neighborhood_servers vn WHERE vn.domain = lower(?)))))",
-            t, t, t, t, t, t, t, t, t, t);
+            t, t, t, t, t, t, t, t, t, t, t);
     case VIEWER_SERVER:
         return arena_printf(a,
-                            "(%s.deleted_at IS NULL AND (%s.visibility IN (0, 1)"
+                            "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR " AND (%s.visibility IN (0, 1)"
                             " OR (%s.visibility = 5 AND %s.local = 1 AND EXISTS (SELECT 1 FROM"
                             " neighborhood_servers vn WHERE vn.domain = lower(?)))))",
-                            t, t, t, t);
+                            t, t, t, t, t);
     case VIEWER_ANONYMOUS:
     default:
-        return arena_printf(a, "(%s.deleted_at IS NULL AND %s.visibility IN (0, 1))", t, t);
+        return arena_printf(a, "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR " AND %s.visibility IN (0, 1))", t, t, t);
     }
 }
 

@@ -15,6 +15,9 @@
  *                     from another server is shown only to members here.
  *
  * A blocked viewer sees nothing of the blocker's posts, whatever the level.
+ * Nobody sees the posts of a suspended author (accounts.suspended_at: a
+ * suspended account, or every account of a server suspended by
+ * core/domain_policy.h), not even the author.
  * A boost is decided by the status it boosts. Mutes are not part of the
  * rule: a muted account's posts stay visible when asked for directly; it
  * is for lists to leave them out (notification_add does; the home
@@ -74,6 +77,7 @@ struct visibility_facts {
     int is_mentioned;    /* the viewer is mentioned */
     int blocked;         /* the author blocks the viewer */
     int viewer_neighbor; /* the viewer's domain is in the neighborhood */
+    int author_suspended; /* the author's account is suspended */
     enum viewer_kind viewer;
 };
 

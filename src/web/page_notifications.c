@@ -44,6 +44,9 @@ static const char *what(const struct notification *nt, int64_t me)
                                          : "— the poll you voted in has ended";
     case NOTIFY_UPDATE:
         return "edited a post you boosted";
+    case NOTIFY_SEVERED_RELATIONSHIPS:
+        return "— some of your follows ended: this server blocked another (see the moderators' "
+               "announcement)";
     case NOTIFY_TYPE_COUNT:
         break;
     }
