@@ -27,6 +27,7 @@
 #include "core/account.h"
 #include "content/media.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/keys.h"
 #include "core/password.h"
 #include "core/queue.h"
@@ -63,6 +64,16 @@ static const char usage_text[] =
     "        Set a new password (generated and printed unless read from stdin).\n"
     "  hearth user approve --data DIR NAME\n"
     "        Let a member who signed up log in.\n"
+    "  hearth domain block --data DIR DOMAIN --severity suspend|limit|reject-media\n"
+    "        [--reason TEXT] [--public] [--obfuscate] [--at DATE]\n"
+    "        Block a server here (at DATE when given); --public shows the reason.\n"
+    "  hearth domain unblock|allow|disallow --data DIR DOMAIN\n"
+    "  hearth domain list --data DIR [--json]\n"
+    "  hearth domain impact --data DIR DOMAIN [--json]\n"
+    "        Who here follows or is followed there, before a block.\n"
+    "  hearth domain export --data DIR      (Mastodon's CSV on standard output)\n"
+    "  hearth domain import --data DIR FILE (new blocks, all or nothing)\n"
+    "  hearth domain mode --data DIR blocklist|allowlist\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -159,6 +170,7 @@ static const struct worker_kind job_kinds[] = {
     {"publish", ap_job_publish},
     {"deliver", ap_job_deliver},
     {"media", ap_job_media},
+    {"domain_block", domain_policy_job_scheduled},
 };
 
 static int cmd_serve(int argc, char **argv)
@@ -314,6 +326,7 @@ static int run(int argc, char **argv)
         int (*run)(int, char **);
     } groups[] = {
         {"user", cli_user},
+        {"domain", cli_domain},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

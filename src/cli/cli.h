@@ -74,5 +74,6 @@ void cli_close(struct cli_instance *in);
 
 /* The command groups: argv[0] is the subcommand. Return the exit code. */
 int cli_user(int argc, char **argv);
+int cli_domain(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "core/audit.h"
 #include "core/core.h"
@@ -364,8 +365,9 @@ static int apply_suspend(struct db_conn *c, struct arena *a, const char *domain,
                         " fa.domain IS NULL FROM follows f"
                         " JOIN accounts fa ON fa.id = f.account_id"
                         " JOIN accounts ta ON ta.id = f.target_account_id"
-                        " WHERE (fa.domain IS NULL AND " COVERS("ta.domain") ")"
-                        " OR (ta.domain IS NULL AND " COVERS("fa.domain") ")",
+                        " WHERE (fa.domain IS NULL AND " COVERS(
+                            "ta.domain") ")"
+                                         " OR (ta.domain IS NULL AND " COVERS("fa.domain") ")",
                         &s);
     if (rc)
         return rc;
@@ -395,9 +397,9 @@ static int apply_suspend(struct db_conn *c, struct arena *a, const char *domain,
         struct crossing *f = &x[i];
         /* The last words, sent before the block is in force for everything else. */
         if (f->uri) {
-            rc = f->outward ? outbox_add_farewell(c, OUTBOX_UNDO_FOLLOW, f->follower, f->target,
-                                                  f->uri)
-                            : outbox_add_farewell(c, OUTBOX_REJECT, f->target, f->follower, f->uri);
+            rc = f->outward
+                     ? outbox_add_farewell(c, OUTBOX_UNDO_FOLLOW, f->follower, f->target, f->uri)
+                     : outbox_add_farewell(c, OUTBOX_REJECT, f->target, f->follower, f->uri);
             if (rc)
                 return rc;
         }
@@ -408,8 +410,8 @@ static int apply_suspend(struct db_conn *c, struct arena *a, const char *domain,
             else
                 l->followers++;
         }
-        rc = db_prepare(c, "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?",
-                        &s);
+        rc =
+            db_prepare(c, "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", &s);
         if (rc)
             return rc;
         db_bind_i64(s, 1, f->follower);
@@ -500,12 +502,12 @@ static int check_rule(const struct domain_block_rule *r, const char **why)
 }
 
 int domain_policy_insert(struct db_conn *c, struct arena *a, int64_t actor,
-                        const struct domain_block_rule *r, int64_t *id, const char **why)
+                         const struct domain_block_rule *r, int64_t *id, const char **why)
 {
     struct domain_block_rule have;
     struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT " BLOCK_COLUMNS " FROM instance_domain_blocks WHERE domain = ?",
-                        &s);
+    int rc =
+        db_prepare(c, "SELECT " BLOCK_COLUMNS " FROM instance_domain_blocks WHERE domain = ?", &s);
     if (rc)
         return rc;
     db_bind_text(s, 1, r->domain);
@@ -804,8 +806,8 @@ int domain_policy_allow_get(struct db_conn *c, struct arena *a, int64_t id,
     return rc == DB_ROW ? 0 : rc == DB_DONE ? E_NOTFOUND : rc;
 }
 
-int domain_policy_allow_add(const struct core *core, int64_t actor, const char *domain,
-                            int64_t *id, const char **why)
+int domain_policy_allow_add(const struct core *core, int64_t actor, const char *domain, int64_t *id,
+                            const char **why)
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
@@ -831,8 +833,8 @@ int domain_policy_allow_add(const struct core *core, int64_t actor, const char *
     if (rc < 0)
         goto out;
     int64_t aid = id_next();
-    rc = db_prepare(c, "INSERT INTO instance_domain_allows (id, domain, created_at) VALUES (?, ?, ?)",
-                    &s);
+    rc = db_prepare(
+        c, "INSERT INTO instance_domain_allows (id, domain, created_at) VALUES (?, ?, ?)", &s);
     if (rc)
         goto out;
     db_bind_i64(s, 1, aid);
@@ -1029,8 +1031,8 @@ out:
     return core_tx_end(c, rc);
 }
 
-int domain_policy_scheduled_list(struct db_conn *c, struct arena *a,
-                                 struct domain_block_rule **out, size_t *n)
+int domain_policy_scheduled_list(struct db_conn *c, struct arena *a, struct domain_block_rule **out,
+                                 size_t *n)
 {
     struct db_stmt *s;
     int rc = db_prepare(c,
@@ -1070,8 +1072,8 @@ int domain_policy_job_scheduled(const struct core *core, struct arena *a, const 
     if (rc)
         return rc;
     struct db_stmt *s;
-    rc = db_prepare(c, "SELECT " SCHEDULED_COLUMNS " FROM scheduled_domain_blocks WHERE id = ?",
-                    &s);
+    rc =
+        db_prepare(c, "SELECT " SCHEDULED_COLUMNS " FROM scheduled_domain_blocks WHERE id = ?", &s);
     if (rc)
         return core_tx_end(c, rc);
     db_bind_i64(s, 1, sid);
@@ -1098,4 +1100,48 @@ int domain_policy_job_scheduled(const struct core *core, struct arena *a, const 
     if (rc == 0)
         log_info("scheduled block of %s applied", r.domain);
     return core_tx_end(c, rc);
+}
+
+const char *domain_policy_digest(struct arena *a, const char *domain)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)domain, strlen(domain));
+    char *hex = arena_alloc(a, sizeof(h) * 2 + 1);
+    sodium_bin2hex(hex, sizeof(h) * 2 + 1, h, sizeof(h));
+    return hex;
+}
+
+const char *domain_policy_public_name(struct arena *a, const struct domain_block_rule *r)
+{
+    if (!r->obfuscate)
+        return r->domain;
+    /* Mastodon's way: the middle half of the name becomes stars. */
+    char *d = arena_strdup(a, r->domain);
+    size_t n = strlen(d);
+    for (size_t i = n / 4; i < n / 4 + n / 2 && i < n; i++)
+        d[i] = '*';
+    return d;
+}
+
+int domain_policy_severance(struct db_conn *c, struct arena *a, int64_t notification_id,
+                            struct domain_severance *out)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT event_id, domain, followers_count, following_count, created_at"
+                        " FROM severed_relationships WHERE notification_id = ?",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, notification_id);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->event_id = db_col_i64(s, 0);
+        out->domain = arena_strdup(a, db_col_text(s, 1));
+        out->followers_count = db_col_i64(s, 2);
+        out->following_count = db_col_i64(s, 3);
+        out->created_at = db_col_i64(s, 4);
+    }
+    db_stmt_done(s);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? E_NOTFOUND : rc;
 }

@@ -167,9 +167,26 @@ int domain_policy_block_get(struct db_conn *c, struct arena *a, int64_t id, cons
 int domain_policy_block_list(struct db_conn *c, struct arena *a, const struct page *p,
                              struct domain_block_rule **out, size_t *n);
 
+/* What a "severed_relationships" notification tells (Mastodon's RelationshipSeveranceEvent). */
+struct domain_severance {
+    int64_t event_id; /* one per suspension */
+    const char *domain;
+    int64_t followers_count; /* her followers there she lost */
+    int64_t following_count; /* her follows there that ended */
+    int64_t created_at;
+};
+/* The event of notification_id. 0, E_NOTFOUND, E_DB. */
+int domain_policy_severance(struct db_conn *c, struct arena *a, int64_t notification_id,
+                            struct domain_severance *out);
+
+/* The hex SHA-256 of a domain (the public list's "digest"), in the arena. */
+const char *domain_policy_digest(struct arena *a, const char *domain);
+/* The domain as the public list shows it: obfuscated (middle half in '*') when asked. */
+const char *domain_policy_public_name(struct arena *a, const struct domain_block_rule *r);
+
 /* The allow list: same shapes (only id, domain, created_at are filled). */
-int domain_policy_allow_add(const struct core *core, int64_t actor, const char *domain,
-                            int64_t *id, const char **why);
+int domain_policy_allow_add(const struct core *core, int64_t actor, const char *domain, int64_t *id,
+                            const char **why);
 int domain_policy_allow_remove(const struct core *core, int64_t actor, int64_t id,
                                const char *domain, const char **why);
 int domain_policy_allow_get(struct db_conn *c, struct arena *a, int64_t id,
@@ -192,8 +209,8 @@ int domain_policy_schedule(const struct core *core, int64_t actor,
                            const struct domain_block_rule *r, int64_t *id, const char **why);
 int domain_policy_schedule_cancel(const struct core *core, int64_t actor, int64_t id);
 /* Scheduled blocks, soonest first (at most 200). */
-int domain_policy_scheduled_list(struct db_conn *c, struct arena *a,
-                                 struct domain_block_rule **out, size_t *n);
+int domain_policy_scheduled_list(struct db_conn *c, struct arena *a, struct domain_block_rule **out,
+                                 size_t *n);
 /* The "domain_block" job: applies a scheduled block when it is still there. */
 int domain_policy_job_scheduled(const struct core *core, struct arena *a, const struct job *job,
                                 const char **why);
@@ -221,8 +238,7 @@ const char *domain_policy_impact_text(struct arena *a, json_t *report);
  * the number of members told. Audited as domain_block.notify.
  */
 int domain_policy_notify_members(const struct core *core, int64_t actor, int64_t sender,
-                                 const char *domain, const char *text, int *sent,
-                                 const char **why);
+                                 const char *domain, const char *text, int *sent, const char **why);
 
 /*
  * Mastodon's CSV of blocks: "#domain,#severity,#reject_media,
@@ -236,8 +252,8 @@ int domain_policy_export_csv(struct db_conn *c, struct arena *a, const char **ou
  * number. Domains already blocked are marked with id -1 in the result.
  */
 int domain_policy_parse_csv(struct db_conn *c, struct arena *a, const struct core *core,
-                            const char *text, size_t len, struct domain_block_rule **out,
-                            size_t *n, const char **why);
+                            const char *text, size_t len, struct domain_block_rule **out, size_t *n,
+                            const char **why);
 /*
  * Imports the CSV in one transaction: every new domain blocked (existing
  * ones left as they are), or nothing when a line is bad. *added counts the

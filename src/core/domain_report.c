@@ -60,13 +60,15 @@ int domain_policy_impact(struct db_conn *c, struct arena *a, const char *domain,
         " AND st.deleted_at IS NULL)"
         " FROM follows f JOIN accounts m ON m.id = f.account_id AND m.domain IS NULL"
         " JOIN accounts r ON r.id = f.target_account_id"
-        " WHERE f.accepted = 1 AND " COVERS("r.domain") " UNION ALL"
-        " SELECT m.id, m.username, r.id, r.username || '@' || r.domain AS acct, 0,"
-        " (SELECT max(st.created_at) FROM statuses st WHERE st.account_id = r.id"
-        " AND st.deleted_at IS NULL)"
-        " FROM follows f JOIN accounts m ON m.id = f.target_account_id AND m.domain IS NULL"
-        " JOIN accounts r ON r.id = f.account_id"
-        " WHERE f.accepted = 1 AND " COVERS("r.domain") " ORDER BY 2, 1, 4, 3, 5",
+        " WHERE f.accepted = 1 AND " COVERS(
+            "r.domain") " UNION ALL"
+                        " SELECT m.id, m.username, r.id, r.username || '@' || r.domain AS acct, 0,"
+                        " (SELECT max(st.created_at) FROM statuses st WHERE st.account_id = r.id"
+                        " AND st.deleted_at IS NULL)"
+                        " FROM follows f JOIN accounts m ON m.id = f.target_account_id AND "
+                        "m.domain IS NULL"
+                        " JOIN accounts r ON r.id = f.account_id"
+                        " WHERE f.accepted = 1 AND " COVERS("r.domain") " ORDER BY 2, 1, 4, 3, 5",
         &s);
     if (rc)
         return rc;
@@ -139,19 +141,17 @@ int domain_policy_impact(struct db_conn *c, struct arena *a, const char *domain,
                  "SELECT count(*) FROM statuses s JOIN accounts a ON a.id = s.account_id"
                  " WHERE s.deleted_at IS NULL AND a.domain IS NOT NULL AND " COVERS("a.domain"),
                  domain, &rc);
-    int64_t notifications =
-        rc ? 0
-           : count_of(c,
-                      "SELECT count(*) FROM notifications n JOIN accounts a"
-                      " ON a.id = n.from_account_id WHERE a.domain IS NOT NULL"
-                      " AND " COVERS("a.domain"),
-                      domain, &rc);
-    int64_t known =
-        rc ? 0
-           : count_of(c,
-                      "SELECT count(*) FROM accounts a WHERE a.domain IS NOT NULL"
-                      " AND " COVERS("a.domain"),
-                      domain, &rc);
+    int64_t notifications = rc ? 0
+                               : count_of(c,
+                                          "SELECT count(*) FROM notifications n JOIN accounts a"
+                                          " ON a.id = n.from_account_id WHERE a.domain IS NOT NULL"
+                                          " AND " COVERS("a.domain"),
+                                          domain, &rc);
+    int64_t known = rc ? 0
+                       : count_of(c,
+                                  "SELECT count(*) FROM accounts a WHERE a.domain IS NOT NULL"
+                                  " AND " COVERS("a.domain"),
+                                  domain, &rc);
     if (rc) {
         json_decref(members);
         return rc;
@@ -192,8 +192,7 @@ const char *domain_policy_impact_text(struct arena *a, json_t *report)
         (long long)total(report, "statuses"), (long long)total(report, "notifications"));
     json_t *members = json_object_get(report, "members");
     if (json_array_size(members) == 0)
-        return arena_printf(a, "%s\nNo member follows or is followed by an account there.\n",
-                            text);
+        return arena_printf(a, "%s\nNo member follows or is followed by an account there.\n", text);
     text = arena_printf(a, "%s\n%-20s %-40s %-10s %s\n", text, "MEMBER", "ACCOUNT", "DIRECTION",
                         "LAST POST");
     size_t i, k;
@@ -214,8 +213,7 @@ const char *domain_policy_impact_text(struct arena *a, json_t *report)
 }
 
 int domain_policy_notify_members(const struct core *core, int64_t actor, int64_t sender,
-                                 const char *domain, const char *text, int *sent,
-                                 const char **why)
+                                 const char *domain, const char *text, int *sent, const char **why)
 {
     *sent = 0;
     *why = NULL;
@@ -387,8 +385,8 @@ static int csv_bool(const char *v, int *out)
 enum { COL_DOMAIN, COL_SEVERITY, COL_MEDIA, COL_REPORTS, COL_PUBLIC, COL_OBFUSCATE, COL_COUNT };
 
 int domain_policy_parse_csv(struct db_conn *c, struct arena *a, const struct core *core,
-                            const char *text, size_t len, struct domain_block_rule **out,
-                            size_t *n, const char **why)
+                            const char *text, size_t len, struct domain_block_rule **out, size_t *n,
+                            const char **why)
 {
     static const char *const names[COL_COUNT] = {"#domain",         "#severity",
                                                  "#reject_media",   "#reject_reports",
@@ -412,12 +410,12 @@ int domain_policy_parse_csv(struct db_conn *c, struct arena *a, const struct cor
     }
     size_t cap = 64, count = 0;
     struct domain_block_rule *list = arena_zalloc(a, cap * sizeof(*list));
-    int line = 1 + lines;
+    int next = 1 + lines; /* the number of the line the next record starts on */
     while (p < end) {
-        int at = line + 1;
+        int at = next;
         lines = 0;
         nf = csv_record(a, &p, end, fields, 16, &lines);
-        line += lines ? lines : 1;
+        next += lines ? lines : 1;
         if (nf < 0) {
             *why = arena_printf(a, "line %d: a quoted field does not end", at);
             return E_INVAL;

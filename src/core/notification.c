@@ -21,8 +21,9 @@
 #include "util/timeutil.h"
 
 static const char *type_names[NOTIFY_TYPE_COUNT] = {
-    "mention", "status", "reblog",         "follow", "follow_request", "favourite", "poll", "update",
-    "severed_relationships",
+    "mention", "status",         "reblog",
+    "follow",  "follow_request", "favourite",
+    "poll",    "update",         "severed_relationships",
 };
 
 const char *notification_type_name(enum notification_type t)
@@ -170,14 +171,14 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
     return 0;
 }
 
-int notification_add_notice(struct db_conn *c, int64_t to, enum notification_type type,
-                            int64_t *id)
+int notification_add_notice(struct db_conn *c, int64_t to, enum notification_type type, int64_t *id)
 {
     struct db_stmt *s;
-    int rc = db_prepare(c,
-                        "INSERT INTO notifications (id, account_id, from_account_id, type, status_id,"
-                        " created_at) VALUES (?, ?, ?, ?, NULL, ?)",
-                        &s);
+    int rc =
+        db_prepare(c,
+                   "INSERT INTO notifications (id, account_id, from_account_id, type, status_id,"
+                   " created_at) VALUES (?, ?, ?, ?, NULL, ?)",
+                   &s);
     if (rc)
         return rc;
     int64_t nid = id_next();

@@ -227,13 +227,15 @@ const char *visibility_sql(struct arena *a, const struct viewer *v, const char *
             t, t, t, t, t, t, t, t, t, t, t);
     case VIEWER_SERVER:
         return arena_printf(a,
-                            "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR " AND (%s.visibility IN (0, 1)"
+                            "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR
+                            " AND (%s.visibility IN (0, 1)"
                             " OR (%s.visibility = 5 AND %s.local = 1 AND EXISTS (SELECT 1 FROM"
                             " neighborhood_servers vn WHERE vn.domain = lower(?)))))",
                             t, t, t, t, t);
     case VIEWER_ANONYMOUS:
     default:
-        return arena_printf(a, "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR " AND %s.visibility IN (0, 1))", t, t, t);
+        return arena_printf(
+            a, "(%s.deleted_at IS NULL" SUSPENDED_AUTHOR " AND %s.visibility IN (0, 1))", t, t, t);
     }
 }
 

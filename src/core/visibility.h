@@ -71,12 +71,12 @@ struct viewer {
 /* The facts the rule needs about one (viewer, status) pair. */
 struct visibility_facts {
     enum status_visibility visibility;
-    int status_local;    /* the status was made on this server */
-    int is_author;       /* the viewer wrote it */
-    int follows_author;  /* accepted follow from viewer to author */
-    int is_mentioned;    /* the viewer is mentioned */
-    int blocked;         /* the author blocks the viewer */
-    int viewer_neighbor; /* the viewer's domain is in the neighborhood */
+    int status_local;     /* the status was made on this server */
+    int is_author;        /* the viewer wrote it */
+    int follows_author;   /* accepted follow from viewer to author */
+    int is_mentioned;     /* the viewer is mentioned */
+    int blocked;          /* the author blocks the viewer */
+    int viewer_neighbor;  /* the viewer's domain is in the neighborhood */
     int author_suspended; /* the author's account is suspended */
     enum viewer_kind viewer;
 };
