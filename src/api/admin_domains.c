@@ -47,8 +47,8 @@ static json_t *block_json(struct req *req, const struct domain_block_rule *r)
     return json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:b, s:o, s:o, s:b}", "id",
                      id_to_str(r->id, id), "domain", r->domain, "digest",
                      domain_policy_digest(req->arena, r->domain), "created_at", iso(r->created_at),
-                     "severity", domain_severity_name(r->severity), "reject_media",
-                     r->reject_media, "reject_reports", r->reject_reports, "private_comment",
+                     "severity", domain_severity_name(r->severity), "reject_media", r->reject_media,
+                     "reject_reports", r->reject_reports, "private_comment",
                      text_or_null(r->private_comment), "public_comment",
                      text_or_null(r->public_comment), "obfuscate", r->obfuscate);
 }
@@ -118,9 +118,9 @@ static int get_one(struct req *req, struct resp *resp, int allow)
     if (rc)
         return api_fail(req, resp, rc);
     struct domain_block_rule r;
-    rc = !id        ? E_NOTFOUND
-         : allow    ? domain_policy_allow_get(c, req->arena, id, &r)
-                    : domain_policy_block_get(c, req->arena, id, NULL, &r);
+    rc = !id     ? E_NOTFOUND
+         : allow ? domain_policy_allow_get(c, req->arena, id, &r)
+                 : domain_policy_block_get(c, req->arena, id, NULL, &r);
     db_release(c);
     if (rc == E_NOTFOUND) {
         resp_error(req, resp, 404, "Record not found");
@@ -160,9 +160,9 @@ static int read_rule(struct req *req, struct resp *resp, struct domain_block_rul
     for (size_t i = 0; i < 3; i++) {
         int v = api_arg_bool(req, flags[i], *dest[i]);
         if (v < 0) {
-            api_invalid(req, resp,
-                        arena_printf(req->arena, "Validation failed: %s is not a boolean",
-                                     flags[i]));
+            api_invalid(
+                req, resp,
+                arena_printf(req->arena, "Validation failed: %s is not a boolean", flags[i]));
             return 1;
         }
         *dest[i] = v;
@@ -374,10 +374,10 @@ static int instance_blocks(struct req *req, struct resp *resp)
             const struct domain_block_rule *r = &rows[i];
             if (r->severity == DOMAIN_NOOP && !r->reject_media)
                 continue; /* nothing members would notice */
-            json_t *b = json_pack("{s:s, s:s, s:s}", "domain",
-                                  domain_policy_public_name(req->arena, r), "digest",
-                                  domain_policy_digest(req->arena, r->domain), "severity",
-                                  domain_severity_name(r->severity));
+            json_t *b =
+                json_pack("{s:s, s:s, s:s}", "domain", domain_policy_public_name(req->arena, r),
+                          "digest", domain_policy_digest(req->arena, r->domain), "severity",
+                          domain_severity_name(r->severity));
             if (*r->public_comment)
                 json_object_set_new(b, "comment", json_string(r->public_comment));
             json_array_append_new(arr, b);
@@ -394,8 +394,7 @@ static int instance_blocks(struct req *req, struct resp *resp)
 }
 
 const struct route api_admin_domain_routes[] = {
-    {"GET", "/api/v1/admin/domain_blocks", blocks, ROUTE_AUTH_REQUIRED,
-     "admin:read:domain_blocks"},
+    {"GET", "/api/v1/admin/domain_blocks", blocks, ROUTE_AUTH_REQUIRED, "admin:read:domain_blocks"},
     {"GET", "/api/v1/admin/domain_blocks/impact", impact, ROUTE_AUTH_REQUIRED,
      "admin:read:domain_blocks"},
     {"GET", "/api/v1/admin/domain_blocks/:id", block_get, ROUTE_AUTH_REQUIRED,
@@ -406,8 +405,7 @@ const struct route api_admin_domain_routes[] = {
      "admin:write:domain_blocks"},
     {"DELETE", "/api/v1/admin/domain_blocks/:id", block_delete, ROUTE_AUTH_REQUIRED,
      "admin:write:domain_blocks"},
-    {"GET", "/api/v1/admin/domain_allows", allows, ROUTE_AUTH_REQUIRED,
-     "admin:read:domain_allows"},
+    {"GET", "/api/v1/admin/domain_allows", allows, ROUTE_AUTH_REQUIRED, "admin:read:domain_allows"},
     {"GET", "/api/v1/admin/domain_allows/:id", allow_get, ROUTE_AUTH_REQUIRED,
      "admin:read:domain_allows"},
     {"POST", "/api/v1/admin/domain_allows", allow_create, ROUTE_AUTH_REQUIRED,

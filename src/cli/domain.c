@@ -366,8 +366,8 @@ int cli_domain(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } subs[] = {
-        {"block", cmd_block},   {"unblock", cmd_unblock}, {"list", cmd_list},
-        {"impact", cmd_impact}, {"export", cmd_export},   {"import", cmd_import},
+        {"block", cmd_block},   {"unblock", cmd_unblock},   {"list", cmd_list},
+        {"impact", cmd_impact}, {"export", cmd_export},     {"import", cmd_import},
         {"allow", cmd_allow},   {"disallow", cmd_disallow}, {"mode", cmd_mode},
     };
     if (argc < 1)
