@@ -19,6 +19,7 @@ import requests
 
 from apremote import Remote, signed_post
 from conftest import PASSWORD, add_user, client, free_port, hearth, init_data, start_server
+from webpages import Browser
 
 ADMIN_SCOPES = "read write follow admin:read admin:write"
 
@@ -333,6 +334,37 @@ def test_impact_report_api_cli_and_numbers(pair):
     assert "members affected:                  3" in r.stdout
     lines = [ln for ln in r.stdout.splitlines() if acct(b, "bob") in ln]
     assert any(ln.startswith("carol") and "mutual" in ln for ln in lines)
+    # The page shows the same report, and its forms tell members and schedule the block.
+    web = Browser(a)
+    web.login("alice")
+    page = web.get(f"/admin/domains/impact?domain={domain(b)}")
+    assert page.status_code == 200
+    assert "Members affected: <strong>3</strong>" in page.text
+    assert "Mutual follows: <strong>1</strong>" in page.text
+    assert "Their posts stored here: <strong>2</strong>" in page.text
+    row = page.text.split(acct(b, "bob"))[0].rsplit("<tr>", 1)[1]
+    assert "alice" in row or "carol" in row
+    assert f"<td>{acct(b, 'dave')}</td><td>follower</td><td>never</td>" in page.text
+    r = web.post("/admin/domains/notify", {"domain": domain(b),
+                                            "text": "We plan to leave B: see /about"})
+    assert r.status_code == 303 and "told-2" in r.headers["Location"]  # carol and erin
+    dms = wait_for(lambda: [n for n in carol.notifications() if n["type"] == "mention"
+                            and "We plan to leave B" in n["status"]["content"]],
+                   what="the notice to carol")
+    assert dms[0]["status"]["visibility"] == "direct"
+    assert [n for n in erin.notifications() if n["type"] == "mention"]
+    r = web.post("/admin/domains/schedule", {"domain": domain(b), "severity": "suspend",
+                                              "at": "2099-01-01T12:00"})
+    assert r.status_code == 303
+    listing = web.get("/admin/domains").text
+    assert f"<strong>{domain(b)}</strong>: suspend, scheduled for 2099-01-01T12:00:00" in listing
+    sched_id = listing.split("/admin/domains/scheduled/")[1].split("/")[0]
+    assert web.post(f"/admin/domains/scheduled/{sched_id}/cancel").status_code == 303
+    assert "scheduled for" not in web.get("/admin/domains").text
+    acts = [x for x, _ in audit_actions(a)]
+    assert "domain_block.notify" in acts and "domain_block.schedule" in acts
+    assert "domain_block.cancel" in acts
+
     # An unknown domain has no impact; a bad one is refused.
     r = requests.get(a.url + "/api/v1/admin/domain_blocks/impact", headers=admin,
                      params={"domain": "nowhere.example"}, timeout=10)
@@ -471,3 +503,71 @@ def test_scheduled_block_applies_later(pair):
     wait_for(lambda: [n for n in carol.notifications() if n["type"] == "severed_relationships"],
              what="the severed notice")
     assert ("domain_block.schedule", domain(b)) in audit_actions(a)
+
+
+def test_admin_pages_permissions_and_forms(server, tmpdir_path):
+    data = server.data
+    add_user(data, "boss", admin=True)
+    add_user(data, "mod")
+    add_user(data, "member")
+    db = sqlite3.connect(f"{data}/hearth.db")
+    db.execute("UPDATE users SET role = 1 WHERE email = 'mod@example.org'")
+    db.commit()
+    db.close()
+    anon = Browser(server)
+    r = anon.get("/admin/domains")
+    assert r.status_code in (302, 303) and "/login" in r.headers["Location"]
+    for name in ("member", "mod"):
+        web = Browser(server)
+        web.login(name)
+        assert web.get("/admin/domains").status_code == 403
+        assert web.get("/admin/domains/impact?domain=x.example").status_code == 403
+        assert web.get("/admin/domains/export.csv").status_code == 403
+        assert web.post("/admin/domains", {"domain": "x.example"}).status_code == 403
+    web = Browser(server)
+    web.login("boss")
+    page = web.get("/admin/domains")
+    assert page.status_code == 200 and "No server is blocked." in page.text
+    r = web.post("/admin/domains", {"domain": "loud.example", "severity": "silence",
+                                    "reject_media": "1", "public_comment": "too loud"})
+    assert r.status_code == 303
+    page = web.get("/admin/domains").text
+    assert "<strong>loud.example</strong>: limit, media rejected" in page
+    # A bad domain comes back with the reason.
+    r = web.post("/admin/domains", {"domain": "not a domain", "severity": "suspend"})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    block_id = page.split("/admin/domains/")[1].split("/update")[0]
+    r = web.post(f"/admin/domains/{block_id}/update", {"severity": "noop", "reject_reports": "1",
+                                                       "public_comment": "too loud"})
+    assert r.status_code == 303
+    assert "<strong>loud.example</strong>: none, reports rejected" in web.get("/admin/domains").text
+    csv = web.get("/admin/domains/export.csv")
+    assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
+    assert "loud.example,noop,false,true,too loud,false" in csv.text
+    upload = ("#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n"
+              "loud.example,suspend,false,false,,false\nnew.example,suspend,false,false,spam,false\n")
+    r = web.post("/admin/domains/import", files={"csv": ("blocks.csv", upload, "text/csv")})
+    assert r.status_code == 200
+    preview = r.text
+    assert "These servers will be blocked" in preview
+    assert "<strong>new.example</strong>: suspend" in preview
+    assert "Blocked already" in preview and "<li>loud.example</li>" in preview
+    assert "new.example" not in web.get("/admin/domains").text  # nothing yet
+    r = web.post("/admin/domains/import", {"confirm": "1", "csv": upload})
+    assert r.status_code == 303 and "imported-1" in r.headers["Location"]
+    assert "<strong>new.example</strong>: suspend" in web.get("/admin/domains").text
+    r = web.post("/admin/domains/mode", {"mode": "allowlist"})
+    assert r.status_code == 303
+    assert "Now: <strong>allowlist</strong>" in web.get("/admin/domains").text
+    assert web.post("/admin/domains/allow", {"domain": "friends.example"}).status_code == 303
+    assert "friends.example" in web.get("/admin/domains").text
+    r = web.post(f"/admin/domains/{block_id}/delete")
+    assert r.status_code == 303
+    assert "<strong>loud.example</strong>" not in web.get("/admin/domains").text
+    # A form without the CSRF token changes nothing.
+    r = web.post("/admin/domains", {"domain": "sneaky.example", "csrf": "nope"})
+    assert r.status_code == 403
+    acts = [x for x, _ in audit_actions(server)]
+    for action in ("domain_block.create", "domain_block.update", "domain_block.destroy",
+                   "domain_allow.create", "setting.federation_mode"):
+        assert action in acts, action
