@@ -571,3 +571,40 @@ def test_admin_pages_permissions_and_forms(server, tmpdir_path):
     for action in ("domain_block.create", "domain_block.update", "domain_block.destroy",
                    "domain_allow.create", "setting.federation_mode"):
         assert action in acts, action
+
+
+def test_reject_media_keeps_remote_files_uncached(pair):
+    import io
+
+    from PIL import Image
+    a, b = pair
+    carol, bob = client(a, "carol"), client(b, "bob")
+    follow_remote(carol, acct(b, "bob"))
+
+    def image_post(text, colour):
+        buf = io.BytesIO()
+        Image.new("RGB", (320, 240), colour).save(buf, "PNG")
+        media = bob.media_post(buf.getvalue(), mime_type="image/png", description=text)
+        bob.status_post(text, media_ids=[media["id"]])
+        return media
+
+    def attachment(text):
+        for s in carol.timeline_home(limit=40):
+            if text in s["content"] and s["media_attachments"]:
+                return s["media_attachments"][0]
+        return None
+
+    # Before the block, A makes its own preview (the test can fail).
+    image_post("cached picture", (10, 200, 10))
+    wait_for(lambda: (attachment("cached picture") or {}).get("preview_url", "")
+             .startswith(a.url), what="a preview made at A")
+    r = hearth("domain", "block", "--data", a.data, domain(b), "--severity", "reject-media")
+    assert r.returncode == 0, r.stderr
+    media = image_post("rejected picture", (200, 10, 10))
+    att = wait_for(lambda: attachment("rejected picture"), what="the post at A")
+    wait_for(lambda: "media of this server is rejected" in a.log(), what="the media job refused")
+    att = attachment("rejected picture")
+    assert not att["preview_url"].startswith(a.url)
+    assert att["remote_url"] == media["url"]
+    # Follows stay: reject-media is not a suspension.
+    assert "rejected picture" in " ".join(s["content"] for s in carol.timeline_home())
