@@ -364,25 +364,19 @@ static int instance_blocks(struct req *req, struct resp *resp)
         return 0;
     }
     json_t *arr = json_array();
-    struct page p = {.limit = 200};
-    for (;;) {
-        struct domain_block_rule *rows;
-        size_t n;
-        if ((rc = domain_policy_block_list(c, req->arena, &p, &rows, &n)) || n == 0)
-            break;
-        for (size_t i = 0; i < n; i++) {
-            const struct domain_block_rule *r = &rows[i];
-            if (r->severity == DOMAIN_NOOP && !r->reject_media)
-                continue; /* nothing members would notice */
-            json_t *b =
-                json_pack("{s:s, s:s, s:s}", "domain", domain_policy_public_name(req->arena, r),
-                          "digest", domain_policy_digest(req->arena, r->domain), "severity",
-                          domain_severity_name(r->severity));
-            if (*r->public_comment)
-                json_object_set_new(b, "comment", json_string(r->public_comment));
-            json_array_append_new(arr, b);
-        }
-        p.max_id = rows[n - 1].id;
+    struct domain_block_rule *rows;
+    size_t n = 0;
+    rc = domain_policy_list_all(c, req->arena, 0, &rows, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct domain_block_rule *r = &rows[i];
+        if (r->severity == DOMAIN_NOOP && !r->reject_media)
+            continue; /* nothing members would notice */
+        json_t *b = json_pack("{s:s, s:s, s:s}", "domain", domain_policy_public_name(req->arena, r),
+                              "digest", domain_policy_digest(req->arena, r->domain), "severity",
+                              domain_severity_name(r->severity));
+        if (*r->public_comment)
+            json_object_set_new(b, "comment", json_string(r->public_comment));
+        json_array_append_new(arr, b);
     }
     db_release(c);
     if (rc) {

@@ -183,18 +183,11 @@ static int cmd_list(int argc, char **argv)
     json_t *blocks = json_array(), *allows = json_array(), *scheduled = json_array();
     rc = db_acquire(in.core.db, DB_SNAPSHOT, &c);
     for (int allow = 0; rc == 0 && allow < 2; allow++) {
-        struct page p = {.limit = 200};
-        for (;;) {
-            struct domain_block_rule *rows;
-            size_t n;
-            rc = allow ? domain_policy_allow_list(c, a, &p, &rows, &n)
-                       : domain_policy_block_list(c, a, &p, &rows, &n);
-            if (rc || n == 0)
-                break;
-            for (size_t i = 0; i < n; i++)
-                json_array_append_new(allow ? allows : blocks, rule_json(&rows[i], allow));
-            p.max_id = rows[n - 1].id;
-        }
+        struct domain_block_rule *rows;
+        size_t n = 0;
+        rc = domain_policy_list_all(c, a, allow, &rows, &n);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            json_array_append_new(allow ? allows : blocks, rule_json(&rows[i], allow));
     }
     struct domain_block_rule *sched = NULL;
     size_t n_sched = 0;

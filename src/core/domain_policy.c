@@ -329,6 +329,19 @@ static int exec_covers(struct db_conn *c, const char *sql, const int64_t *pre, s
     return rc < 0 ? rc : 0;
 }
 
+/* Runs sql binding one id (a DELETE by id): 0 or the error. */
+static int exec_id(struct db_conn *c, const char *sql, int64_t id)
+{
+    struct db_stmt *s;
+    int rc = db_prepare(c, sql, &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, id);
+    rc = db_step(s);
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
 /* One follow across the suspended border. */
 struct crossing {
     int64_t follower, target;
@@ -700,14 +713,7 @@ int domain_policy_block_remove(const struct core *core, int64_t actor, int64_t i
     }
     if (old.severity == DOMAIN_SUSPEND && (rc = lift_suspend(c, old.domain, at)))
         goto out;
-    struct db_stmt *s;
-    rc = db_prepare(c, "DELETE FROM instance_domain_blocks WHERE id = ?", &s);
-    if (rc)
-        goto out;
-    db_bind_i64(s, 1, old.id);
-    rc = db_step(s);
-    db_stmt_done(s);
-    if (rc < 0)
+    if ((rc = exec_id(c, "DELETE FROM instance_domain_blocks WHERE id = ?", old.id)))
         goto out;
     rc = audit_add(c, actor, "domain_block.destroy", "domain_block", old.id, old.domain,
                    rule_detail(a, &old));
@@ -783,6 +789,35 @@ int domain_policy_allow_list(struct db_conn *c, struct arena *a, const struct pa
                              struct domain_block_rule **out, size_t *n)
 {
     return list_rows(c, a, p, 1, out, n);
+}
+
+int domain_policy_list_all(struct db_conn *c, struct arena *a, int allows,
+                           struct domain_block_rule **out, size_t *n)
+{
+    size_t cap = 256, count = 0;
+    struct domain_block_rule *all = arena_alloc(a, cap * sizeof(*all));
+    struct page p = {.limit = 200};
+    for (;;) {
+        struct domain_block_rule *rows;
+        size_t k;
+        int rc = list_rows(c, a, &p, allows, &rows, &k);
+        if (rc)
+            return rc;
+        if (k == 0)
+            break;
+        if (count + k > cap) {
+            struct domain_block_rule *bigger = arena_alloc(a, (cap * 2 + k) * sizeof(*all));
+            memcpy(bigger, all, count * sizeof(*all));
+            all = bigger;
+            cap = cap * 2 + k;
+        }
+        memcpy(all + count, rows, k * sizeof(*rows));
+        count += k;
+        p.max_id = rows[k - 1].id;
+    }
+    *out = all;
+    *n = count;
+    return 0;
 }
 
 int domain_policy_allow_get(struct db_conn *c, struct arena *a, int64_t id,
@@ -883,13 +918,7 @@ int domain_policy_allow_remove(const struct core *core, int64_t actor, int64_t i
         rc = rc < 0 ? rc : E_NOTFOUND;
         goto out;
     }
-    rc = db_prepare(c, "DELETE FROM instance_domain_allows WHERE id = ?", &s);
-    if (rc)
-        goto out;
-    db_bind_i64(s, 1, aid);
-    rc = db_step(s);
-    db_stmt_done(s);
-    if (rc < 0)
+    if ((rc = exec_id(c, "DELETE FROM instance_domain_allows WHERE id = ?", aid)))
         goto out;
     rc = audit_add(c, actor, "domain_allow.destroy", "domain_allow", aid, name, NULL);
 out:
@@ -1017,13 +1046,7 @@ int domain_policy_schedule_cancel(const struct core *core, int64_t actor, int64_
         rc = rc < 0 ? rc : E_NOTFOUND;
         goto out;
     }
-    rc = db_prepare(c, "DELETE FROM scheduled_domain_blocks WHERE id = ?", &s);
-    if (rc)
-        goto out;
-    db_bind_i64(s, 1, id);
-    rc = db_step(s);
-    db_stmt_done(s);
-    if (rc < 0)
+    if ((rc = exec_id(c, "DELETE FROM scheduled_domain_blocks WHERE id = ?", id)))
         goto out;
     rc = audit_add(c, actor, "domain_block.cancel", "domain_block", id, domain, NULL);
 out:
@@ -1089,13 +1112,7 @@ int domain_policy_job_scheduled(const struct core *core, struct arena *a, const 
         return core_tx_end(c, rc < 0 ? rc : 0);
     rc = domain_policy_insert(c, a, actor, &r, NULL, why);
     if (rc == E_EXISTS) { /* blocked by hand meanwhile */
-        rc = db_prepare(c, "DELETE FROM scheduled_domain_blocks WHERE id = ?", &s);
-        if (rc == 0) {
-            db_bind_i64(s, 1, sid);
-            rc = db_step(s);
-            db_stmt_done(s);
-            rc = rc < 0 ? rc : 0;
-        }
+        rc = exec_id(c, "DELETE FROM scheduled_domain_blocks WHERE id = ?", sid);
     }
     if (rc == 0)
         log_info("scheduled block of %s applied", r.domain);

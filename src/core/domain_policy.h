@@ -184,6 +184,10 @@ const char *domain_policy_digest(struct arena *a, const char *domain);
 /* The domain as the public list shows it: obfuscated (middle half in '*') when asked. */
 const char *domain_policy_public_name(struct arena *a, const struct domain_block_rule *r);
 
+/* Every block (allows 0) or allow (allows 1), newest first, in the arena. */
+int domain_policy_list_all(struct db_conn *c, struct arena *a, int allows,
+                           struct domain_block_rule **out, size_t *n);
+
 /* The allow list: same shapes (only id, domain, created_at are filled). */
 int domain_policy_allow_add(const struct core *core, int64_t actor, const char *domain, int64_t *id,
                             const char **why);

@@ -290,23 +290,19 @@ int domain_policy_export_csv(struct db_conn *c, struct arena *a, const char **ou
     static const char header[] =
         "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n";
     int rc = buf_append(&b, header, sizeof(header) - 1);
-    struct page p = {.limit = 200};
-    for (;;) {
-        struct domain_block_rule *list;
-        size_t n;
-        if (rc || (rc = domain_policy_block_list(c, a, &p, &list, &n)) || n == 0)
+    struct domain_block_rule *list;
+    size_t n = 0;
+    if (rc == 0)
+        rc = domain_policy_list_all(c, a, 0, &list, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct domain_block_rule *r = &list[i];
+        if ((rc = csv_field(&b, r->domain, 0)) ||
+            (rc = csv_field(&b, domain_severity_name(r->severity), 0)) ||
+            (rc = csv_field(&b, r->reject_media ? "true" : "false", 0)) ||
+            (rc = csv_field(&b, r->reject_reports ? "true" : "false", 0)) ||
+            (rc = csv_field(&b, r->public_comment, 0)))
             break;
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            const struct domain_block_rule *r = &list[i];
-            if ((rc = csv_field(&b, r->domain, 0)) ||
-                (rc = csv_field(&b, domain_severity_name(r->severity), 0)) ||
-                (rc = csv_field(&b, r->reject_media ? "true" : "false", 0)) ||
-                (rc = csv_field(&b, r->reject_reports ? "true" : "false", 0)) ||
-                (rc = csv_field(&b, r->public_comment, 0)))
-                break;
-            rc = csv_field(&b, r->obfuscate ? "true" : "false", 1);
-        }
-        p.max_id = list[n - 1].id;
+        rc = csv_field(&b, r->obfuscate ? "true" : "false", 1);
     }
     if (rc == 0)
         *out = arena_strndup(a, b.data ? b.data : "", b.len);

@@ -101,6 +101,18 @@ int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struc
     return queue_due_except(c, a, now, max, NULL, 0, out, n);
 }
 
+/* A row of "id, kind, lane, payload, attempts, run_at" as a job (strings in the arena). */
+static void read_job(struct arena *a, struct db_stmt *s, struct job *j, int slow)
+{
+    j->id = db_col_i64(s, 0);
+    j->kind = col_dup(a, s, 1);
+    j->lane = col_dup(a, s, 2);
+    j->payload = col_dup(a, s, 3);
+    j->attempts = (int)db_col_i64(s, 4);
+    j->run_at = db_col_i64(s, 5);
+    j->slow = slow;
+}
+
 int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max,
                      const char *const *skip, size_t n_skip, struct job **out, size_t *n)
 {
@@ -131,14 +143,7 @@ int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max
         db_bind_text(s, k++, skip[i]);
     db_bind_i64(s, k, (int64_t)max);
     while (*n < max && (rc = db_step(s)) == DB_ROW) {
-        struct job *j = &(*out)[(*n)++];
-        j->id = db_col_i64(s, 0);
-        j->kind = col_dup(a, s, 1);
-        j->lane = col_dup(a, s, 2);
-        j->payload = col_dup(a, s, 3);
-        j->attempts = (int)db_col_i64(s, 4);
-        j->run_at = db_col_i64(s, 5);
-        j->slow = 0;
+        read_job(a, s, &(*out)[(*n)++], 0);
     }
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
@@ -228,14 +233,7 @@ int queue_due_fair(struct db_conn *c, struct arena *a, int64_t now, size_t max,
         db_bind_i64(s, 3, now);
         db_bind_i64(s, 4, QUEUE_SLOW_AHEAD);
         while ((rc = db_step(s)) == DB_ROW) {
-            struct job *j = &(*out)[(*n)++];
-            j->id = db_col_i64(s, 0);
-            j->kind = col_dup(a, s, 1);
-            j->lane = col_dup(a, s, 2);
-            j->payload = col_dup(a, s, 3);
-            j->attempts = (int)db_col_i64(s, 4);
-            j->run_at = db_col_i64(s, 5);
-            j->slow = 1;
+            read_job(a, s, &(*out)[(*n)++], 1);
         }
         db_stmt_done(s);
         if (rc < 0)

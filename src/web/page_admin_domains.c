@@ -74,23 +74,22 @@ static json_t *severity_options(enum domain_severity current)
     json_t *arr = json_array();
     static const enum domain_severity all[] = {DOMAIN_SUSPEND, DOMAIN_SILENCE, DOMAIN_NOOP};
     for (size_t i = 0; i < 3; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value",
-                                             domain_severity_name(all[i]), "label",
-                                             severity_label(all[i]), "selected",
-                                             all[i] == current));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:b}", "value", domain_severity_name(all[i]), "label",
+                           severity_label(all[i]), "selected", all[i] == current));
     return arr;
 }
 
 static json_t *rule_view(struct arena *a, const struct domain_block_rule *r)
 {
     char when[TIME_ISO_MAX];
-    json_t *v = json_pack(
-        "{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:s, s:o}", "id",
-        arena_printf(a, "%lld", (long long)r->id), "domain", r->domain, "severity",
-        severity_label(r->severity), "reject_media", r->reject_media, "reject_reports",
-        r->reject_reports, "private_comment", r->private_comment, "public_comment",
-        r->public_comment, "obfuscate", r->obfuscate, "created_at",
-        time_iso8601(r->created_at, when), "severities", severity_options(r->severity));
+    json_t *v =
+        json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:s, s:o}", "id",
+                  arena_printf(a, "%lld", (long long)r->id), "domain", r->domain, "severity",
+                  severity_label(r->severity), "reject_media", r->reject_media, "reject_reports",
+                  r->reject_reports, "private_comment", r->private_comment, "public_comment",
+                  r->public_comment, "obfuscate", r->obfuscate, "created_at",
+                  time_iso8601(r->created_at, when), "severities", severity_options(r->severity));
     if (r->run_at)
         json_object_set_new(v, "run_at", json_string(time_iso8601(r->run_at, when)));
     return v;
@@ -106,18 +105,11 @@ static int domains_page(struct web_ctx *w, int status, const char *message)
         return web_fail(w, rc), 0;
     json_t *blocks = json_array(), *allows = json_array(), *scheduled = json_array();
     for (int allow = 0; rc == 0 && allow < 2; allow++) {
-        struct page p = {.limit = 200};
-        for (;;) {
-            struct domain_block_rule *rows;
-            size_t n;
-            rc = allow ? domain_policy_allow_list(c, a, &p, &rows, &n)
-                       : domain_policy_block_list(c, a, &p, &rows, &n);
-            if (rc || n == 0)
-                break;
-            for (size_t i = 0; i < n; i++)
-                json_array_append_new(allow ? allows : blocks, rule_view(a, &rows[i]));
-            p.max_id = rows[n - 1].id;
-        }
+        struct domain_block_rule *rows;
+        size_t n = 0;
+        rc = domain_policy_list_all(c, a, allow, &rows, &n);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            json_array_append_new(allow ? allows : blocks, rule_view(a, &rows[i]));
     }
     struct domain_block_rule *sched = NULL;
     size_t n_sched = 0;
@@ -135,10 +127,10 @@ static int domains_page(struct web_ctx *w, int status, const char *message)
     }
     const char *done = req_arg(w->req, "done");
     json_t *data = json_pack(
-        "{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:o}", "blocks", blocks, "allows", allows,
-        "scheduled", scheduled, "has_blocks", json_array_size(blocks) > 0, "has_allows",
-        json_array_size(allows) > 0, "has_scheduled", json_array_size(scheduled) > 0,
-        "allowlist", !strcmp(mode, "allowlist"), "severities", severity_options(DOMAIN_SUSPEND));
+        "{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:o}", "blocks", blocks, "allows", allows, "scheduled",
+        scheduled, "has_blocks", json_array_size(blocks) > 0, "has_allows",
+        json_array_size(allows) > 0, "has_scheduled", json_array_size(scheduled) > 0, "allowlist",
+        !strcmp(mode, "allowlist"), "severities", severity_options(DOMAIN_SUSPEND));
     json_object_set_new(data, "mode", json_string(mode));
     if (message)
         json_object_set_new(data, "message", json_string(message));
@@ -356,9 +348,9 @@ static int import_csv(struct req *req, struct resp *resp)
     json_t *added = json_array(), *kept = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(rows[i].id == -1 ? kept : added, rule_view(req->arena, &rows[i]));
-    json_t *data = json_pack("{s:o, s:o, s:b, s:b, s:s}", "added", added, "kept", kept,
-                             "has_added", json_array_size(added) > 0, "has_kept",
-                             json_array_size(kept) > 0, "csv", text);
+    json_t *data =
+        json_pack("{s:o, s:o, s:b, s:b, s:s}", "added", added, "kept", kept, "has_added",
+                  json_array_size(added) > 0, "has_kept", json_array_size(kept) > 0, "csv", text);
     web_page(&w, 200, "admin_domain_import", "Import domain blocks", data);
     return 0;
 }
@@ -435,8 +427,7 @@ static int notify(struct req *req, struct resp *resp)
     if (rc)
         return web_fail(&w, rc), 0;
     web_redirect(&w, arena_printf(req->arena, "/admin/domains/impact?domain=%s&done=told-%d",
-                                  domain_policy_normalize(req->arena, w.core, domain, &why),
-                                  sent));
+                                  domain_policy_normalize(req->arena, w.core, domain, &why), sent));
     return 0;
 }
 
