@@ -251,8 +251,10 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
     rc = build(core, a, c, &p, &activity, &inboxes, &n);
     if (rc == 0 && activity && n) {
         const char *id = arena_strdup(a, json_string_value(json_object_get(activity, "id")));
-        char *text = json_dumps(ap_with_context(activity), JSON_COMPACT);
+        json_t *doc = ap_with_context(activity); /* takes activity */
         activity = NULL;
+        char *text = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
         for (size_t i = 0; rc == 0 && i < n; i++) {
             const char *lane;
             if (ap_url_split(a, inboxes[i], NULL, &lane, NULL) != 0)
