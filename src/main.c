@@ -27,6 +27,7 @@
 #include "core/account.h"
 #include "content/media.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/keys.h"
 #include "core/password.h"
 #include "core/queue.h"
@@ -73,6 +74,16 @@ static const char usage_text[] =
     "  hearth neighborhood list --data DIR [--json]\n"
     "        The servers whose admins agreed to trust each other: each side adds\n"
     "        the other. Removing a server drops the neighborhood posts it sent.\n"
+    "  hearth domain block --data DIR DOMAIN --severity suspend|limit|reject-media\n"
+    "        [--reason TEXT] [--public] [--obfuscate] [--at DATE]\n"
+    "        Block a server here (at DATE when given); --public shows the reason.\n"
+    "  hearth domain unblock|allow|disallow --data DIR DOMAIN\n"
+    "  hearth domain list --data DIR [--json]\n"
+    "  hearth domain impact --data DIR DOMAIN [--json]\n"
+    "        Who here follows or is followed there, before a block.\n"
+    "  hearth domain export --data DIR      (Mastodon's CSV on standard output)\n"
+    "  hearth domain import --data DIR FILE (new blocks, all or nothing)\n"
+    "  hearth domain mode --data DIR blocklist|allowlist\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -169,6 +180,7 @@ static const struct worker_kind job_kinds[] = {
     {"publish", ap_job_publish},
     {"deliver", ap_job_deliver},
     {"media", ap_job_media},
+    {"domain_block", domain_policy_job_scheduled},
 };
 
 static int cmd_serve(int argc, char **argv)
@@ -323,10 +335,9 @@ static int run(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } groups[] = {
-        {"user", cli_user},
-        {"report", cli_report},
-        {"account", cli_account},
-        {"neighborhood", cli_neighborhood},
+        {"user", cli_user},       {"report", cli_report},
+        {"account", cli_account}, {"neighborhood", cli_neighborhood},
+        {"domain", cli_domain},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

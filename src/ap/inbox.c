@@ -27,6 +27,7 @@
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/queue.h"
 #include "core/tx.h"
 #include "db/db.h"
@@ -249,6 +250,26 @@ static void arrival_respond(void *ctx, struct req *req, struct resp *resp)
         resp_body(req, resp, 202, "text/plain; charset=utf-8", "", 0);
 }
 
+/* One log line per refused server and minute, however much it sends. */
+static void log_refusal(struct arena *a, const char *actor_uri, const char *why)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char last[256];
+    static time_t last_at;
+    const char *host = "";
+    ap_url_split(a, actor_uri, NULL, &host, NULL);
+    time_t now = time(NULL);
+    pthread_mutex_lock(&lock);
+    int quiet = now - last_at < 60 && strncmp(last, host, sizeof(last)) == 0;
+    if (!quiet) {
+        snprintf(last, sizeof(last), "%s", host);
+        last_at = now;
+    }
+    pthread_mutex_unlock(&lock);
+    if (!quiet)
+        log_info("activities from %s refused: %s", host, why);
+}
+
 static int inbox(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
@@ -284,6 +305,15 @@ static int inbox(struct req *req, struct resp *resp)
         return fail(req, resp, 400, "the activity needs an id, a type and an actor"), 0;
     if (!ap_same_host(a, id, actor_uri))
         return fail(req, resp, 400, "the activity's id is not on its actor's host"), 0;
+    /* A blocked server is refused before anything is fetched from it. */
+    const char *refused = NULL;
+    rc = domain_policy_refuses_url(core, actor_uri, &refused);
+    if (rc < 0)
+        return ap_fail(req, resp, rc), 0;
+    if (rc == 1) {
+        log_refusal(a, actor_uri, refused);
+        return fail(req, resp, 403, refused), 0;
+    }
     struct account *signer = NULL;
     const char *why = NULL;
     rc = ap_verify_request(req, &signer, &why);

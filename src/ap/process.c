@@ -20,6 +20,7 @@
 #include "content/sanitize.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/follow.h"
 #include "core/neighborhood.h"
 #include "core/pin.h"
@@ -604,6 +605,14 @@ static int on_follow(struct ctx *x)
     if (!target)
         return 0;
     struct follow_options opt = {.uri = json_string_value(json_object_get(x->act, "id"))};
+    /* A silenced server's follows are requests, as on Mastodon. */
+    struct db_conn *c;
+    int silenced = 0;
+    if (db_acquire(x->core->db, DB_READ, &c) == 0) {
+        silenced = domain_policy_account_silenced(c, x->signer->id) == 1;
+        db_release(c);
+    }
+    opt.as_request = silenced;
     enum follow_state state;
     int rc = follow_create(x->core, x->signer->id, target->id, &opt, &state);
     return rc == E_FORBIDDEN || rc == E_INVAL ? 0 : rc;
@@ -725,6 +734,19 @@ static int on_block(struct ctx *x)
 
 static int on_flag(struct ctx *x)
 {
+    /* Reports from a server whose reports are refused (core/domain_policy.h). */
+    struct domain_verdict v = {0};
+    struct db_conn *c;
+    if (x->signer->domain && db_acquire(x->core->db, DB_READ, &c) == 0) {
+        int rc = domain_policy_check(c, x->signer->domain, &v);
+        db_release(c);
+        if (rc)
+            return rc;
+    }
+    if (v.reject_reports) {
+        log_info("report from %s refused: its server's reports are rejected", x->signer->acct);
+        return 0;
+    }
     json_t *objects = json_object_get(x->act, "object");
     struct account *target = NULL;
     int64_t ids[LIMIT_MEDIA_PER_STATUS * 4];

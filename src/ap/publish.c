@@ -20,6 +20,7 @@
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/outbox.h"
 #include "core/queue.h"
 #include "core/status.h"
@@ -41,6 +42,7 @@ struct publish {
     const char *uri;
     const char *boosted;
     json_t *inboxes; /* delete: taken before the row went */
+    int farewell;    /* last words to a server being suspended: passes its block */
 };
 
 static json_t *undo(struct arena *a, const struct account *actor, const char *id, json_t *object)
@@ -227,6 +229,7 @@ static int parse_publish(struct arena *a, const char *payload, struct publish *p
     p->uri = uri && *uri ? arena_strdup(a, uri) : NULL;
     p->boosted = boosted ? arena_strdup(a, boosted) : NULL;
     p->inboxes = json_object_get(j, "inboxes");
+    p->farewell = json_is_true(json_object_get(j, "farewell"));
     return p->ev && p->actor ? 0 : E_INVAL;
 }
 
@@ -253,14 +256,24 @@ int ap_job_publish(const struct core *core, struct arena *a, const struct job *j
     rc = build(core, a, c, &p, &activity, &inboxes, &n);
     if (rc == 0 && activity && n) {
         const char *id = arena_strdup(a, json_string_value(json_object_get(activity, "id")));
-        char *text = json_dumps(ap_with_context(activity), JSON_COMPACT);
+        json_t *doc = ap_with_context(activity); /* takes activity */
         activity = NULL;
+        char *text = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
         for (size_t i = 0; rc == 0 && i < n; i++) {
             const char *lane;
             if (ap_url_split(a, inboxes[i], NULL, &lane, NULL) != 0)
                 continue;
+            /* Nothing for a blocked server (core/domain_policy.h), but a farewell. */
+            struct domain_verdict v;
+            if (!p.farewell && (rc = domain_policy_check(c, lane, &v)) == 0 && v.refused)
+                continue;
+            if (rc)
+                break;
             json_t *d = json_pack("{s:s, s:I, s:s}", "inbox", inboxes[i], "actor",
                                   (json_int_t)p.actor, "activity", text);
+            if (p.farewell)
+                json_object_set_new(d, "farewell", json_true());
             char *payload = json_dumps(d, JSON_COMPACT);
             json_decref(d);
             rc =
@@ -286,6 +299,7 @@ int ap_job_deliver(const struct core *core, struct arena *a, const struct job *j
     int64_t actor = json_integer_value(json_object_get(j, "actor"));
     /* The server itself sends some activities (a forwarded report's Flag). */
     int as_server = json_is_true(json_object_get(j, "as_server"));
+    int farewell = json_is_true(json_object_get(j, "farewell"));
     if (!inbox || !body || (!actor && !as_server)) {
         json_decref(j);
         *why = "the payload is not a delivery";
@@ -294,6 +308,16 @@ int ap_job_deliver(const struct core *core, struct arena *a, const struct job *j
     inbox = arena_strdup(a, inbox);
     body = arena_strdup(a, body);
     json_decref(j);
+    /* A server blocked since this was queued: dropped (its farewells alone go). */
+    if (!farewell) {
+        int refused = domain_policy_refuses_url(core, inbox, NULL);
+        if (refused < 0)
+            return refused;
+        if (refused) {
+            log_info("delivery to %s dropped: its server is blocked", job->lane);
+            return 0;
+        }
+    }
     struct ap_signer sg;
     int rc = as_server ? ap_signer_instance(core, a, &sg) : ap_signer_for(core, a, actor, &sg);
     if (rc) {

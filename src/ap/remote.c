@@ -17,6 +17,7 @@
 #include "content/sanitize.h"
 #include "core/account.h"
 #include "core/core.h"
+#include "core/domain_policy.h"
 #include "core/media.h"
 #include "core/queue.h"
 #include "core/tx.h"
@@ -56,6 +57,14 @@ int ap_parse_json(struct arena *a, const char *body, size_t len, json_t **out)
 int ap_fetch_json(const struct core *core, struct arena *a, const char *url, json_t **out,
                   const char **final_url)
 {
+    /* Nothing is fetched from a blocked server (core/domain_policy.h). */
+    int refused = domain_policy_refuses_url(core, url, NULL);
+    if (refused < 0)
+        return refused;
+    if (refused) {
+        log_debug("fetch of %s refused: its server is blocked", url);
+        return E_FORBIDDEN;
+    }
     /* Fetches are signed by the server, as servers in secure mode require. */
     struct ap_signer sg;
     int signed_ok = ap_signer_instance(core, a, &sg) == 0;
@@ -244,6 +253,9 @@ int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *u
     const char *scheme = core->test_network ? "http" : "https";
     const char *url = arena_printf(a, "%s://%s/.well-known/webfinger?resource=acct:%s@%s", scheme,
                                    domain, user, domain);
+    int refused = domain_policy_refuses_url(core, url, NULL);
+    if (refused)
+        return refused < 0 ? refused : E_FORBIDDEN;
     static const char *const headers[] = {"Accept: application/jrd+json, application/json"};
     struct fetch_request rq = {.method = "GET",
                                .url = url,
@@ -289,6 +301,28 @@ int ap_job_media(const struct core *core, struct arena *a, const struct job *job
     if (!id || !url) {
         *why = "the payload is not a media job";
         return E_INVAL;
+    }
+    /* A server whose media is rejected: the attachment stays a link to the remote file. */
+    struct db_conn *c;
+    int rejected = db_acquire(core->db, DB_READ, &c);
+    if (rejected == 0) {
+        struct db_stmt *s;
+        rejected = db_prepare(c, "SELECT account_id FROM media_attachments WHERE id = ?", &s);
+        if (rejected == 0) {
+            db_bind_i64(s, 1, id);
+            int64_t owner = db_step(s) == DB_ROW ? db_col_i64(s, 0) : 0;
+            db_stmt_done(s);
+            rejected = owner ? domain_policy_account_rejects_media(c, owner) : 0;
+        }
+        db_release(c);
+    }
+    if (rejected == 0)
+        rejected = domain_policy_refuses_url(core, url, NULL);
+    if (rejected < 0)
+        return rejected;
+    if (rejected) {
+        *why = "media of this server is rejected";
+        return E_FORBIDDEN; /* never cached */
     }
     static const char *const headers[] = {"Accept: image/*"};
     struct fetch_request rq = {.method = "GET",

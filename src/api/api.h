@@ -35,6 +35,9 @@ extern const struct route api_register_routes[];
 extern const size_t api_register_routes_count;
 extern const struct route api_domain_block_routes[];
 extern const size_t api_domain_block_routes_count;
+/* admin_domains.c: /api/v1/admin/domain_blocks, domain_allows, /api/v1/instance/domain_blocks */
+extern const struct route api_admin_domain_routes[];
+extern const size_t api_admin_domain_routes_count;
 extern const struct route api_report_routes[];
 extern const size_t api_report_routes_count;
 extern const struct route api_admin_account_routes[];

@@ -11,6 +11,7 @@
 #include "api/internal.h"
 #include "core/batch.h"
 #include "core/domain_block.h"
+#include "core/domain_policy.h"
 #include "core/follow.h"
 #include "core/pin.h"
 #include "core/media.h"
@@ -595,6 +596,15 @@ json_t *api_notification_json(struct req *req, struct db_conn *c, const struct n
                                     api_account_warning_json(req, c, nt->ref_id));
     else if (nt->type == NOTIFY_ADMIN_REPORT)
         json_object_set_new_nocheck(j, "report", api_report_json(req, c, nt->ref_id));
+    struct domain_severance sv;
+    if (nt->type == NOTIFY_SEVERED_RELATIONSHIPS &&
+        domain_policy_severance(c, req->arena, nt->id, &sv) == 0)
+        json_object_set_new_nocheck(
+            j, "event",
+            json_pack("{s:o, s:s, s:b, s:s, s:I, s:I, s:o}", "id", id_json(sv.event_id), "type",
+                      "domain_block", "purged", 0, "target_name", sv.domain, "followers_count",
+                      (json_int_t)sv.followers_count, "following_count",
+                      (json_int_t)sv.following_count, "created_at", time_json(sv.created_at)));
     return j;
 }
 

@@ -79,5 +79,6 @@ int cli_report(int argc, char **argv);
 int cli_account(int argc, char **argv);
 int cli_user_role(int argc, char **argv);
 int cli_neighborhood(int argc, char **argv);
+int cli_domain(int argc, char **argv);
 
 #endif

@@ -186,7 +186,7 @@ int follow_create(const struct core *core, int64_t follower, int64_t target,
         goto out;
     }
     /* A remote account's server decides; its Accept arrives later. */
-    int pending = locked || !target_local;
+    int pending = locked || !target_local || (opt && opt->as_request);
     int64_t fid = id_next();
     const char *uri = opt->uri;
     char own_uri[512];

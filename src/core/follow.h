@@ -35,6 +35,7 @@ struct follow_options {
     int hide_reblogs; /* leave the followed account's boosts out of home */
     int notify;       /* notify of every post */
     const char *uri;  /* the Follow activity's id (federation); NULL for none */
+    int as_request;   /* a request even to an unlocked member (a silenced server's follow) */
 };
 
 /*

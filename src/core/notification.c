@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/domain_policy.h"
 #include "core/events.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -20,9 +21,19 @@
 #include "util/timeutil.h"
 
 static const char *type_names[NOTIFY_TYPE_COUNT] = {
-    "mention",       "status",       "reblog", "follow",     "follow_request",
-    "favourite",     "poll",         "update", "event_rsvp", "moderation_warning",
-    "admin.sign_up", "admin.report",
+    "mention",
+    "status",
+    "reblog",
+    "follow",
+    "follow_request",
+    "favourite",
+    "poll",
+    "update",
+    "event_rsvp",
+    "moderation_warning",
+    "admin.sign_up",
+    "admin.report",
+    "severed_relationships",
 };
 
 const char *notification_type_name(enum notification_type t)
@@ -84,18 +95,23 @@ static int add(struct db_conn *c, int64_t to, int64_t from, enum notification_ty
     db_stmt_done(s);
     if (rc != DB_DONE)
         return rc < 0 ? rc : 0;
-    /* A limited (silenced) account reaches only those who follow it. */
-    if (!ref_id && type != NOTIFY_POLL) {
+    /* A limited (silenced) account, or one of a limited server (core/domain_policy.h),
+     * reaches only those who follow it. */
+    if (!ref_id && type != NOTIFY_POLL && type != NOTIFY_FOLLOW_REQUEST) {
+        int server_silenced = domain_policy_account_silenced(c, from);
+        if (server_silenced < 0)
+            return server_silenced;
         rc = db_prepare(c,
-                        "SELECT 1 FROM accounts WHERE id = ? AND silenced_at IS NOT NULL"
+                        "SELECT 1 FROM accounts WHERE id = ? AND (silenced_at IS NOT NULL OR ? = 1)"
                         " AND NOT EXISTS (SELECT 1 FROM follows WHERE account_id = ?"
                         " AND target_account_id = ? AND accepted = 1)",
                         &s);
         if (rc)
             return rc;
         db_bind_i64(s, 1, from);
-        db_bind_i64(s, 2, to);
-        db_bind_i64(s, 3, from);
+        db_bind_i64(s, 2, server_silenced);
+        db_bind_i64(s, 3, to);
+        db_bind_i64(s, 4, from);
         rc = db_step(s);
         db_stmt_done(s);
         if (rc != DB_DONE)
@@ -187,6 +203,31 @@ int notification_add_ref(struct db_conn *c, int64_t to, int64_t from, enum notif
     return add(c, to, from, type, 0, ref_id, created);
 }
 
+int notification_add_notice(struct db_conn *c, int64_t to, enum notification_type type, int64_t *id)
+{
+    struct db_stmt *s;
+    int rc =
+        db_prepare(c,
+                   "INSERT INTO notifications (id, account_id, from_account_id, type, status_id,"
+                   " created_at) VALUES (?, ?, ?, ?, NULL, ?)",
+                   &s);
+    if (rc)
+        return rc;
+    int64_t nid = id_next();
+    db_bind_i64(s, 1, nid);
+    db_bind_i64(s, 2, to);
+    db_bind_i64(s, 3, to);
+    db_bind_text(s, 4, notification_type_name(type));
+    db_bind_i64(s, 5, time_now_ms());
+    rc = db_step(s);
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    events_defer(EVENT_NOTIFICATION, nid, to);
+    *id = nid;
+    return 0;
+}
+
 #define NOTIFICATION_COLUMNS                                                                       \
     "id, account_id, from_account_id, type, COALESCE(status_id, 0), created_at,"                   \
     " COALESCE(ref_id, 0)"
@@ -203,11 +244,16 @@ static void read_row(struct db_stmt *s, struct notification *nt)
     nt->ref_id = db_col_i64(s, 6);
 }
 
-/* Nothing from a server the member blocks (core/domain_block.h). */
+/*
+ * Nothing from a server the member blocks (core/domain_block.h), nor from
+ * a suspended account (a server suspended by core/domain_policy.h).
+ */
 #define FROM_UNBLOCKED_DOMAIN                                                                      \
     "NOT EXISTS (SELECT 1 FROM accounts fa JOIN account_domain_blocks fd"                          \
     " ON fd.domain = fa.domain WHERE fa.id = notifications.from_account_id"                        \
-    " AND fd.account_id = notifications.account_id)"
+    " AND fd.account_id = notifications.account_id)"                                               \
+    " AND NOT EXISTS (SELECT 1 FROM accounts fs WHERE fs.id = notifications.from_account_id"       \
+    " AND fs.suspended_at IS NOT NULL)"
 
 int notification_list(struct db_conn *c, struct arena *a, int64_t account_id,
                       const struct notification_query *q, struct notification **out, size_t *n)

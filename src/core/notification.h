@@ -26,9 +26,10 @@ enum notification_type {
     NOTIFY_POLL,
     NOTIFY_UPDATE,
     NOTIFY_EVENT_RSVP, /* "event_rsvp": someone answered the member's event (core/event.h) */
-    NOTIFY_MODERATION_WARNING, /* ref_id: the account_warnings row (core/moderation.h) */
-    NOTIFY_ADMIN_SIGN_UP,      /* to admins; from: the new member */
-    NOTIFY_ADMIN_REPORT,       /* to moderators; ref_id: the report */
+    NOTIFY_MODERATION_WARNING,    /* ref_id: the account_warnings row (core/moderation.h) */
+    NOTIFY_ADMIN_SIGN_UP,         /* to admins; from: the new member */
+    NOTIFY_ADMIN_REPORT,          /* to moderators; ref_id: the report */
+    NOTIFY_SEVERED_RELATIONSHIPS, /* follows ended by a domain suspension (core/domain_policy.h) */
     NOTIFY_TYPE_COUNT
 };
 
@@ -69,6 +70,15 @@ int notification_add(struct db_conn *c, int64_t to, int64_t from, enum notificat
  */
 int notification_add_ref(struct db_conn *c, int64_t to, int64_t from, enum notification_type type,
                          int64_t ref_id, int *created);
+
+/*
+ * A notice from the server about the member's own account (severed
+ * relationships, and the like): from_account_id is the member herself, no
+ * status, never de-duplicated (each is an event of its own). *id is the
+ * new notification's, for the caller's table of details. 0 or E_DB.
+ */
+int notification_add_notice(struct db_conn *c, int64_t to, enum notification_type type,
+                            int64_t *id);
 
 struct notification_query {
     int64_t max_id;   /* only ids below, 0: no bound */

@@ -67,6 +67,16 @@ int outbox_add(struct db_conn *c, enum outbox_event ev, int64_t actor, int64_t o
     return add_payload(c, j);
 }
 
+int outbox_add_farewell(struct db_conn *c, enum outbox_event ev, int64_t actor, int64_t object,
+                        const char *uri)
+{
+    json_t *j = json_pack("{s:s, s:I, s:I, s:b}", "ev", outbox_event_name(ev), "actor",
+                          (json_int_t)actor, "object", (json_int_t)object, "farewell", 1);
+    if (uri)
+        json_object_set_new(j, "uri", json_string(uri));
+    return add_payload(c, j);
+}
+
 /* A growing list of inbox URLs in the arena. */
 struct inboxes {
     struct arena *a;

@@ -53,6 +53,14 @@ enum outbox_event outbox_event_parse(const char *name);
  */
 int outbox_add(struct db_conn *c, enum outbox_event ev, int64_t actor, int64_t object,
                const char *uri);
+/*
+ * outbox_add for the last words to a server being suspended
+ * (core/domain_policy.h: Undo of members' follows, Reject of its
+ * follows): the job and its deliveries carry "farewell", which lets them
+ * through the block that is otherwise in force. 0 or E_DB.
+ */
+int outbox_add_farewell(struct db_conn *c, enum outbox_event ev, int64_t actor, int64_t object,
+                        const char *uri);
 
 /*
  * The inboxes a status of author goes to, as its visibility says, one per

@@ -116,6 +116,18 @@ int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struc
     return queue_due_except(c, a, now, max, NULL, 0, out, n);
 }
 
+/* A row of "id, kind, lane, payload, attempts, run_at" as a job (strings in the arena). */
+static void read_job(struct arena *a, struct db_stmt *s, struct job *j, int slow)
+{
+    j->id = db_col_i64(s, 0);
+    j->kind = col_dup(a, s, 1);
+    j->lane = col_dup(a, s, 2);
+    j->payload = col_dup(a, s, 3);
+    j->attempts = (int)db_col_i64(s, 4);
+    j->run_at = db_col_i64(s, 5);
+    j->slow = slow;
+}
+
 int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max,
                      const char *const *skip, size_t n_skip, struct job **out, size_t *n)
 {
@@ -146,16 +158,103 @@ int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max
         db_bind_text(s, k++, skip[i]);
     db_bind_i64(s, k, (int64_t)max);
     while (*n < max && (rc = db_step(s)) == DB_ROW) {
-        struct job *j = &(*out)[(*n)++];
-        j->id = db_col_i64(s, 0);
-        j->kind = col_dup(a, s, 1);
-        j->lane = col_dup(a, s, 2);
-        j->payload = col_dup(a, s, 3);
-        j->attempts = (int)db_col_i64(s, 4);
-        j->run_at = db_col_i64(s, 5);
+        read_job(a, s, &(*out)[(*n)++], 0);
     }
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
+}
+
+int queue_lane_heavy(int64_t lane_jobs, int64_t all_jobs)
+{
+    if (lane_jobs >= QUEUE_HEAVY_ALWAYS)
+        return 1;
+    return lane_jobs >= QUEUE_HEAVY_MIN && lane_jobs * 100 > all_jobs * QUEUE_HEAVY_SHARE_PCT;
+}
+
+int queue_heavy_lanes(struct db_conn *c, struct arena *a, int64_t now, const char ***out, size_t *n)
+{
+    *n = 0;
+    *out = arena_alloc(a, QUEUE_HEAVY_MAX * sizeof(**out));
+    struct db_stmt *s;
+    int rc = db_prepare(c,
+                        "SELECT count(*) FROM jobs WHERE failed_at IS NULL AND run_at <= ?"
+                        " AND lane <> ''",
+                        &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, now);
+    rc = db_step(s);
+    int64_t all = rc == DB_ROW ? db_col_i64(s, 0) : 0;
+    db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (all < QUEUE_HEAVY_MIN)
+        return 0; /* nothing is heavy in a small queue: no grouping */
+    rc = db_prepare(c,
+                    "SELECT lane, count(*) AS k FROM jobs WHERE failed_at IS NULL AND run_at <= ?"
+                    " AND lane <> '' GROUP BY lane HAVING count(*) >= ? ORDER BY k DESC LIMIT ?",
+                    &s);
+    if (rc)
+        return rc;
+    db_bind_i64(s, 1, now);
+    db_bind_i64(s, 2, QUEUE_HEAVY_MIN);
+    db_bind_i64(s, 3, QUEUE_HEAVY_MAX);
+    while ((rc = db_step(s)) == DB_ROW && *n < QUEUE_HEAVY_MAX) {
+        if (queue_lane_heavy(db_col_i64(s, 1), all))
+            (*out)[(*n)++] = col_dup(a, s, 0);
+    }
+    db_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
+int queue_due_fair(struct db_conn *c, struct arena *a, int64_t now, size_t max,
+                   const char *const *skip, size_t n_skip, const char *const *heavy, size_t n_heavy,
+                   struct job **out, size_t *n)
+{
+    /* First every other lane: the heavy ones join the lanes skipped. */
+    const char *both[QUEUE_SKIP_MAX];
+    size_t n_both = 0;
+    for (size_t i = 0; i < n_skip && n_both < QUEUE_SKIP_MAX; i++)
+        both[n_both++] = skip[i];
+    for (size_t i = 0; i < n_heavy && n_both < QUEUE_SKIP_MAX; i++)
+        both[n_both++] = heavy[i];
+    struct job *first;
+    size_t n_first = 0;
+    int rc = queue_due_except(c, a, now, max, both, n_both, &first, &n_first);
+    if (rc)
+        return rc;
+    size_t cap = max + n_heavy * QUEUE_SLOW_AHEAD;
+    *out = arena_alloc(a, (cap ? cap : 1) * sizeof(**out));
+    memcpy(*out, first, n_first * sizeof(*first));
+    *n = n_first;
+    /* Then a few of each heavy lane (not skipped by the caller), for the slow lane. */
+    for (size_t h = 0; h < n_heavy && *n < max + n_heavy * QUEUE_SLOW_AHEAD; h++) {
+        int skipped = 0;
+        for (size_t i = 0; i < n_skip && !skipped; i++)
+            skipped = !strcmp(skip[i], heavy[h]);
+        if (skipped)
+            continue;
+        struct db_stmt *s;
+        rc = db_prepare(c,
+                        "SELECT id, kind, lane, payload, attempts, run_at FROM jobs"
+                        " WHERE failed_at IS NULL AND run_at <= ? AND lane = ?"
+                        " AND (claimed_until IS NULL OR claimed_until < ?)"
+                        " ORDER BY run_at, id LIMIT ?",
+                        &s);
+        if (rc)
+            return rc;
+        db_bind_i64(s, 1, now);
+        db_bind_text(s, 2, heavy[h]);
+        db_bind_i64(s, 3, now);
+        db_bind_i64(s, 4, QUEUE_SLOW_AHEAD);
+        while ((rc = db_step(s)) == DB_ROW) {
+            read_job(a, s, &(*out)[(*n)++], 1);
+        }
+        db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* Runs one statement binding (i64, i64[, i64]) in its own transaction; *changed gets the row count.

@@ -41,6 +41,7 @@ struct job {
     const char *payload;
     int attempts; /* failed attempts so far */
     int64_t run_at;
+    int slow; /* of a heavy lane: runs in the slow lane (queue_due_fair) */
 };
 
 /*
@@ -109,6 +110,41 @@ int queue_due(struct db_conn *c, struct arena *a, int64_t now, size_t max, struc
 #define QUEUE_SKIP_MAX 64
 int queue_due_except(struct db_conn *c, struct arena *a, int64_t now, size_t max,
                      const char *const *skip, size_t n_skip, struct job **out, size_t *n);
+
+/*
+ * Fairness between servers (quality of service). A lane is heavy when it
+ * holds far more of the due work than the others: at least
+ * QUEUE_HEAVY_ALWAYS due jobs, or at least QUEUE_HEAVY_MIN and more than
+ * QUEUE_HEAVY_SHARE_PCT percent of all due jobs of remote lanes (a huge
+ * server that receives or sends in bulk). A heavy lane's jobs go to the
+ * slow lane: they are read after every other lane's (at most
+ * QUEUE_SLOW_AHEAD of each heavy lane per read), and the workers run at
+ * most QUEUE_SLOW_CAPACITY of them at once (jobs/worker.c), so the
+ * community's normal traffic keeps flowing past a backlog.
+ */
+#define QUEUE_HEAVY_ALWAYS 500
+#define QUEUE_HEAVY_MIN 50
+#define QUEUE_HEAVY_SHARE_PCT 50
+#define QUEUE_SLOW_AHEAD 2
+#define QUEUE_SLOW_CAPACITY 1
+#define QUEUE_HEAVY_MAX 8 /* heavy lanes looked at */
+
+/* The rule: 1 when a lane with lane_jobs of all_jobs due remote jobs is heavy. */
+int queue_lane_heavy(int64_t lane_jobs, int64_t all_jobs);
+/*
+ * The heavy lanes at now (at most QUEUE_HEAVY_MAX, the largest first),
+ * lane names in the arena. 0 or E_DB.
+ */
+int queue_heavy_lanes(struct db_conn *c, struct arena *a, int64_t now, const char ***out,
+                      size_t *n);
+/*
+ * queue_due_except with the heavy lanes read last: up to max due jobs of
+ * the other lanes (but those in skip), the longest waiting first, then at
+ * most QUEUE_SLOW_AHEAD of each heavy lane with slow set.
+ */
+int queue_due_fair(struct db_conn *c, struct arena *a, int64_t now, size_t max,
+                   const char *const *skip, size_t n_skip, const char *const *heavy, size_t n_heavy,
+                   struct job **out, size_t *n);
 
 /* Leases job id until now + lease_ms if it is still free: 0, or E_BUSY when another took it. */
 int queue_claim(const struct core *core, int64_t id, int64_t now, int64_t lease_ms);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/domain_policy.h"
 #include "core/feed.h"
 #include "core/tag.h"
 #include "db/db.h"
@@ -248,9 +249,11 @@ static int bind_public(struct db_stmt *s, int i, const void *ctx)
 int timeline_public(struct db_conn *c, struct arena *a, const struct viewer *v,
                     const struct timeline_filter *f, const struct page *p, int64_t **ids, size_t *n)
 {
+    /* A silenced server's posts stay out of public timelines (core/domain_policy.h). */
     return run(c, a, v, 1,
                "s.visibility IN (0, 4) AND s.reblog_of_id IS NULL AND (? = 0 OR s.local = 1)"
-               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED,
+               " AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED
+               " AND NOT " DOMAIN_POLICY_SILENCED("s.account_id"),
                bind_public, f, p, ids, n);
 }
 
@@ -317,17 +320,17 @@ int timeline_tag(struct db_conn *c, struct arena *a, const struct viewer *v, con
         ctx.all[k] = lower_tag(a, more->all[k]);
     for (size_t k = 0; more && k < more->n_none && k < TIMELINE_TAGS_MAX; k++)
         ctx.none[k] = lower_tag(a, more->none[k]);
-    return run(
-        c, a, v, 1,
-        "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
-        " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
-        " t.name IN (?, ?, ?, ?, ?))"
-        " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
-        " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
-        " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
-        " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
-        " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED,
-        bind_tag, &ctx, p, ids, n);
+    return run(c, a, v, 1,
+               "s.visibility IN (0, 4, 5) AND s.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM"
+               " status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id AND"
+               " t.name IN (?, ?, ?, ?, ?))"
+               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+               " AND (? = '' OR" HAS_TAG ") AND (? = '' OR" HAS_TAG ")"
+               " AND NOT EXISTS (SELECT 1 FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+               " WHERE st.status_id = s.id AND t.name IN (?, ?, ?, ?))"
+               " AND (? = 0 OR s.local = 1) AND (? = 0 OR s.local = 0) AND " ONLY_MEDIA NOT_SILENCED
+               " AND NOT " DOMAIN_POLICY_SILENCED("s.account_id"),
+               bind_tag, &ctx, p, ids, n);
 }
 
 struct account_ctx {

@@ -78,6 +78,8 @@ int visibility_viewer_for(struct db_conn *c, struct arena *a, int64_t account_id
 
 int visibility_decide(const struct visibility_facts *f)
 {
+    if (f->author_suspended)
+        return 0;
     int has_account = f->viewer == VIEWER_LOCAL || f->viewer == VIEWER_REMOTE;
     if (f->author_suspended)
         return 0;

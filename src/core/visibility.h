@@ -15,8 +15,9 @@
  *                     from another server is shown only to members here.
  *
  * A blocked viewer sees nothing of the blocker's posts, whatever the level.
- * Nobody sees the posts of a suspended account (a moderator's suspension,
- * or a remote actor's deletion), whatever the level.
+ * Nobody sees the posts of a suspended author (accounts.suspended_at: a
+ * moderator's suspension, a remote actor's deletion, or every account of a
+ * server suspended by core/domain_policy.h), whatever the level.
  * A boost is decided by the status it boosts. Mutes are not part of the
  * rule: a muted account's posts stay visible when asked for directly; it
  * is for lists to leave them out (notification_add does; the home

@@ -62,6 +62,7 @@ static const struct {
     {api_conversation_routes, &api_conversation_routes_count},
     {api_register_routes, &api_register_routes_count},
     {api_domain_block_routes, &api_domain_block_routes_count},
+    {api_admin_domain_routes, &api_admin_domain_routes_count},
     {api_report_routes, &api_report_routes_count},
     {api_admin_account_routes, &api_admin_account_routes_count},
     {api_admin_report_routes, &api_admin_report_routes_count},
@@ -77,6 +78,7 @@ static const struct {
     {api_media_routes, &api_media_routes_count},
     {web_feed_routes, &web_feed_routes_count}, /* before the pages' /@:acct and /tags/:tag */
     {web_session_routes, &web_session_routes_count},
+    {web_admin_domain_routes, &web_admin_domain_routes_count},
     {web_timeline_routes, &web_timeline_routes_count},
     {web_notification_routes, &web_notification_routes_count},
     {web_compose_routes, &web_compose_routes_count},

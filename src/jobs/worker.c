@@ -6,7 +6,9 @@
  * enough leased already, postpones those whose server is unavailable, and
  * leases the rest in one transaction into the ready list, with the lock
  * released meanwhile. Threads take from the ready list the first job whose
- * lane has room (lane_capacity jobs running at once). Finished jobs are
+ * lane has room (lane_capacity jobs running at once; a heavy lane's jobs,
+ * core/queue.h's slow lane, come after the others' and run
+ * QUEUE_SLOW_CAPACITY at once). Finished jobs are
  * removed in batches too; a job finished but not yet removed when the
  * process dies simply runs again. Running happens outside the lock, so the
  * threads' network waits overlap.
@@ -30,10 +32,11 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 
-#define PICK_WINDOW 64 /* due jobs looked at per refill */
-#define READY_MAX 128  /* jobs leased ahead */
-#define DONE_BATCH 32  /* finished jobs removed together */
-#define LANE_AHEAD 4   /* a lane's jobs leased ahead: lane_capacity times this */
+#define PICK_WINDOW 64      /* due jobs looked at per refill */
+#define READY_MAX 128       /* jobs leased ahead */
+#define DONE_BATCH 32       /* finished jobs removed together */
+#define LANE_AHEAD 4        /* a lane's jobs leased ahead: lane_capacity times this */
+#define HEAVY_EVERY_MS 2000 /* how often the heavy lanes are looked up */
 
 struct slot {
     int busy;
@@ -53,6 +56,9 @@ static struct {
     int running;
     int woken;
     int started;
+    char heavy[QUEUE_HEAVY_MAX][QUEUE_LANE_MAX]; /* the refiller's: lanes in the slow lane */
+    size_t n_heavy;
+    int64_t heavy_at;
     struct job ready[READY_MAX]; /* leased, not yet running; strings owned */
     size_t n_ready;
     int refilling;
@@ -104,9 +110,30 @@ static int lease_batch(const struct core *core, const char *const *skip, size_t 
         arena_free(a);
         return rc;
     }
+    /* The heavy lanes (core/queue.h's fairness rule), looked up every HEAVY_EVERY_MS. */
+    if (now - w.heavy_at >= HEAVY_EVERY_MS) {
+        const char **heavy;
+        size_t n_heavy = 0;
+        if (queue_heavy_lanes(c, a, now, &heavy, &n_heavy) == 0) {
+            for (size_t i = 0; i < n_heavy; i++) {
+                int known = 0;
+                for (size_t k = 0; k < w.n_heavy && !known; k++)
+                    known = !strcmp(w.heavy[k], heavy[i]);
+                if (!known)
+                    log_info("lane '%s' is heavy: its jobs go to the slow lane", heavy[i]);
+            }
+            for (size_t i = 0; i < n_heavy; i++)
+                snprintf(w.heavy[i], sizeof(w.heavy[i]), "%s", heavy[i]);
+            w.n_heavy = n_heavy;
+            w.heavy_at = now;
+        }
+    }
+    const char *heavy[QUEUE_HEAVY_MAX];
+    for (size_t i = 0; i < w.n_heavy; i++)
+        heavy[i] = w.heavy[i];
     struct job *list = NULL;
     size_t n = 0;
-    rc = queue_due_except(c, a, now, PICK_WINDOW, skip, n_skip, &list, &n);
+    rc = queue_due_fair(c, a, now, PICK_WINDOW, skip, n_skip, heavy, w.n_heavy, &list, &n);
     /* Each lane's server is looked up once; unavailable ones wait. */
     int64_t *postpone = arena_zalloc(a, (n ? n : 1) * sizeof(*postpone));
     int *take = arena_zalloc(a, (n ? n : 1) * sizeof(*take));
@@ -191,14 +218,20 @@ static void flush_done(const struct core *core)
  */
 static int take_ready(struct job *out)
 {
-    for (size_t i = 0; i < w.n_ready; i++) {
-        struct job *j = &w.ready[i];
-        if (j->lane[0] && lane_load(w.slots, w.n_threads, j->lane) >= w.lane_capacity)
-            continue;
-        *out = *j;
-        memmove(&w.ready[i], &w.ready[i + 1], (w.n_ready - i - 1) * sizeof(*j));
-        w.n_ready--;
-        return 1;
+    /* Other lanes' jobs first; a heavy lane's (slow) run QUEUE_SLOW_CAPACITY at a time. */
+    for (int slow = 0; slow < 2; slow++) {
+        for (size_t i = 0; i < w.n_ready; i++) {
+            struct job *j = &w.ready[i];
+            if (j->slow != slow)
+                continue;
+            int cap = slow ? QUEUE_SLOW_CAPACITY : w.lane_capacity;
+            if (j->lane[0] && lane_load(w.slots, w.n_threads, j->lane) >= cap)
+                continue;
+            *out = *j;
+            memmove(&w.ready[i], &w.ready[i + 1], (w.n_ready - i - 1) * sizeof(*j));
+            w.n_ready--;
+            return 1;
+        }
     }
     return 0;
 }
@@ -339,6 +372,8 @@ int worker_start(const struct core *core, const struct worker_kind *kinds, size_
     w.n_kinds = n_kinds;
     w.n_threads = opt && opt->threads > 0 ? opt->threads : 8;
     w.lane_capacity = opt && opt->lane_capacity > 0 ? opt->lane_capacity : 2;
+    w.n_heavy = 0;
+    w.heavy_at = 0;
     w.threads = xcalloc((size_t)w.n_threads, sizeof(*w.threads));
     w.slots = xcalloc((size_t)w.n_threads, sizeof(*w.slots));
     w.running = 1;

@@ -53,6 +53,9 @@ static const char *what(const struct notification *nt, int64_t me)
         return "signed up and waits for approval";
     case NOTIFY_ADMIN_REPORT:
         return "filed a report";
+    case NOTIFY_SEVERED_RELATIONSHIPS:
+        return "— some of your follows ended: this server blocked another (see the moderators' "
+               "announcement)";
     case NOTIFY_TYPE_COUNT:
         break;
     }

@@ -22,6 +22,9 @@ extern const struct route web_feed_routes[];
 extern const size_t web_feed_routes_count;
 
 /* Sign in and out. */
+/* page_admin_domains.c: /admin/domains (domain blocks and allows, the impact report) */
+extern const struct route web_admin_domain_routes[];
+extern const size_t web_admin_domain_routes_count;
 extern const struct route web_session_routes[];
 extern const size_t web_session_routes_count;
 /* The member's timelines: /home, /local, /neighborhood, /federated. */

@@ -251,6 +251,114 @@ TEST(threads_respect_lanes)
     CHECK(st.waiting == 0 && st.failed == 0);
 }
 
+/*
+ * Fairness: one huge server's backlog ahead of three small servers' jobs.
+ * Read in plain order, the window is all the huge server's; read fairly,
+ * the small ones come first and the huge one's follow, marked slow.
+ */
+TEST(heavy_lane_goes_last)
+{
+    clear();
+    CHECK(queue_lane_heavy(QUEUE_HEAVY_ALWAYS, QUEUE_HEAVY_ALWAYS * 10) == 1);
+    CHECK(queue_lane_heavy(QUEUE_HEAVY_MIN - 1, QUEUE_HEAVY_MIN) == 0);
+    CHECK(queue_lane_heavy(60, 100) == 1);
+    CHECK(queue_lane_heavy(60, 200) == 0);
+    for (int i = 0; i < 300; i++)
+        CHECK(add("deliver", "huge.test", "{}", NULL) == 0);
+    const char *small[] = {"s1.test", "s2.test", "s3.test"};
+    for (int i = 0; i < 9; i++)
+        CHECK(add("deliver", small[i % 3], "{}", NULL) == 0);
+    struct arena *a = arena_new();
+    struct db_conn *c;
+    CHECK(db_acquire(fx_core.db, DB_READ, &c) == 0);
+    int64_t now = time_now_ms() + 1;
+    struct job *plain;
+    size_t n_plain = 0;
+    CHECK(queue_due(c, a, now, 16, &plain, &n_plain) == 0);
+    size_t huge_plain = 0;
+    for (size_t i = 0; i < n_plain; i++)
+        huge_plain += !strcmp(plain[i].lane, "huge.test");
+    CHECK(n_plain == 16 && huge_plain == 16); /* the starvation the rule prevents */
+    const char **heavy;
+    size_t n_heavy = 0;
+    CHECK(queue_heavy_lanes(c, a, now, &heavy, &n_heavy) == 0);
+    CHECK(n_heavy == 1 && !strcmp(heavy[0], "huge.test"));
+    struct job *fair;
+    size_t n_fair = 0;
+    CHECK(queue_due_fair(c, a, now, 16, NULL, 0, heavy, n_heavy, &fair, &n_fair) == 0);
+    CHECK(n_fair == 9 + QUEUE_SLOW_AHEAD);
+    for (size_t i = 0; i < n_fair && i < 9; i++)
+        CHECK(strcmp(fair[i].lane, "huge.test") != 0 && !fair[i].slow);
+    for (size_t i = 9; i < n_fair; i++)
+        CHECK(!strcmp(fair[i].lane, "huge.test") && fair[i].slow);
+    /* A small queue has no heavy lane. */
+    db_release(c);
+    clear();
+    for (int i = 0; i < 20; i++)
+        CHECK(add("deliver", "only.test", "{}", NULL) == 0);
+    CHECK(db_acquire(fx_core.db, DB_READ, &c) == 0);
+    CHECK(queue_heavy_lanes(c, a, time_now_ms() + 1, &heavy, &n_heavy) == 0);
+    CHECK(n_heavy == 0);
+    db_release(c);
+    arena_free(a);
+}
+
+/* Workers: the small servers' jobs finish long before the huge backlog, which runs one at a time.
+ */
+static int huge_in, huge_max, huge_done, small_done, huge_done_when_small_finished;
+
+static int fair_job(const struct core *core, struct arena *a, const struct job *j, const char **why)
+{
+    (void)core;
+    (void)a;
+    (void)why;
+    int huge = !strcmp(j->lane, "huge.test");
+    pthread_mutex_lock(&track_lock);
+    if (huge && ++huge_in > huge_max)
+        huge_max = huge_in;
+    pthread_mutex_unlock(&track_lock);
+    usleep(2000);
+    pthread_mutex_lock(&track_lock);
+    if (huge) {
+        huge_in--;
+        huge_done++;
+    } else if (++small_done == 12) {
+        huge_done_when_small_finished = huge_done;
+    }
+    pthread_mutex_unlock(&track_lock);
+    return 0;
+}
+
+static const struct worker_kind fair_kinds[] = {{"fair", fair_job}};
+
+TEST(workers_keep_small_lanes_flowing)
+{
+    clear();
+    for (int i = 0; i < 200; i++)
+        CHECK(add("fair", "huge.test", "{}", NULL) == 0);
+    const char *small[] = {"s1.test", "s2.test", "s3.test", "s4.test"};
+    for (int i = 0; i < 12; i++)
+        CHECK(add("fair", small[i % 4], "{}", NULL) == 0);
+    struct worker_options opt = {.threads = 4, .lane_capacity = 2};
+    CHECK(worker_start(&fx_core, fair_kinds, 1, &opt) == 0);
+    worker_wake();
+    for (int i = 0; i < 2000; i++) {
+        pthread_mutex_lock(&track_lock);
+        int d = huge_done + small_done;
+        pthread_mutex_unlock(&track_lock);
+        if (d == 212)
+            break;
+        usleep(5000);
+    }
+    worker_stop();
+    CHECK(small_done == 12 && huge_done == 200);
+    CHECK(huge_max == QUEUE_SLOW_CAPACITY);
+    /* Without the rule the 12 would wait behind the 200 queued before them. */
+    CHECK(huge_done_when_small_finished < 40);
+    fprintf(stderr, "fairness: the small servers' 12 jobs were done after %d of the huge one's\n",
+            huge_done_when_small_finished);
+}
+
 int main(void)
 {
     /* A file, not memory: the worker's threads each take their own connection. */
@@ -274,6 +382,8 @@ int main(void)
     RUN(unavailable_servers);
     RUN(run_due_applies_outcomes);
     RUN(threads_respect_lanes);
+    RUN(heavy_lane_goes_last);
+    RUN(workers_keep_small_lanes_flowing);
     fx_close();
     unlink(path);
     char side[sizeof(path) + 8];
