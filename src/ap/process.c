@@ -25,6 +25,7 @@
 #include "core/queue.h"
 #include "core/remote.h"
 #include "core/report.h"
+#include "core/spam.h"
 #include "core/status.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -44,6 +45,8 @@ struct ctx {
     struct arena *a;
     struct account *signer;
     json_t *act;
+    const char *text; /* the activity as received */
+    int released;     /* a moderator released it from the spam filter's hold */
 };
 
 static int is_object_type(const char *t)
@@ -428,6 +431,13 @@ static int store_object(struct ctx *x, json_t *obj, const struct account *author
         return rc;
     if (update)
         return remote_status_update(x->core, &rs);
+    int hold = 0;
+    const char *reason = NULL;
+    if (depth == 0 && !x->released && x->text && author->id == x->signer->id &&
+        spam_check(x->core, author->id, rs.mentions, rs.n_mentions, rs.content, &hold, &reason) ==
+            0 &&
+        hold)
+        return spam_hold(x->core, x->signer->id, rs.uri, x->text, reason);
     rc = remote_status_create(x->core, &rs, id);
     return rc == E_EXISTS ? 0 : rc;
 }
@@ -737,7 +747,10 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
     arena_defer(a, (arena_release_fn)json_decref, payload);
     int64_t signer_id = json_integer_value(json_object_get(payload, "signer"));
     const char *text = json_string_value(json_object_get(payload, "activity"));
-    struct ctx x = {.core = core, .a = a};
+    struct ctx x = {.core = core,
+                    .a = a,
+                    .text = text,
+                    .released = json_is_true(json_object_get(payload, "released"))};
     int rc = text ? ap_parse_json(a, text, strlen(text), &x.act) : E_INVAL;
     if (rc) {
         *why = "the activity does not parse";
