@@ -173,7 +173,8 @@ int ip_block_get(struct db_conn *c, struct arena *a, int64_t id, struct ip_block
 
 static int check_comment(const char *comment, const char **why)
 {
-    if (comment && (strlen(comment) > ACCESS_COMMENT_MAX || !utf8_valid(comment, strlen(comment)))) {
+    if (comment &&
+        (strlen(comment) > ACCESS_COMMENT_MAX || !utf8_valid(comment, strlen(comment)))) {
         *why = "comment is too long or not text";
         return E_INVAL;
     }
@@ -354,9 +355,8 @@ enum ip_severity ip_block_severity(struct db_conn *c, const char *ip)
     if (!ip || parse_addr(ip, addr, &v4))
         return IP_SEVERITY_NONE;
     struct db_stmt *s;
-    if (db_prepare(c,
-                   "SELECT ip, severity FROM ip_blocks WHERE expires_at IS NULL OR expires_at > ?",
-                   &s))
+    if (db_prepare(
+            c, "SELECT ip, severity FROM ip_blocks WHERE expires_at IS NULL OR expires_at > ?", &s))
         return IP_SEVERITY_NONE;
     db_bind_i64(s, 1, time_now_ms());
     enum ip_severity worst = IP_SEVERITY_NONE;
@@ -452,8 +452,7 @@ static char *domain_canonical(struct arena *a, const char *domain)
 }
 
 int email_domain_block_create(const struct core *core, struct arena *a, int64_t actor,
-                              const char *domain, struct email_domain_block **out,
-                              const char **why)
+                              const char *domain, struct email_domain_block **out, const char **why)
 {
     *why = NULL;
     char *d = domain_canonical(a, domain);
@@ -482,8 +481,7 @@ int email_domain_block_create(const struct core *core, struct arena *a, int64_t 
     if (rc == E_EXISTS)
         *why = "domain is already blocked";
     if (rc >= 0)
-        rc = audit_add(c, actor, "email_domain_block.create", "email_domain_block", b->id, d,
-                       NULL);
+        rc = audit_add(c, actor, "email_domain_block.create", "email_domain_block", b->id, d, NULL);
     rc = core_tx_end(c, rc < 0 ? rc : 0);
     if (rc == 0)
         *out = b;
@@ -676,8 +674,8 @@ int email_blocked(struct db_conn *c, const char *email, const char **why)
     }
     char hash[65];
     if (canonical_email_hash(email, hash) == 0 &&
-        db_prepare(c, "SELECT 1 FROM canonical_email_blocks WHERE canonical_email_hash = ?",
-                   &s) == 0) {
+        db_prepare(c, "SELECT 1 FROM canonical_email_blocks WHERE canonical_email_hash = ?", &s) ==
+            0) {
         db_bind_text(s, 1, hash);
         blocked = db_step(s) == DB_ROW;
         db_stmt_done(s);
@@ -701,8 +699,8 @@ static void login_table_init(void)
 }
 
 /* The two keys of an attempt: "ip ADDR" and "name LOGIN" (lower case). */
-static void login_keys(const char *ip, const char *login, char *k1, size_t n1, size_t *l1,
-                       char *k2, size_t n2, size_t *l2)
+static void login_keys(const char *ip, const char *login, char *k1, size_t n1, size_t *l1, char *k2,
+                       size_t n2, size_t *l2)
 {
     int n = snprintf(k1, n1, "ip %s", ip ? ip : "-");
     *l1 = (size_t)n < n1 ? (size_t)n : n1 - 1;
@@ -743,4 +741,23 @@ void login_guard_failed(const struct core *core, const char *ip, const char *log
                   &r);
     ratelimit_hit(&login_table, k2, l2, LOGIN_GUARD_FAILURES, LOGIN_GUARD_WINDOW_S * 1000LL, now,
                   &r);
+}
+
+int access_denied(const struct core *core, const char *ip)
+{
+    struct db_conn *c;
+    if (!ip || db_acquire(core->db, DB_READ, &c) != 0)
+        return 0;
+    int denied = ip_block_severity(c, ip) == IP_NO_ACCESS;
+    db_release(c);
+    return denied;
+}
+
+int access_login_check(const struct core *core, const char *ip, const char *login, int64_t *wait)
+{
+    *wait = 0;
+    if (access_denied(core, ip))
+        return E_FORBIDDEN;
+    *wait = login_guard_wait(core, ip, login);
+    return *wait > 0 ? E_BUSY : 0;
 }

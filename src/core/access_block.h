@@ -150,4 +150,14 @@ int64_t login_guard_wait(const struct core *core, const char *ip, const char *lo
 /* Counts a failed login of login from ip. */
 void login_guard_failed(const struct core *core, const char *ip, const char *login);
 
+/*
+ * Before a login (the login page, OAuth's password grant and authorize
+ * form): 0 to go on; E_FORBIDDEN when ip is under a no_access block;
+ * E_BUSY with *wait (seconds) when login_guard_wait says so. The caller
+ * reports a wrong password with login_guard_failed.
+ */
+int access_login_check(const struct core *core, const char *ip, const char *login, int64_t *wait);
+/* 1 when ip is under an unexpired no_access block (for API and member page requests). */
+int access_denied(const struct core *core, const char *ip);
+
 #endif

@@ -80,14 +80,14 @@ int join_set_mode(const struct core *core, int64_t actor, enum join_mode m)
     if (rc == 0) {
         char detail[64];
         snprintf(detail, sizeof(detail), "{\"mode\":\"%s\"}", join_mode_name(m));
-        rc = audit_add(c, actor, "registrations.update", "setting", 0, "registrations_mode",
-                       detail);
+        rc =
+            audit_add(c, actor, "registrations.update", "setting", 0, "registrations_mode", detail);
     }
     return core_tx_end(c, rc);
 }
 
 static const char *const text_keys[] = {"site_extended_description", "site_privacy_policy",
-                                         "site_contact_email", "members_may_invite"};
+                                        "site_contact_email", "members_may_invite"};
 
 int join_set_text(const struct core *core, int64_t actor, const char *key, const char *value)
 {
@@ -120,6 +120,65 @@ const char *join_text(struct db_conn *c, struct arena *a, const struct core *cor
     return v ? v : "";
 }
 
+int64_t join_text_updated(struct db_conn *c, const char *key)
+{
+    struct db_stmt *s;
+    if (db_prepare(c, "SELECT updated_at FROM server_settings WHERE key = ?", &s))
+        return 0;
+    db_bind_text(s, 1, key);
+    int64_t t = db_step(s) == DB_ROW ? db_col_i64(s, 0) : 0;
+    db_stmt_done(s);
+    return t;
+}
+
+const char *join_html(struct arena *a, const char *text)
+{
+    if (!text || !*text)
+        return "";
+    size_t n = strlen(text);
+    char *out = arena_alloc(a, n * 6 + 16);
+    size_t k = 0;
+    memcpy(out, "<p>", 3);
+    k = 3;
+    for (size_t i = 0; i < n; i++) {
+        char ch = text[i];
+        if (ch == '\r')
+            continue;
+        if (ch == '\n') {
+            size_t j = i + 1;
+            while (j < n && text[j] == '\r')
+                j++;
+            if (j < n && text[j] == '\n') {
+                while (j < n && (text[j] == '\n' || text[j] == '\r'))
+                    j++;
+                if (j < n) {
+                    memcpy(out + k, "</p><p>", 7);
+                    k += 7;
+                }
+                i = j - 1;
+            } else if (j < n) {
+                memcpy(out + k, "<br>", 4);
+                k += 4;
+            }
+            continue;
+        }
+        const char *esc = ch == '&'    ? "&amp;"
+                          : ch == '<'  ? "&lt;"
+                          : ch == '>'  ? "&gt;"
+                          : ch == '"'  ? "&quot;"
+                          : ch == '\'' ? "&#39;"
+                                       : NULL;
+        if (esc) {
+            memcpy(out + k, esc, strlen(esc));
+            k += strlen(esc);
+        } else {
+            out[k++] = ch;
+        }
+    }
+    memcpy(out + k, "</p>", 5);
+    return out;
+}
+
 /* ---- invites ---- */
 
 const char *invite_unusable(const struct invite *inv, int64_t now)
@@ -144,8 +203,8 @@ int invite_may_create(struct db_conn *c, int64_t account_id)
 }
 
 #define INVITE_COLUMNS                                                                             \
-    "i.id, i.code, i.account_id, coalesce(a.username, ''), coalesce(i.max_uses, 0), i.uses,"     \
-    " coalesce(i.expires_at, 0), i.autoapprove, i.comment, coalesce(i.revoked_at, 0),"           \
+    "i.id, i.code, i.account_id, coalesce(a.username, ''), coalesce(i.max_uses, 0), i.uses,"       \
+    " coalesce(i.expires_at, 0), i.autoapprove, i.comment, coalesce(i.revoked_at, 0),"             \
     " i.created_at FROM invites i LEFT JOIN accounts a ON a.id = i.account_id"
 
 static void invite_from_row(struct arena *a, struct db_stmt *s, struct invite *v)
@@ -323,8 +382,7 @@ int invite_revoke(const struct core *core, int64_t actor, int64_t id)
     if (rc == 0 && actor && maker != actor && role_check(c, actor, PERM_MANAGE_INVITES, NULL))
         rc = E_FORBIDDEN;
     if (rc == 0)
-        rc = db_prepare(c,
-                        "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        rc = db_prepare(c, "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                         &s);
     if (rc == 0) {
         db_bind_i64(s, 1, time_now_ms());
@@ -456,10 +514,8 @@ int join_signup(const struct core *core, struct arena *a, const struct join_requ
         *why = "Too many sign-ups from your address; try again in an hour";
         return E_LIMIT;
     }
-    struct user_signup su = {.pending = approval,
-                             .reason = reason,
-                             .locale = r->locale,
-                             .invite_id = inv ? inv->id : 0};
+    struct user_signup su = {
+        .pending = approval, .reason = reason, .locale = r->locale, .invite_id = inv ? inv->id : 0};
     rc = user_register(core, r->username, r->email, r->password, &su, account_id, why);
     if (rc && *why) {
         *field = !strncmp(*why, "email", 5)         ? "email"
@@ -559,9 +615,9 @@ static const char *first_line(struct arena *a, const char *note)
 }
 
 #define MEMBER_COLUMNS                                                                             \
-    "a.id, a.username, a.display_name, a.note_source, coalesce(a.last_status_at, 0),"             \
+    "a.id, a.username, a.display_name, a.note_source, coalesce(a.last_status_at, 0),"              \
     " u.created_at, u.role,"                                                                       \
-    " (SELECT count(*) FROM statuses s WHERE s.account_id = a.id AND s.deleted_at IS NULL"        \
+    " (SELECT count(*) FROM statuses s WHERE s.account_id = a.id AND s.deleted_at IS NULL"         \
     " AND s.reblog_of_id IS NULL)"                                                                 \
     " FROM users u JOIN accounts a ON a.id = u.account_id"
 

@@ -72,16 +72,23 @@ int join_set_mode(const struct core *core, int64_t actor, enum join_mode m);
  * E_LIMIT over JOIN_TEXT_MAX, E_UTF8.
  */
 int join_set_text(const struct core *core, int64_t actor, const char *key, const char *value);
+/* When key was last set (ms), 0 when never. */
+int64_t join_text_updated(struct db_conn *c, const char *key);
 /* The text of key ("" when unset; the contact falls back to hearth.conf's), in the arena. */
-const char *join_text(struct db_conn *c, struct arena *a, const struct core *core,
-                      const char *key);
+const char *join_text(struct db_conn *c, struct arena *a, const struct core *core, const char *key);
+
+/*
+ * Plain text as HTML: escaped, paragraphs on blank lines, <br> on single
+ * newlines. "" for NULL or empty. In the arena.
+ */
+const char *join_html(struct arena *a, const char *text);
 
 struct invite {
     int64_t id;
     const char *code;
-    int64_t account_id; /* who made it; 0: the command line */
+    int64_t account_id;  /* who made it; 0: the command line */
     const char *inviter; /* her username, or "" */
-    int max_uses;       /* 0: no limit */
+    int max_uses;        /* 0: no limit */
     int uses;
     int64_t expires_at; /* 0: never */
     int autoapprove;
@@ -136,8 +143,7 @@ struct invited {
     const char *code;
     int64_t joined_at;
 };
-int invite_joined(struct db_conn *c, struct arena *a, size_t max, struct invited **out,
-                  size_t *n);
+int invite_joined(struct db_conn *c, struct arena *a, size_t max, struct invited **out, size_t *n);
 
 /* A sign-up, from the API or the pages. */
 struct join_request {

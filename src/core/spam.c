@@ -100,8 +100,8 @@ out:
     return rc;
 }
 
-int spam_hold(const struct core *core, int64_t signer, const char *object_uri,
-              const char *activity, const char *reason)
+int spam_hold(const struct core *core, int64_t signer, const char *object_uri, const char *activity,
+              const char *reason)
 {
     struct db_conn *c;
     int rc = core_tx_begin(core, &c);
@@ -131,7 +131,8 @@ static const char *held_text(struct arena *a, const char *activity)
     json_t *act = json_loads(activity, 0, NULL);
     if (!act)
         return "";
-    const char *html = json_string_value(json_object_get(json_object_get(act, "object"), "content"));
+    const char *html =
+        json_string_value(json_object_get(json_object_get(act, "object"), "content"));
     const char *text = "";
     if (html && sanitize_text(a, html, strlen(html), &text) != 0)
         text = "";
@@ -139,8 +140,7 @@ static const char *held_text(struct arena *a, const char *activity)
     return text ? text : "";
 }
 
-int spam_list(struct db_conn *c, struct arena *a, size_t max, struct held_activity **out,
-              size_t *n)
+int spam_list(struct db_conn *c, struct arena *a, size_t max, struct held_activity **out, size_t *n)
 {
     struct db_stmt *s;
     int rc = db_prepare(c,

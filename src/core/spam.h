@@ -43,8 +43,8 @@ int spam_check(const struct core *core, int64_t author, const int64_t *mentions,
  * Holds an activity (its JSON text) for a moderator: signer is the verified
  * sender, object_uri the post's id (a second copy is held once). 0, E_DB.
  */
-int spam_hold(const struct core *core, int64_t signer, const char *object_uri,
-              const char *activity, const char *reason);
+int spam_hold(const struct core *core, int64_t signer, const char *object_uri, const char *activity,
+              const char *reason);
 
 struct held_activity {
     int64_t id;
