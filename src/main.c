@@ -63,6 +63,13 @@ static const char usage_text[] =
     "        Set a new password (generated and printed unless read from stdin).\n"
     "  hearth user approve --data DIR NAME\n"
     "        Let a member who signed up log in.\n"
+    "  hearth registrations --data DIR [open|approval|invite|closed]\n"
+    "        Show or set how people join (applies at once to a running server).\n"
+    "  hearth invite create --data DIR [USES [DAYS]] | list | revoke CODE\n"
+    "        Invite links (0 or nothing: no limit); create prints the link.\n"
+    "  hearth rule add --data DIR TEXT [HINT] | list | remove ID\n"
+    "  hearth ipblock add --data DIR CIDR --severity sign_up_requires_approval|\n"
+    "        sign_up_block|no_access [--reason COMMENT] | list | remove ID\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -313,7 +320,9 @@ static int run(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } groups[] = {
-        {"user", cli_user},
+        {"user", cli_user},       {"registrations", cli_registrations},
+        {"invite", cli_invite},   {"rule", cli_rule},
+        {"ipblock", cli_ipblock},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

@@ -63,8 +63,8 @@ static int refused(struct req *req, struct resp *resp, int rc, const char *why)
 static json_t *ip_block_json(struct req *req, const struct ip_block *b)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", id_text(req, b->id), "ip", b->ip,
-                     "severity", ip_severity_name(b->severity), "comment", b->comment,
-                     "created_at", iso(req, b->created_at), "expires_at",
+                     "severity", ip_severity_name(b->severity), "comment", b->comment, "created_at",
+                     iso(req, b->created_at), "expires_at",
                      b->expires_at ? json_string(iso(req, b->expires_at)) : json_null());
 }
 

@@ -29,10 +29,15 @@ static int report_post(struct req *req, struct resp *resp)
     if (api_arg_strings(req, resp, "status_ids", sids, LIMIT_REPORT_STATUSES, &ns) ||
         api_arg_strings(req, resp, "rule_ids", rules, 8, &nr))
         return 0;
-    if (nr) {
-        api_invalid(req, resp, "rule_ids: this server has no rules to name");
-        return 0;
+    int64_t *rule_ids = arena_alloc(req->arena, (nr + 1) * sizeof(*rule_ids));
+    for (size_t i = 0; i < nr; i++) {
+        if (id_from_str(rules[i], &rule_ids[i]) != 0) {
+            api_invalid(req, resp, "rule_ids must name the server's rules");
+            return 0;
+        }
     }
+    r.rule_ids = rule_ids;
+    r.n_rules = nr;
     int64_t *ids = arena_alloc(req->arena, (ns + 1) * sizeof(*ids));
     for (size_t i = 0; i < ns; i++) {
         if (id_from_str(sids[i], &ids[i]) != 0) {
@@ -70,11 +75,15 @@ static int report_post(struct req *req, struct resp *resp)
     char buf[ID_STR_MAX], when[TIME_ISO_MAX];
     for (size_t i = 0; i < rep->n_statuses; i++)
         json_array_append_new(statuses, json_string(id_to_str(rep->status_ids[i], buf)));
-    json_t *j = json_pack("{s:s, s:b, s:n, s:s, s:s, s:b, s:s, s:o, s:[], s:o}", "id",
-                          id_to_str(rep->id, buf), "action_taken", 0, "action_taken_at", "category",
-                          rep->category, "comment", rep->comment, "forwarded", rep->forward,
-                          "created_at", time_iso8601(rep->created_at, when), "status_ids", statuses,
-                          "rule_ids", "target_account", target_json ? target_json : json_null());
+    json_t *rules_json = json_array();
+    for (size_t i = 0; i < rep->n_rules; i++)
+        json_array_append_new(rules_json, json_string(id_to_str(rep->rule_ids[i], buf)));
+    json_t *j =
+        json_pack("{s:s, s:b, s:n, s:s, s:s, s:b, s:s, s:o, s:o, s:o}", "id",
+                  id_to_str(rep->id, buf), "action_taken", 0, "action_taken_at", "category",
+                  rep->category, "comment", rep->comment, "forwarded", rep->forward, "created_at",
+                  time_iso8601(rep->created_at, when), "status_ids", statuses, "rule_ids",
+                  rules_json, "target_account", target_json ? target_json : json_null());
     resp_json(req, resp, 200, j);
     return 0;
 }

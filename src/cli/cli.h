@@ -74,5 +74,10 @@ void cli_close(struct cli_instance *in);
 
 /* The command groups: argv[0] is the subcommand. Return the exit code. */
 int cli_user(int argc, char **argv);
+/* Joining (cli/join.c): registrations, invite, rule, ipblock. */
+int cli_registrations(int argc, char **argv);
+int cli_invite(int argc, char **argv);
+int cli_rule(int argc, char **argv);
+int cli_ipblock(int argc, char **argv);
 
 #endif

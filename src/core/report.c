@@ -12,6 +12,7 @@
 #include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
+#include "core/rule.h"
 #include "util/err.h"
 #include "util/id.h"
 #include "util/limits.h"
@@ -91,10 +92,28 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
         used += (size_t)snprintf(list + used, cap - used, "%s%s", used ? "," : "",
                                  id_to_str(st->id, one));
     }
+    /* The rules it names must be the server's; naming any makes it a violation. */
+    char *rules = arena_alloc(a, r->n_rules * (ID_STR_MAX + 1) + 1);
+    size_t rused = 0;
+    rules[0] = '\0';
+    for (size_t i = 0; i < r->n_rules; i++) {
+        if (!rule_exists(c, r->rule_ids[i])) {
+            *why = "rule_ids must name the server's rules";
+            rc = E_INVAL;
+            goto out;
+        }
+        char one[ID_STR_MAX];
+        rused += (size_t)snprintf(rules + rused, r->n_rules * (ID_STR_MAX + 1) + 1 - rused, "%s%s",
+                                  rused ? "," : "", id_to_str(r->rule_ids[i], one));
+    }
     struct report *rep = arena_zalloc(a, sizeof(*rep));
     rep->id = id_next();
     rep->target = r->target;
-    rep->category = arena_strdup(a, r->category && *r->category ? r->category : "other");
+    rep->category = arena_strdup(a, r->n_rules                    ? "violation"
+                                    : r->category && *r->category ? r->category
+                                                                  : "other");
+    rep->rule_ids = r->rule_ids;
+    rep->n_rules = r->n_rules;
     rep->comment = arena_strdup(a, r->comment ? r->comment : "");
     rep->forward = r->forward != 0;
     rep->created_at = time_now_ms();
@@ -102,7 +121,7 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
     rep->n_statuses = r->n_statuses;
     rc = db_prepare(c,
                     "INSERT INTO reports (id, account_id, target_account_id, status_ids, comment,"
-                    " category, forward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " category, forward, created_at, rule_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -114,6 +133,7 @@ int report_create(const struct core *core, struct arena *a, int64_t reporter,
     db_bind_text(s, 6, rep->category);
     db_bind_i64(s, 7, rep->forward);
     db_bind_i64(s, 8, rep->created_at);
+    db_bind_text(s, 9, rules);
     rc = db_step(s);
     db_stmt_done(s);
     rc = rc < 0 ? rc : 0;

@@ -82,6 +82,8 @@ static const struct {
     {web_search_routes, &web_search_routes_count},
     {web_saved_routes, &web_saved_routes_count},
     {web_list_routes, &web_list_routes_count},
+    {web_join_routes, &web_join_routes_count},
+    {web_admin_join_routes, &web_admin_join_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 
