@@ -720,7 +720,7 @@ int64_t login_guard_wait(const struct core *core, const char *ip, const char *lo
     size_t l1, l2;
     login_keys(ip, login, k1, sizeof(k1), &l1, k2, sizeof(k2), &l2);
     int64_t now = time_now_ms(), r1, r2, reset = 0;
-    if (ratelimit_peek(&login_table, k1, l1, now, &r1) >= LOGIN_GUARD_FAILURES)
+    if (ratelimit_peek(&login_table, k1, l1, now, &r1) >= LOGIN_GUARD_ADDRESS_FAILURES)
         reset = r1;
     if (ratelimit_peek(&login_table, k2, l2, now, &r2) >= LOGIN_GUARD_FAILURES && r2 > reset)
         reset = r2;
@@ -737,8 +737,8 @@ void login_guard_failed(const struct core *core, const char *ip, const char *log
     login_keys(ip, login, k1, sizeof(k1), &l1, k2, sizeof(k2), &l2);
     int64_t now = time_now_ms();
     struct ratelimit_result r;
-    ratelimit_hit(&login_table, k1, l1, LOGIN_GUARD_FAILURES, LOGIN_GUARD_WINDOW_S * 1000LL, now,
-                  &r);
+    ratelimit_hit(&login_table, k1, l1, LOGIN_GUARD_ADDRESS_FAILURES,
+                  LOGIN_GUARD_WINDOW_S * 1000LL, now, &r);
     ratelimit_hit(&login_table, k2, l2, LOGIN_GUARD_FAILURES, LOGIN_GUARD_WINDOW_S * 1000LL, now,
                   &r);
 }

@@ -23,10 +23,11 @@
  * ".destroy"; "email_domain_block.*"; "canonical_email_block.*") as actor
  * (0: the command line).
  *
- * Failed logins (login_guard_*) are counted in memory per address and per
- * account name, in windows of LOGIN_GUARD_WINDOW_S: after
- * LOGIN_GUARD_FAILURES failures the next attempt is refused with the
- * seconds to wait, whatever the password. The counters are bounded
+ * Failed logins (login_guard_*) are counted in memory per account name and
+ * per address, in windows of LOGIN_GUARD_WINDOW_S: after
+ * LOGIN_GUARD_FAILURES failures at one name (LOGIN_GUARD_ADDRESS_FAILURES
+ * from one address, which a household or a library shares) the next
+ * attempt is refused with the seconds to wait, whatever the password. The counters are bounded
  * (util/ratelimit) and shared by the login page and the OAuth password
  * grant; a restart forgets them.
  */
@@ -138,12 +139,13 @@ int canonical_email_block_match(struct db_conn *c, struct arena *a, const char *
  */
 int email_blocked(struct db_conn *c, const char *email, const char **why);
 
-#define LOGIN_GUARD_FAILURES 5
+#define LOGIN_GUARD_FAILURES 5             /* per account name */
+#define LOGIN_GUARD_ADDRESS_FAILURES 20    /* per address (people share addresses) */
 #define LOGIN_GUARD_WINDOW_S 300
 
 /*
- * Before checking a password: the seconds to wait when the address or the
- * login name had LOGIN_GUARD_FAILURES failures in the current window,
+ * Before checking a password: the seconds to wait when the login name or
+ * the address had its number of failures in the current window,
  * else 0. Always 0 when the server runs without rate limits.
  */
 int64_t login_guard_wait(const struct core *core, const char *ip, const char *login);
