@@ -129,16 +129,16 @@ out:
 
 int cli_invite(int argc, char **argv)
 {
-    if (argc < 1 || (strcmp(argv[0], "create") && strcmp(argv[0], "list") &&
-                     strcmp(argv[0], "revoke")))
+    if (argc < 1 ||
+        (strcmp(argv[0], "create") && strcmp(argv[0], "list") && strcmp(argv[0], "revoke")))
         return cli_usage_error("invite needs a subcommand: create, list or revoke");
     return invite_cmd(argv[0], argc - 1, argv + 1);
 }
 
 int cli_rule(int argc, char **argv)
 {
-    if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list") &&
-                     strcmp(argv[0], "remove")))
+    if (argc < 1 ||
+        (strcmp(argv[0], "add") && strcmp(argv[0], "list") && strcmp(argv[0], "remove")))
         return cli_usage_error("rule needs a subcommand: add, list or remove");
     const char *sub = argv[0];
     struct cli_opts o;
@@ -191,8 +191,8 @@ out:
 
 int cli_ipblock(int argc, char **argv)
 {
-    if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list") &&
-                     strcmp(argv[0], "remove")))
+    if (argc < 1 ||
+        (strcmp(argv[0], "add") && strcmp(argv[0], "list") && strcmp(argv[0], "remove")))
         return cli_usage_error("ipblock needs a subcommand: add, list or remove");
     const char *sub = argv[0];
     struct cli_opts o;

@@ -737,8 +737,8 @@ void login_guard_failed(const struct core *core, const char *ip, const char *log
     login_keys(ip, login, k1, sizeof(k1), &l1, k2, sizeof(k2), &l2);
     int64_t now = time_now_ms();
     struct ratelimit_result r;
-    ratelimit_hit(&login_table, k1, l1, LOGIN_GUARD_ADDRESS_FAILURES,
-                  LOGIN_GUARD_WINDOW_S * 1000LL, now, &r);
+    ratelimit_hit(&login_table, k1, l1, LOGIN_GUARD_ADDRESS_FAILURES, LOGIN_GUARD_WINDOW_S * 1000LL,
+                  now, &r);
     ratelimit_hit(&login_table, k2, l2, LOGIN_GUARD_FAILURES, LOGIN_GUARD_WINDOW_S * 1000LL, now,
                   &r);
 }

@@ -139,8 +139,8 @@ int canonical_email_block_match(struct db_conn *c, struct arena *a, const char *
  */
 int email_blocked(struct db_conn *c, const char *email, const char **why);
 
-#define LOGIN_GUARD_FAILURES 5             /* per account name */
-#define LOGIN_GUARD_ADDRESS_FAILURES 20    /* per address (people share addresses) */
+#define LOGIN_GUARD_FAILURES 5          /* per account name */
+#define LOGIN_GUARD_ADDRESS_FAILURES 20 /* per address (people share addresses) */
 #define LOGIN_GUARD_WINDOW_S 300
 
 /*

@@ -48,9 +48,8 @@ static int may(struct web_ctx *w, unsigned perms)
 /* 1 when the member may see the page at all (has one of the sections' permissions). */
 static int may_any(struct web_ctx *w)
 {
-    static const unsigned each[] = {PERM_MANAGE_SETTINGS, PERM_MANAGE_USERS,
-                                    PERM_MANAGE_INVITES,  PERM_MANAGE_RULES,
-                                    PERM_MANAGE_BLOCKS,   PERM_MANAGE_REPORTS};
+    static const unsigned each[] = {PERM_MANAGE_SETTINGS, PERM_MANAGE_USERS,  PERM_MANAGE_INVITES,
+                                    PERM_MANAGE_RULES,    PERM_MANAGE_BLOCKS, PERM_MANAGE_REPORTS};
     for (size_t i = 0; i < sizeof(each) / sizeof(each[0]); i++)
         if (may(w, each[i]))
             return 1;
@@ -74,9 +73,9 @@ static json_t *mode_options(enum join_mode m)
                 {JOIN_CLOSED, "Closed: nobody signs up"}};
     json_t *arr = json_array();
     for (size_t i = 0; i < 4; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value",
-                                             join_mode_name(opts[i].mode), "label", opts[i].label,
-                                             "selected", opts[i].mode == m));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:b}", "value", join_mode_name(opts[i].mode),
+                                        "label", opts[i].label, "selected", opts[i].mode == m));
     return arr;
 }
 
@@ -89,8 +88,7 @@ static void section_settings(struct web_ctx *w, struct db_conn *c, json_t *d)
                         json_boolean(setting_get_int(c, "members_may_invite", 0) == 1));
     json_object_set_new(s, "conduct",
                         json_string(join_text(c, a, w->core, "site_extended_description")));
-    json_object_set_new(s, "privacy",
-                        json_string(join_text(c, a, w->core, "site_privacy_policy")));
+    json_object_set_new(s, "privacy", json_string(join_text(c, a, w->core, "site_privacy_policy")));
     json_object_set_new(s, "contact", json_string(join_text(c, a, w->core, "site_contact_email")));
     json_object_set_new(d, "settings", s);
 }
@@ -122,11 +120,10 @@ static void section_invites(struct web_ctx *w, struct db_conn *c, json_t *d)
     json_t *arr = json_array();
     if (invite_joined(c, w->req->arena, 50, &j, &nj) == 0)
         for (size_t i = 0; i < nj; i++)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "username", j[i].username,
-                                                 "inviter",
-                                                 *j[i].inviter ? j[i].inviter : "the command line",
-                                                 "code", j[i].code, "when",
-                                                 web_time_text(w, j[i].joined_at)));
+            json_array_append_new(
+                arr, json_pack("{s:s, s:s, s:s, s:s}", "username", j[i].username, "inviter",
+                               *j[i].inviter ? j[i].inviter : "the command line", "code", j[i].code,
+                               "when", web_time_text(w, j[i].joined_at)));
     json_object_set_new(d, "joined", arr);
     json_object_set_new(d, "show_invites", json_true());
 }
@@ -438,8 +435,8 @@ static int canonical_block_post(struct req *req, struct resp *resp)
         return 0;
     struct canonical_email_block *b;
     const char *why = NULL;
-    int rc = canonical_email_block_create(w.core, req->arena, w.me->id, req_arg(req, "email"),
-                                          NULL, &b, &why);
+    int rc = canonical_email_block_create(w.core, req->arena, w.me->id, req_arg(req, "email"), NULL,
+                                          &b, &why);
     return done(&w, rc, why);
 }
 
@@ -488,8 +485,7 @@ const struct route web_admin_join_routes[] = {
     {"POST", "/admin/join/email_domain_blocks", email_block_post, N, NULL},
     {"POST", "/admin/join/email_domain_blocks/:id/delete", email_block_delete_post, N, NULL},
     {"POST", "/admin/join/canonical_email_blocks", canonical_block_post, N, NULL},
-    {"POST", "/admin/join/canonical_email_blocks/:id/delete", canonical_block_delete_post, N,
-     NULL},
+    {"POST", "/admin/join/canonical_email_blocks/:id/delete", canonical_block_delete_post, N, NULL},
     {"POST", "/admin/join/held/:id/release", held_release, N, NULL},
     {"POST", "/admin/join/held/:id/delete", held_delete, N, NULL},
 };

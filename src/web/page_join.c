@@ -169,7 +169,8 @@ static struct invite *usable_invite(struct web_ctx *w, const char *code)
     rc = invite_get(c, w->req->arena, code, &inv);
     db_release(c);
     if (rc == E_NOTFOUND) {
-        web_error(w, 404, "This invite link is not valid. Ask the person who sent it for a new one.");
+        web_error(w, 404,
+                  "This invite link is not valid. Ask the person who sent it for a new one.");
         return NULL;
     }
     if (rc) {
@@ -178,9 +179,9 @@ static struct invite *usable_invite(struct web_ctx *w, const char *code)
     }
     const char *why = invite_unusable(inv, time_now_ms());
     if (why) {
-        web_error(w, 410,
-                  arena_printf(w->req->arena, "%s. Ask the person who sent it for a new one.",
-                               why));
+        web_error(
+            w, 410,
+            arena_printf(w->req->arena, "%s. Ask the person who sent it for a new one.", why));
         return NULL;
     }
     return inv;
