@@ -356,12 +356,13 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
     int64_t users = scalar(c, "SELECT count(*) FROM users WHERE disabled = 0");
     int64_t posts = scalar(c, "SELECT count(*) FROM statuses WHERE local = 1 AND deleted_at IS"
                               " NULL AND visibility IN (0, 1)");
+    enum join_mode mode = join_mode(c, core);
     db_release(c);
     json_t *software = json_pack("{s:s, s:s}", "name", "hearth", "version", API_HEARTH_VERSION);
     json_t *j = json_pack(
         "{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s, s:s}}}",
         "version", version, "software", software, "protocols", "activitypub", "services", "inbound",
-        "outbound", "openRegistrations", 0, "usage", "users", "total", (json_int_t)users,
+        "outbound", "openRegistrations", mode == JOIN_OPEN || mode == JOIN_APPROVAL, "usage", "users", "total", (json_int_t)users,
         "activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
         (json_int_t)posts, "metadata", "nodeName", core->title ? core->title : "Hearth", "upstream",
         "name", "mastodon", "version", API_MASTODON_VERSION);

@@ -102,9 +102,11 @@ def test_each_registration_mode(srv):
     assert inst["enabled"] is False and "closed" in inst["message"]
     assert sign_up(srv, "nadia", h).status_code == 403
 
+    assert requests.get(srv.url + "/nodeinfo/2.0").json()["openRegistrations"] is False
     set_mode(srv, "open")
     inst = requests.get(srv.url + "/api/v2/instance").json()["registrations"]
     assert inst == {"enabled": True, "approval_required": False, "message": None, "url": None}
+    assert requests.get(srv.url + "/nodeinfo/2.0").json()["openRegistrations"] is True
     r = sign_up(srv, "nadia", h)
     assert r.status_code == 200, r.text
     me = requests.get(srv.url + "/api/v1/accounts/verify_credentials",
