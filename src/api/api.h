@@ -37,6 +37,9 @@ extern const struct route api_domain_block_routes[];
 extern const size_t api_domain_block_routes_count;
 extern const struct route api_report_routes[];
 extern const size_t api_report_routes_count;
+/* The profile directory of this server's members (directory.c). */
+extern const struct route api_directory_routes[];
+extern const size_t api_directory_routes_count;
 /* IP, e-mail domain and canonical e-mail blocks; the spam filter's held posts (admin_join.c). */
 extern const struct route api_admin_join_routes[];
 extern const size_t api_admin_join_routes_count;

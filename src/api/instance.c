@@ -362,10 +362,11 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
     json_t *j = json_pack(
         "{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s, s:s}}}",
         "version", version, "software", software, "protocols", "activitypub", "services", "inbound",
-        "outbound", "openRegistrations", mode == JOIN_OPEN || mode == JOIN_APPROVAL, "usage", "users", "total", (json_int_t)users,
-        "activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
-        (json_int_t)posts, "metadata", "nodeName", core->title ? core->title : "Hearth", "upstream",
-        "name", "mastodon", "version", API_MASTODON_VERSION);
+        "outbound", "openRegistrations", mode == JOIN_OPEN || mode == JOIN_APPROVAL, "usage",
+        "users", "total", (json_int_t)users, "activeMonth", (json_int_t)users, "activeHalfyear",
+        (json_int_t)users, "localPosts", (json_int_t)posts, "metadata", "nodeName",
+        core->title ? core->title : "Hearth", "upstream", "name", "mastodon", "version",
+        API_MASTODON_VERSION);
     resp_json(req, resp, 200, j);
     resp->content_type = arena_printf(req->arena,
                                       "application/json; profile=\"http://nodeinfo.diaspora."

@@ -64,6 +64,7 @@ static const struct {
     {api_domain_block_routes, &api_domain_block_routes_count},
     {api_report_routes, &api_report_routes_count},
     {api_admin_join_routes, &api_admin_join_routes_count},
+    {api_directory_routes, &api_directory_routes_count},
     {api_filter_routes, &api_filter_routes_count},
     {api_pin_routes, &api_pin_routes_count},
     {api_people_routes, &api_people_routes_count},

@@ -432,6 +432,11 @@ def test_directory_and_welcome(srv):
     assert r.status_code == 303, r.text
     page = b.get("/directory").text
     assert "I fix bikes." in page and "Ask me." not in page and "has not posted yet" in page
+    listed = requests.get(srv.url + "/api/v1/directory", params={"local": "true"}).json()
+    assert {a["acct"] for a in listed} == {"alice", "bob", "carol"}
+    # Nobody has posted: the newest member comes first.
+    assert requests.get(srv.url + "/api/v1/directory", params={"limit": "1"}).json()[0]["acct"] \
+        == "carol"
     welcome = b.get("/welcome")
     assert welcome.status_code == 200 and "@alice" in welcome.text and "admin" in welcome.text
     assert "@carol" in welcome.text and "moderator" in welcome.text

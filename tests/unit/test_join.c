@@ -37,16 +37,15 @@ TEST(ip_blocks_match_and_expire)
     struct arena *a = arena_new();
     struct ip_block *b;
     const char *why;
-    CHECK_INT(ip_block_create(&fx_core, a, 0, "198.51.100.0/24", IP_SIGN_UP_REQUIRES_APPROVAL,
-                              NULL, 0, &b, &why),
+    CHECK_INT(ip_block_create(&fx_core, a, 0, "198.51.100.0/24", IP_SIGN_UP_REQUIRES_APPROVAL, NULL,
+                              0, &b, &why),
               0);
-    CHECK_INT(ip_block_create(&fx_core, a, 0, "198.51.100.7", IP_NO_ACCESS, "one", 0, &b, &why),
-              0);
+    CHECK_INT(ip_block_create(&fx_core, a, 0, "198.51.100.7", IP_NO_ACCESS, "one", 0, &b, &why), 0);
     CHECK_INT(ip_block_create(&fx_core, a, 0, "2001:db8::/32", IP_SIGN_UP_BLOCK, NULL, 0, &b, &why),
               0);
-    CHECK_INT(ip_block_create(&fx_core, a, 0, "198.51.100.7/32", IP_SIGN_UP_BLOCK, NULL, 0, &b,
-                              &why),
-              E_EXISTS);
+    CHECK_INT(
+        ip_block_create(&fx_core, a, 0, "198.51.100.7/32", IP_SIGN_UP_BLOCK, NULL, 0, &b, &why),
+        E_EXISTS);
     struct db_conn *c;
     db_acquire(fx_core.db, DB_READ, &c);
     CHECK_INT(ip_block_severity(c, "198.51.100.8"), IP_SIGN_UP_REQUIRES_APPROVAL);
@@ -141,8 +140,11 @@ TEST(sign_up_rule)
     int64_t id;
     int pending;
     const char *field, *why;
-    struct join_request r = {.username = "newbie", .email = "newbie@example.net",
-                             .password = "correct horse", .agreement = 1, .ip = "192.0.2.1"};
+    struct join_request r = {.username = "newbie",
+                             .email = "newbie@example.net",
+                             .password = "correct horse",
+                             .agreement = 1,
+                             .ip = "192.0.2.1"};
     fx_core.registrations = "closed";
     CHECK_INT(join_signup(&fx_core, a, &r, &id, &pending, &field, &why), E_FORBIDDEN);
     CHECK_INT(join_set_mode(&fx_core, 0, JOIN_APPROVAL), 0);
@@ -156,8 +158,10 @@ TEST(sign_up_rule)
     struct invite_new in = {.max_uses = 1, .autoapprove = 1};
     struct invite *inv;
     CHECK_INT(invite_create(&fx_core, a, 0, &in, &inv, &why), 0);
-    struct join_request r2 = {.username = "guest", .email = "guest@example.net",
-                              .password = "correct horse", .agreement = 1,
+    struct join_request r2 = {.username = "guest",
+                              .email = "guest@example.net",
+                              .password = "correct horse",
+                              .agreement = 1,
                               .invite_code = inv->code};
     CHECK_INT(join_signup(&fx_core, a, &r2, &id, &pending, &field, &why), 0);
     CHECK_INT(pending, 0);
@@ -167,8 +171,9 @@ TEST(sign_up_rule)
     CHECK_STR(field, "invite_code");
     /* The use is also checked where it is counted (a race for the last use). */
     struct user_signup su = {.invite_id = inv->id};
-    CHECK_INT(user_register(&fx_core, "racer", "racer@example.net", "correct horse", &su, &id, &why),
-              E_LIMIT);
+    CHECK_INT(
+        user_register(&fx_core, "racer", "racer@example.net", "correct horse", &su, &id, &why),
+        E_LIMIT);
     /* Members make invites only when the server lets them. */
     int64_t member = fx_user("inviter");
     CHECK_INT(invite_create(&fx_core, a, member, &in, &inv, &why), E_FORBIDDEN);
