@@ -70,6 +70,10 @@ static const char usage_text[] =
     "  hearth rule add --data DIR TEXT [HINT] | list | remove ID\n"
     "  hearth ipblock add --data DIR CIDR --severity sign_up_requires_approval|\n"
     "        sign_up_block|no_access [--reason COMMENT] | list | remove ID\n"
+    "  hearth neighborhood add|remove --data DIR DOMAIN\n"
+    "  hearth neighborhood list --data DIR [--json]\n"
+    "        The servers whose admins agreed to trust each other: each side adds\n"
+    "        the other. Removing a server drops the neighborhood posts it sent.\n"
     "  hearth --version\n"
     "  hearth help\n";
 
@@ -322,7 +326,7 @@ static int run(int argc, char **argv)
     } groups[] = {
         {"user", cli_user},       {"registrations", cli_registrations},
         {"invite", cli_invite},   {"rule", cli_rule},
-        {"ipblock", cli_ipblock},
+        {"ipblock", cli_ipblock}, {"neighborhood", cli_neighborhood},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

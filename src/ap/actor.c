@@ -24,6 +24,7 @@
 #include "core/follow.h"
 #include "core/keys.h"
 #include "core/media.h"
+#include "core/neighborhood.h"
 #include "core/pin.h"
 #include "core/status.h"
 #include "core/timeline.h"
@@ -195,6 +196,40 @@ static int instance_outbox(struct req *req, struct resp *resp)
               json_pack("{s:s, s:s, s:i, s:[]}", "id",
                         arena_printf(req->arena, "%s/actor/outbox", core->base_url), "type",
                         "OrderedCollection", "totalItems", 0, "orderedItems"));
+    return 0;
+}
+
+/*
+ * GET /actor/neighborhood: the audience a neighborhood post is addressed
+ * to (FEDERATION.md), listing the neighborhood's servers by their
+ * instance actors.
+ */
+static int neighborhood_collection(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    struct neighbor *v = NULL;
+    size_t n = 0;
+    rc = neighborhood_list(c, req->arena, &v, &n);
+    db_release(c);
+    if (rc) {
+        ap_fail(req, resp, rc);
+        return 0;
+    }
+    const char *scheme = strncmp(core->base_url, "https://", 8) == 0 ? "https" : "http";
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            items, json_string(arena_printf(req->arena, "%s://%s/actor", scheme, v[i].domain)));
+    ap_answer(req, resp,
+              json_pack("{s:s, s:s, s:I, s:o}", "id",
+                        neighborhood_audience(req->arena, core->base_url), "type", "Collection",
+                        "totalItems", (json_int_t)n, "items", items));
     return 0;
 }
 
@@ -497,6 +532,7 @@ static int status_activity(struct req *req, struct resp *resp)
 const struct route ap_actor_routes[] = {
     {"GET", "/actor", instance_actor, ROUTE_AUTH_NONE, NULL},
     {"GET", "/actor/outbox", instance_outbox, ROUTE_AUTH_NONE, NULL},
+    {"GET", "/actor/neighborhood", neighborhood_collection, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name", actor, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name/outbox", outbox, ROUTE_AUTH_NONE, NULL},
     {"GET", "/users/:name/followers", followers_collection, ROUTE_AUTH_NONE, NULL},

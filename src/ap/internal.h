@@ -135,4 +135,64 @@ int ap_actor_resolve(const struct core *core, struct arena *a, const char *uri, 
 int ap_webfinger_resolve(const struct core *core, struct arena *a, const char *user,
                          const char *domain, struct account **out);
 
+/*
+ * ap/object_in.c: another server's object read into the parts of a post
+ * (for ap/process.c). Strings returned live in the arena.
+ */
+struct poll_new;
+struct remote_media;
+
+enum ap_in_kind {
+    AP_IN_NOT_POST = 0, /* activities, actors, collections, Tombstone, ChatMessage, Link... */
+    AP_IN_KNOWN = 1,    /* Note, Question, Article, Page, Event, Video, Image, Audio */
+    AP_IN_OTHER = 2,    /* any other type (Review, Recipe...): kept as a card */
+};
+/* What an object of this type is to Hearth. */
+int ap_in_post_kind(const char *type);
+/*
+ * The object's content (or first contentMap entry) as safe HTML: HTML
+ * sanitized (an Article's or Page's images kept), Markdown and plain text
+ * (mediaType text/markdown, text/plain) made into paragraphs and links.
+ * "" when there is none.
+ */
+const char *ap_in_body(struct arena *a, json_t *obj, const char *type);
+/* title (plain text) as the heading that starts an article's content. */
+const char *ap_in_heading(struct arena *a, const char *title);
+/* The page a url value points to: a string, or the text/html Link of a list. NULL if none. */
+const char *ap_in_page_url(json_t *url);
+/* Plain text of html cut to about max bytes on a word boundary, with "…" when cut. */
+const char *ap_in_excerpt(struct arena *a, const char *html, size_t max);
+/*
+ * The teaser of a long article without a summary: the start of body's
+ * text as a paragraph; NULL when body is short enough to show whole.
+ */
+const char *ap_in_teaser(struct arena *a, const char *body);
+/*
+ * The content of an object of a type Hearth does not know: its type and
+ * name, its summary or content shortened to plain text, and a link to
+ * link (its url or id), as sanitized HTML.
+ */
+const char *ap_in_card(struct arena *a, json_t *obj, const char *type, const char *link);
+/*
+ * A Video's, Audio's or Image's own file (the object is the media): the
+ * best file to show in a browser among its url Links (and the files
+ * nested in a playlist Link's tags, as PeerTube sends them): video/mp4
+ * before webm, audio/mpeg or ogg first, the tallest up to 720 lines,
+ * nothing over 1 GiB while something smaller exists; the icon, image or
+ * preview as a video's or sound's poster. An Image with attachments has
+ * them instead. 1 and *m filled, or 0 when there is nothing to show.
+ */
+int ap_in_own_media(struct arena *a, json_t *obj, const char *type, struct remote_media *m);
+/* A paragraph that links to href (an http(s) URL), as sanitized HTML. */
+const char *ap_in_link(struct arena *a, const char *href);
+/* The picture of an icon, image or preview value (the widest up to 1280 pixels), or NULL. */
+const char *ap_in_poster(json_t *v);
+/*
+ * A Question's poll: oneOf (single choice) or anyOf (multiple), at most
+ * LIMIT_POLL_OPTIONS_REMOTE choices with their counts (replies.totalItems),
+ * votersCount, the end from closed (a time, or true: now) or endTime
+ * (none: it never ends). NULL when it has no usable choice.
+ */
+struct poll_new *ap_in_poll(struct arena *a, json_t *obj);
+
 #endif

@@ -7,10 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
 #include "core/media.h"
+#include "core/neighborhood.h"
 #include "core/poll.h"
 #include "core/status.h"
 #include "core/visibility.h"
@@ -107,7 +109,10 @@ json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c
     case VIS_FOLLOWERS:
         json_array_append_new(to, json_string(followers));
         break;
-    default: /* direct; local and neighborhood are never sent as they are */
+    case VIS_NEIGHBORHOOD: /* to this server's neighborhood audience (FEDERATION.md) */
+        json_array_append_new(to, json_string(neighborhood_audience(a, core->base_url)));
+        break;
+    default: /* direct; local posts are never sent */
         break;
     }
     int64_t *mentioned = NULL;
@@ -165,6 +170,8 @@ json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c
     json_object_set_new(j, "attributedTo", json_string(author->uri));
     json_object_set_new(j, "to", to);
     json_object_set_new(j, "cc", cc);
+    if (st->visibility == VIS_NEIGHBORHOOD)
+        json_object_set_new(j, "audience", json_string(neighborhood_audience(a, core->base_url)));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
     json_object_set_new(j, "content", json_string(st->content ? st->content : ""));
     if (st->language)
@@ -187,6 +194,7 @@ json_t *ap_note_json(const struct core *core, struct arena *a, struct db_conn *c
             json_object_set_new(j, "endTime", time_json(a, poll->expires_at));
         json_object_set_new(j, "votersCount", json_integer(poll->voters_count));
     }
+    ap_event_object(core, a, c, st, j); /* a local event is an Event (ap/event.h) */
     return j;
 }
 
@@ -200,7 +208,15 @@ json_t *ap_activity_json(const struct core *core, struct arena *a, struct db_con
             account_get(c, a, orig->account_id, &orig_author) != 0)
             return NULL;
         const char *followers = followers_of(a, author);
-        /* A boost's own id already names its activity. */
+        /* A boost's own id already names its activity. A neighborhood post's boost stays in
+         * the neighborhood: addressed to its audience, not to the public. */
+        if (orig->visibility == VIS_NEIGHBORHOOD) {
+            const char *audience = neighborhood_audience(a, core->base_url);
+            return json_pack("{s:s, s:s, s:s, s:o, s:[s], s:[s], s:s, s:s}", "id", st->uri, "type",
+                             "Announce", "actor", author->uri, "published",
+                             time_json(a, st->created_at), "to", audience, "cc", orig_author->uri,
+                             "audience", audience, "object", orig->uri);
+        }
         return json_pack("{s:s, s:s, s:s, s:o, s:[s], s:[s, s], s:s}", "id", st->uri, "type",
                          "Announce", "actor", author->uri, "published",
                          time_json(a, st->created_at), "to", AP_PUBLIC, "cc", orig_author->uri,

@@ -15,11 +15,13 @@
 #include <jansson.h>
 
 #include "ap/ap.h"
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "content/sanitize.h"
 #include "core/account.h"
 #include "core/core.h"
 #include "core/follow.h"
+#include "core/neighborhood.h"
 #include "core/pin.h"
 #include "core/poll.h"
 #include "core/queue.h"
@@ -27,6 +29,7 @@
 #include "core/report.h"
 #include "core/spam.h"
 #include "core/status.h"
+#include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -37,8 +40,7 @@
 #define REPLY_FETCH_DEPTH 3 /* missing parents fetched above a reply */
 #define TAGS_MAX 32
 #define MENTIONS_MAX 64
-#define ATTACHMENTS_MAX 16
-#define POLL_CHOICES_MAX 20
+#define ATTACHMENTS_MAX LIMIT_MEDIA_REMOTE
 
 struct ctx {
     const struct core *core;
@@ -49,14 +51,16 @@ struct ctx {
     int released;     /* a moderator released it from the spam filter's hold */
 };
 
+/*
+ * Which objects are posts (ap/object_in.c decides): the kinds Hearth shows
+ * as what they are (Note, Question, Article, Page, Event, Video, Image,
+ * Audio) and any other type that is not an activity, an actor, a
+ * collection, a Tombstone or a chat message (Pleroma's ChatMessage stays
+ * ignored), which is kept as a card.
+ */
 static int is_object_type(const char *t)
 {
-    static const char *const types[] = {"Note",  "Question", "Article", "Page",
-                                        "Event", "Video",    "Image",   "Audio"};
-    for (size_t i = 0; t && i < sizeof(types) / sizeof(types[0]); i++)
-        if (strcmp(t, types[i]) == 0)
-            return 1;
-    return 0;
+    return ap_in_post_kind(t) != AP_IN_NOT_POST;
 }
 
 static int is_actor_type(const char *t)
@@ -145,6 +149,21 @@ static int names_followers(struct ctx *x, json_t *v, const struct account *autho
     return 0;
 }
 
+/* 1 when v (a string or an array) names the neighborhood audience of the author's server. */
+static int names_audience(struct ctx *x, json_t *v, const struct account *author)
+{
+    if (json_is_string(v))
+        return neighborhood_is_audience_of(x->a, json_string_value(v), author->uri);
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (neighborhood_is_audience_of(x->a, json_string_value(e), author->uri))
+            return 1;
+    }
+    return 0;
+}
+
 static enum status_visibility visibility_of(struct ctx *x, json_t *obj,
                                             const struct account *author)
 {
@@ -158,6 +177,9 @@ static enum status_visibility visibility_of(struct ctx *x, json_t *obj,
         return VIS_PUBLIC;
     if (is_public(cc))
         return VIS_UNLISTED;
+    if (names_audience(x, to, author) || names_audience(x, cc, author) ||
+        names_audience(x, json_object_get(obj, "audience"), author))
+        return VIS_NEIGHBORHOOD;
     if (names_followers(x, to, author) || names_followers(x, cc, author))
         return VIS_FOLLOWERS;
     return VIS_DIRECT;
@@ -256,7 +278,121 @@ static int64_t parent_of(struct ctx *x, const char *uri, int depth)
     return fetch_post(x, uri, depth + 1, &id) == 0 ? id : 0;
 }
 
+/* 1 when v (an object or activity) names someone in to, cc, bto, bcc or audience. */
+static int names_someone(json_t *v)
+{
+    const char *keys[] = {"to", "cc", "bto", "bcc", "audience"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *e = json_object_get(v, keys[i]);
+        if (json_is_string(e) || json_array_size(e) > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the object (or, for an embedded one, its activity) is addressed to someone. */
+static int addressed(struct ctx *x, json_t *obj)
+{
+    return names_someone(obj) ||
+           (x->act && json_object_get(x->act, "object") == obj && names_someone(x->act));
+}
+
+/*
+ * The text of the post: content, title and content warning or teaser, by
+ * kind. A Note's or Question's summary is its content warning (as on
+ * Mastodon); an Article's or Page's is its teaser; an Article, Page,
+ * Video or Audio starts with its name as a heading; an Event keeps its
+ * name in bold; a type Hearth does not know becomes a card. E_INVAL for
+ * an unknown type sent to no one.
+ */
+static int read_body(struct ctx *x, json_t *obj, const char *type, struct remote_status *rs)
+{
+    struct arena *a = x->a;
+    const char *name = json_string_value(json_object_get(obj, "name"));
+    const char *summary = json_string_value(json_object_get(obj, "summary"));
+    int note = strcmp(type, "Note") == 0 || strcmp(type, "Question") == 0;
+    int article = strcmp(type, "Article") == 0 || strcmp(type, "Page") == 0;
+    int titled = article || strcmp(type, "Video") == 0 || strcmp(type, "Audio") == 0;
+    rs->spoiler_text = "";
+    if (ap_in_post_kind(type) == AP_IN_OTHER) {
+        if (!addressed(x, obj))
+            return E_INVAL;
+        rs->title = name && *name ? name : NULL;
+        rs->content = ap_in_card(a, obj, type, rs->url);
+        return 0;
+    }
+    const char *clean = ap_in_body(a, obj, type);
+    if (summary && *summary && note) {
+        const char *cw = "";
+        sanitize_text(a, summary, strlen(summary), &cw);
+        rs->spoiler_text = cw;
+    } else if (summary && *summary && article) {
+        struct sanitize_options opt = {0};
+        const char *teaser = "";
+        if (sanitize_html(a, summary, strlen(summary), &opt, &teaser) == 0 && *teaser) {
+            rs->summary = teaser;
+            if (!*clean)
+                clean = teaser; /* only a teaser was sent: it is the text */
+        }
+    }
+    if (article && !rs->summary)
+        rs->summary = ap_in_teaser(a, clean);
+    if (name && *name && titled) {
+        rs->title = name;
+        clean = arena_printf(a, "%s%s", ap_in_heading(a, name), clean);
+    } else if (name && *name && !note) {
+        /* Events and images carry their title apart: show it first. */
+        const char *title;
+        const char *html = arena_printf(a, "<p><strong>%s</strong></p>", name);
+        if (sanitize_html(a, html, strlen(html), NULL, &title) == 0)
+            clean = arena_printf(a, "%s%s", title, clean);
+    }
+    rs->content = clean;
+    return 0;
+}
+
 /* Fills rs from an object by author. E_INVAL when it is not a post we keep. */
+/*
+ * A neighborhood post is taken in only from a server in this server's own
+ * neighborhood (mutual consent); else it is refused, and logged once.
+ */
+static int from_neighbor(struct ctx *x, const struct account *author, const char *id)
+{
+    struct db_conn *c;
+    if (db_acquire(x->core->db, DB_READ, &c) != 0)
+        return 0;
+    int yes = neighborhood_has(c, author->domain) == 1;
+    db_release(c);
+    if (!yes)
+        log_warn("refused neighborhood post %s: %s is not in this server's neighborhood", id,
+                 author->domain ? author->domain : "?");
+    return yes;
+}
+
+/*
+ * A remote reply may answer only what its author may see: nobody outside
+ * replies into a local post, and only neighbors into a neighborhood post
+ * made here. Others' replies are refused, and logged once.
+ */
+static int may_answer(struct ctx *x, const struct account *author, int64_t parent, const char *id)
+{
+    struct db_conn *c;
+    if (db_acquire(x->core->db, DB_READ, &c) != 0)
+        return 0;
+    struct status *st;
+    int ok = 1;
+    if (status_get(c, x->a, parent, &st) == 0 && st->local &&
+        (st->visibility == VIS_LOCAL || st->visibility == VIS_NEIGHBORHOOD)) {
+        struct viewer v = {
+            .kind = VIEWER_REMOTE, .account_id = author->id, .domain = author->domain};
+        ok = visibility_may_see(c, &v, parent) == 1;
+    }
+    db_release(c);
+    if (!ok)
+        log_warn("refused reply %s: its author may not see the post it answers", id);
+    return ok;
+}
+
 static int read_object(struct ctx *x, json_t *obj, const struct account *author, int depth,
                        struct remote_status *rs)
 {
@@ -269,37 +405,17 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     rs->uri = id;
     rs->account_id = author->id;
     rs->object_type = type;
-    const char *url = ap_id_of(json_object_get(obj, "url"));
+    const char *url = ap_in_page_url(json_object_get(obj, "url"));
     rs->url = http_url(url) ? url : id;
     rs->visibility = visibility_of(x, obj, author);
-    const char *content = json_string_value(json_object_get(obj, "content"));
     json_t *map = json_object_get(obj, "contentMap");
     const char *lang = NULL;
-    if (json_is_object(map) && json_object_size(map) > 0) {
-        void *it = json_object_iter(map);
-        lang = json_object_iter_key(it);
-        if (!content)
-            content = json_string_value(json_object_iter_value(it));
-    }
+    if (json_is_object(map) && json_object_size(map) > 0)
+        lang = json_object_iter_key(json_object_iter(map));
     if (lang && strlen(lang) >= 2 && strlen(lang) <= 3)
         rs->language = arena_strndup(a, lang, 3);
-    const char *name = json_string_value(json_object_get(obj, "name"));
-    const char *clean = "";
-    if (content && sanitize_html(a, content, strlen(content), NULL, &clean) != 0)
-        clean = "";
-    /* Articles, events and videos carry their title apart: show it first. */
-    if (name && *name && strcmp(type, "Note") != 0 && strcmp(type, "Question") != 0) {
-        const char *title;
-        const char *html = arena_printf(a, "<p><strong>%s</strong></p>", name);
-        if (sanitize_html(a, html, strlen(html), NULL, &title) == 0)
-            clean = arena_printf(a, "%s%s", title, clean);
-    }
-    rs->content = clean;
-    const char *summary = json_string_value(json_object_get(obj, "summary"));
-    const char *cw = "";
-    if (summary && strcmp(type, "Note") == 0)
-        sanitize_text(a, summary, strlen(summary), &cw);
-    rs->spoiler_text = cw;
+    if (read_body(x, obj, type, rs) != 0)
+        return E_INVAL;
     rs->sensitive = json_is_true(json_object_get(obj, "sensitive"));
     const char *published = json_string_value(json_object_get(obj, "published"));
     const char *updated = json_string_value(json_object_get(obj, "updated"));
@@ -307,10 +423,14 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
         rs->created_at = time_now_ms();
     if (updated)
         time_parse_iso8601(updated, &rs->edited_at);
+    if (rs->visibility == VIS_NEIGHBORHOOD && !from_neighbor(x, author, id))
+        return E_FORBIDDEN;
     const char *reply = ap_id_of(json_object_get(obj, "inReplyTo"));
     if (reply && http_url(reply)) {
         rs->in_reply_to_uri = reply;
         rs->in_reply_to_id = parent_of(x, reply, depth);
+        if (rs->in_reply_to_id && !may_answer(x, author, rs->in_reply_to_id, id))
+            return E_FORBIDDEN;
     }
     /* Mentions: tagged accounts we know, and members addressed directly. */
     int64_t *mentions = arena_alloc(a, MENTIONS_MAX * sizeof(*mentions));
@@ -358,12 +478,20 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     rs->tags = tags;
     rs->n_tags = nt;
     struct remote_media *media = arena_alloc(a, ATTACHMENTS_MAX * sizeof(*media));
-    size_t nmed = 0;
+    size_t nmed = ap_in_own_media(a, obj, type, &media[0]) ? 1 : 0;
     json_t *att = json_object_get(obj, "attachment");
     json_array_foreach(att, i, t)
     {
         if (nmed == ATTACHMENTS_MAX)
             break;
+        /* A link post (Lemmy, Mbin) attaches the page it is about: it ends the text. */
+        const char *at = json_string_value(json_object_get(t, "type"));
+        const char *link = json_string_value(json_object_get(t, "href"));
+        if (at && strcmp(at, "Link") == 0) {
+            if (http_url(link) && !strstr(rs->content, link))
+                rs->content = arena_printf(a, "%s%s", rs->content, ap_in_link(a, link));
+            continue;
+        }
         json_t *u = json_object_get(t, "url");
         const char *href = json_is_string(u) ? json_string_value(u) : ap_id_of(u);
         if (!href && json_is_object(u))
@@ -380,6 +508,8 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
         m->type = media_type_of(mime, json_string_value(json_object_get(t, "type")));
         m->description = json_string_value(json_object_get(t, "name"));
         m->blurhash = json_string_value(json_object_get(t, "blurhash"));
+        if (strcmp(m->type, "video") == 0 || strcmp(m->type, "audio") == 0)
+            m->preview_url = ap_in_poster(json_object_get(t, "icon"));
         json_int_t w = json_integer_value(json_object_get(t, "width"));
         json_int_t h = json_integer_value(json_object_get(t, "height"));
         m->width = w > 0 && w < 100000 ? (int)w : 0;
@@ -387,39 +517,22 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     }
     rs->media = media;
     rs->n_media = nmed;
-    /* A Question's choices become the post's poll (votes are counted where it lives). */
-    json_t *choices = json_object_get(obj, "oneOf");
-    int multiple = 0;
-    if (!json_is_array(choices)) {
-        choices = json_object_get(obj, "anyOf");
-        multiple = 1;
-    }
-    size_t nc = json_array_size(choices);
-    if (strcmp(type, "Question") == 0 && nc >= 1 && nc <= POLL_CHOICES_MAX) {
-        struct poll_new *poll = arena_zalloc(a, sizeof(*poll));
-        const char **titles = arena_alloc(a, nc * sizeof(*titles));
-        size_t k = 0;
-        json_array_foreach(choices, i, t)
-        {
-            const char *title = json_string_value(json_object_get(t, "name"));
-            if (title && *title)
-                titles[k++] = title;
-        }
-        const char *end = json_string_value(json_object_get(obj, "endTime"));
-        if (!end)
-            end = json_string_value(json_object_get(obj, "closed"));
-        int64_t end_ms = 0;
-        if (end)
-            time_parse_iso8601(end, &end_ms);
-        int64_t left = end_ms ? (end_ms - time_now_ms()) / 1000 : 7 * 24 * 3600;
-        poll->options = titles;
-        poll->n_options = k;
-        poll->multiple = multiple;
-        poll->expires_in = left > 0 ? left : 0;
-        if (k)
-            rs->poll = poll;
-    }
+    /* A Question's choices become the post's poll, with the counts of where it lives. */
+    if (strcmp(type, "Question") == 0)
+        rs->poll = ap_in_poll(a, obj);
     return 0;
+}
+
+/* 1 when the spam filter (core/spam) holds this new post for a moderator. */
+static int spam_held(struct ctx *x, const struct remote_status *rs)
+{
+    int hold = 0;
+    const char *reason = NULL;
+    if (spam_check(x->core, rs->account_id, rs->mentions, rs->n_mentions, rs->content, &hold,
+                   &reason) != 0 ||
+        !hold)
+        return 0;
+    return spam_hold(x->core, x->signer->id, rs->uri, x->text, reason) == 0;
 }
 
 static int store_object(struct ctx *x, json_t *obj, const struct account *author, int depth,
@@ -429,17 +542,15 @@ static int store_object(struct ctx *x, json_t *obj, const struct account *author
     int rc = read_object(x, obj, author, depth, &rs);
     if (rc)
         return rc;
+    rs.content = ap_event_content(x->a, obj, rs.content);
     if (update)
-        return remote_status_update(x->core, &rs);
-    int hold = 0;
-    const char *reason = NULL;
-    if (depth == 0 && !x->released && x->text && author->id == x->signer->id &&
-        spam_check(x->core, author->id, rs.mentions, rs.n_mentions, rs.content, &hold, &reason) ==
-            0 &&
-        hold)
-        return spam_hold(x->core, x->signer->id, rs.uri, x->text, reason);
-    rc = remote_status_create(x->core, &rs, id);
-    return rc == E_EXISTS ? 0 : rc;
+        rc = remote_status_update(x->core, &rs);
+    else if (depth == 0 && !x->released && x->text && author->id == x->signer->id &&
+             spam_held(x, &rs))
+        return 0;
+    else if ((rc = remote_status_create(x->core, &rs, id)) == E_EXISTS)
+        rc = 0;
+    return rc ? rc : ap_event_stored(x->core, x->a, obj, author, update ? 0 : *id);
 }
 
 /*
@@ -484,7 +595,7 @@ static int on_create(struct ctx *x, int update)
         return 0; /* a Create of someone else's post: not trusted */
     int64_t id = 0;
     int rc = store_object(x, obj, x->signer, 0, update, &id);
-    return rc == E_INVAL || rc == E_NOTFOUND ? 0 : rc;
+    return rc == E_INVAL || rc == E_NOTFOUND || rc == E_FORBIDDEN ? 0 : rc;
 }
 
 static int on_delete(struct ctx *x)
@@ -768,6 +879,12 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
     const char *type = json_string_value(json_object_get(x.act, "type"));
     if (!type)
         return 0;
+    int handled = 0; /* answers to events and votes in polls (ap/event.h) */
+    if ((rc = ap_event_inbox(core, a, x.signer, x.act, &handled)) || handled) {
+        if (rc)
+            *why = arena_printf(a, "%s failed: %s", type, err_str(rc));
+        return rc;
+    }
     if (!strcmp(type, "Create"))
         rc = on_create(&x, 0);
     else if (!strcmp(type, "Update"))

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "ap/ap.h"
+#include "ap/event.h"
 #include "ap/internal.h"
 #include "core/account.h"
 #include "core/core.h"
@@ -89,6 +90,8 @@ static int build(const struct core *core, struct arena *a, struct db_conn *c,
         return 0;
     if (rc)
         return rc;
+    if (p->ev == OUTBOX_RSVP || p->ev == OUTBOX_VOTE) /* ap/event.h */
+        return ap_event_build(core, a, c, p->ev, actor, p->object, p->uri, activity, inboxes, n);
     switch (p->ev) {
     case OUTBOX_CREATE:
     case OUTBOX_UPDATE:
@@ -197,6 +200,8 @@ static int build(const struct core *core, struct arena *a, struct db_conn *c,
                       "type", "Update", "actor", actor->uri, "to", AP_PUBLIC, "object",
                       ap_actor_json(core, a, c, actor));
         rc = outbox_follower_inboxes(c, a, actor->id, inboxes, n);
+        break;
+    default:
         break;
     }
     if (rc) {

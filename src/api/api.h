@@ -49,6 +49,8 @@ extern const struct route api_pin_routes[];
 extern const size_t api_pin_routes_count;
 extern const struct route api_people_routes[];
 extern const size_t api_people_routes_count;
+extern const struct route api_event_routes[];
+extern const size_t api_event_routes_count;
 extern const struct route api_poll_routes[];
 extern const size_t api_poll_routes_count;
 extern const struct route api_scheduled_routes[];

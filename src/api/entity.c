@@ -495,6 +495,8 @@ static json_t *status_body(struct req *req, struct db_conn *c, size_t i, int64_t
     json_t *poll = ec->has_poll[i] ? api_status_poll_json(req, c, st->id) : NULL;
     json_object_set_new_nocheck(j, "poll", poll ? poll : json_null());
     json_object_set_new_nocheck(j, "card", json_null());
+    json_t *event = api_event_json(req, c, st->id); /* Hearth's extension: api/events.c */
+    json_object_set_new_nocheck(j, "event", event ? event : json_null());
     json_object_set_new_nocheck(j, "language", str_or_null(st->language));
     json_object_set_new_nocheck(j, "text", json_null());
     json_object_set_new_nocheck(j, "edited_at",

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/join.h"
+#include "core/neighborhood.h"
 #include "core/poll.h"
 #include "core/rule.h"
 #include "core/setting.h"
@@ -111,6 +112,23 @@ static json_t *config_media(void)
 }
 
 /* GET /api/v1/instance */
+/*
+ * Hearth's extension of the instance entities and of NodeInfo's metadata:
+ * the posting levels beyond Mastodon's and the neighborhood's servers
+ * (core/neighborhood.h), so that peers and clients can see them.
+ */
+static json_t *hearth_extension(struct arena *a, struct db_conn *c)
+{
+    json_t *servers = json_array();
+    struct neighbor *v = NULL;
+    size_t n = 0;
+    if (neighborhood_list(c, a, &v, &n) == 0)
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(servers, json_string(v[i].domain));
+    return json_pack("{s:[s, s, s, s, s, s], s:o}", "visibility_levels", "public", "unlisted",
+                     "private", "direct", "local", "neighborhood", "neighborhood", servers);
+}
+
 static int instance_v1(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
@@ -146,6 +164,7 @@ static int instance_v1(struct req *req, struct resp *resp)
                                   config_media(), "polls", config_polls(core)));
     json_object_set_new(j, "contact_account", contact_account(req, c));
     json_object_set_new(j, "rules", rules_json(req, c));
+    json_object_set_new(j, "hearth", hearth_extension(a, c));
     db_release(c);
     resp_json(req, resp, 200, j);
     return 0;
@@ -201,6 +220,7 @@ static int instance_v2(struct req *req, struct resp *resp)
     json_object_set_new(conf, "polls", config_polls(core));
     json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
     json_object_set_new(j, "configuration", conf);
+    json_object_set_new(j, "hearth", hearth_extension(a, c));
     int enabled, approval;
     const char *message;
     registrations(req, c, &enabled, &approval, &message);
@@ -357,6 +377,7 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
     int64_t posts = scalar(c, "SELECT count(*) FROM statuses WHERE local = 1 AND deleted_at IS"
                               " NULL AND visibility IN (0, 1)");
     enum join_mode mode = join_mode(c, core);
+    json_t *hearth = hearth_extension(req->arena, c);
     db_release(c);
     json_t *software = json_pack("{s:s, s:s}", "name", "hearth", "version", API_HEARTH_VERSION);
     json_t *j = json_pack(
@@ -367,6 +388,10 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
         (json_int_t)users, "localPosts", (json_int_t)posts, "metadata", "nodeName",
         core->title ? core->title : "Hearth", "upstream", "name", "mastodon", "version",
         API_MASTODON_VERSION);
+    json_t *meta = json_object_get(j, "metadata");
+    json_object_set_nocheck(meta, "neighborhood", json_object_get(hearth, "neighborhood"));
+    json_object_set_nocheck(meta, "visibilityLevels", json_object_get(hearth, "visibility_levels"));
+    json_decref(hearth);
     resp_json(req, resp, 200, j);
     resp->content_type = arena_printf(req->arena,
                                       "application/json; profile=\"http://nodeinfo.diaspora."

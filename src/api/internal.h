@@ -114,6 +114,12 @@ json_t *api_status_filtered(struct req *req, struct db_conn *c, int64_t status_i
                             const char *spoiler, int *hide);
 
 /* The Poll of a status as the viewer sees it; NULL when it has none or is invisible (polls.c). */
+/*
+ * The "event" object of a Status (api/events.c): title, times, time zone,
+ * place, counts and the viewer's answer; NULL when the status is not an
+ * event. No visibility check (the status's entity made it).
+ */
+json_t *api_event_json(struct req *req, struct db_conn *c, int64_t status_id);
 json_t *api_status_poll_json(struct req *req, struct db_conn *c, int64_t status_id);
 
 struct poll_new;

@@ -26,6 +26,11 @@ static json_t *size_json(struct req *req, int width, int height)
                      height ? (double)width / height : 1.0);
 }
 
+static json_t *string_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 static json_t *media_json(struct req *req, const struct media *m)
 {
     struct core *core = req->app;
@@ -42,11 +47,13 @@ static json_t *media_json(struct req *req, const struct media *m)
     if (m->remote_url) {
         /* A remote post's attachment is shown from its origin. */
         json_object_set_new(j, "url", json_string(m->remote_url));
-        json_object_set_new(
-            j, "preview_url",
-            json_string(m->thumb_hash && *m->thumb_hash
-                            ? media_url(core, req->arena, m->thumb_hash, m->thumb_ext)
-                            : m->remote_url));
+        /* The cached preview, else the poster of a video, else the image itself. */
+        const char *preview = m->thumb_hash && *m->thumb_hash
+                                  ? media_url(core, req->arena, m->thumb_hash, m->thumb_ext)
+                              : m->remote_preview_url         ? m->remote_preview_url
+                              : strcmp(m->type, "image") == 0 ? m->remote_url
+                                                              : NULL;
+        json_object_set_new(j, "preview_url", preview ? json_string(preview) : json_null());
         json_object_set_new(j, "remote_url", json_string(m->remote_url));
     } else {
         json_object_set_new(j, "url",
@@ -55,7 +62,7 @@ static json_t *media_json(struct req *req, const struct media *m)
                             json_string(media_url(core, req->arena, m->thumb_hash, m->thumb_ext)));
         json_object_set_new(j, "remote_url", json_null());
     }
-    json_object_set_new(j, "preview_remote_url", json_null());
+    json_object_set_new(j, "preview_remote_url", string_or_null(m->remote_preview_url));
     json_object_set_new(j, "text_url", json_null());
     json_object_set_new(j, "meta", meta);
     json_object_set_new(j, "description",

@@ -165,6 +165,22 @@ static int read_media_attrs(struct req *req, struct resp *resp, struct status_ne
 }
 
 /* Reads the fields of a new or edited post; non-zero (422 answered) when malformed. */
+/* The level a member's post gets when the app names none: her default, as Mastodon does. */
+static enum status_visibility member_default_visibility(struct req *req)
+{
+    struct core *core = req->app;
+    enum status_visibility v = VIS_PUBLIC;
+    struct db_conn *c;
+    if (db_acquire(core->db, DB_READ, &c) != 0)
+        return v;
+    struct user *u;
+    if (user_get(c, req->arena, api_account_id(req), &u) == 0 && u->default_visibility >= 0 &&
+        u->default_visibility <= VIS_NEIGHBORHOOD && u->default_visibility != VIS_DIRECT)
+        v = (enum status_visibility)u->default_visibility;
+    db_release(c);
+    return v;
+}
+
 static int read_post(struct req *req, struct resp *resp, struct status_new *p, int creating)
 {
     memset(p, 0, sizeof(*p));
@@ -188,7 +204,7 @@ static int read_post(struct req *req, struct resp *resp, struct status_new *p, i
         return read_media_ids(req, resp, p) || read_media_attrs(req, resp, p);
     /* Hometown and glitch-soc send local_only; Akkoma sends visibility=local. */
     const char *vis = req_arg(req, "visibility");
-    p->visibility = VIS_PUBLIC;
+    p->visibility = member_default_visibility(req);
     if (vis && *vis && visibility_parse(vis, &p->visibility) != 0) {
         api_invalid(req, resp,
                     "visibility must be public, unlisted, private, direct, local or"
@@ -502,8 +518,11 @@ static int read_filter(struct req *req, struct resp *resp, struct timeline_filte
     return 0;
 }
 
-/* GET /api/v1/timelines/public */
-static int public_timeline(struct req *req, struct resp *resp)
+/* A public timeline of core/timeline (public or neighborhood) with the API's filter. */
+static int filtered_timeline(struct req *req, struct resp *resp,
+                             int (*list)(struct db_conn *, struct arena *, const struct viewer *,
+                                         const struct timeline_filter *, const struct page *,
+                                         int64_t **, size_t *))
 {
     req->filter_context = "public";
     struct core *core = req->app;
@@ -518,8 +537,24 @@ static int public_timeline(struct req *req, struct resp *resp)
         return api_fail(req, resp, rc);
     int64_t *ids = NULL;
     size_t n = 0;
-    rc = timeline_public(c, req->arena, &v, &f, &p, &ids, &n);
+    rc = list(c, req->arena, &v, &f, &p, &ids, &n);
     return timeline_answer(req, resp, rc, c, ids, n);
+}
+
+/* GET /api/v1/timelines/public */
+static int public_timeline(struct req *req, struct resp *resp)
+{
+    return filtered_timeline(req, resp, timeline_public);
+}
+
+/*
+ * GET /api/v1/timelines/neighborhood (a Hearth extension): public and
+ * neighborhood posts from here and from the neighborhood's servers, as
+ * the viewer may see them (core/timeline.h).
+ */
+static int neighborhood_timeline(struct req *req, struct resp *resp)
+{
+    return filtered_timeline(req, resp, timeline_neighborhood);
 }
 
 /* GET /api/v1/timelines/tag/:hashtag */
@@ -651,6 +686,7 @@ const struct route api_status_routes[] = {
     {"POST", "/api/v1/statuses/:id/unreblog", unreblog, ROUTE_AUTH_REQUIRED, "write:statuses"},
     {"GET", "/api/v1/timelines/home", home, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"GET", "/api/v1/timelines/public", public_timeline, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/timelines/neighborhood", neighborhood_timeline, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/timelines/tag/:hashtag", tag_timeline, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/notifications", notifications, ROUTE_AUTH_REQUIRED, "read:notifications"},
     {"POST", "/api/v1/notifications/clear", notifications_clear, ROUTE_AUTH_REQUIRED,

@@ -1,7 +1,7 @@
 /*
  * api/streaming: the streaming API, over server-sent events
  * (/api/v1/streaming/user, /public, /public/local, /public/remote,
- * /hashtag, /hashtag/local, /list, /health) and over a WebSocket
+ * /hashtag, /hashtag/local, /list, /neighborhood, /health) and over a WebSocket
  * (/api/v1/streaming, several streams on one connection).
  *
  * A hub keeps one subscription per open connection; a subscription holds
@@ -62,6 +62,7 @@ enum stream_kind {
     STREAM_HASHTAG_LOCAL,
     STREAM_LIST,
     STREAM_DIRECT,
+    STREAM_NEIGHBORHOOD,
 };
 
 /* Mastodon's stream names. */
@@ -75,6 +76,7 @@ static const char *const kind_names[] = {
     [STREAM_HASHTAG_LOCAL] = "hashtag:local",
     [STREAM_LIST] = "list",
     [STREAM_DIRECT] = "direct",
+    [STREAM_NEIGHBORHOOD] = "neighborhood",
 };
 
 /* One stream a connection listens to. */
@@ -397,6 +399,9 @@ static int status_fits(struct sub *sb, const struct channel *ch, struct db_conn 
         f.local_only = ch->kind == STREAM_PUBLIC_LOCAL;
         f.remote_only = ch->kind == STREAM_PUBLIC_REMOTE;
         rc = timeline_public(c, a, v, &f, &p, &ids, &n);
+        break;
+    case STREAM_NEIGHBORHOOD:
+        rc = timeline_neighborhood(c, a, v, &f, &p, &ids, &n);
         break;
     case STREAM_HASHTAG:
     case STREAM_HASHTAG_LOCAL:
@@ -746,6 +751,11 @@ static int direct(struct req *req, struct resp *resp)
     return open_stream(req, resp, STREAM_DIRECT);
 }
 
+static int neighborhood(struct req *req, struct resp *resp)
+{
+    return open_stream(req, resp, STREAM_NEIGHBORHOOD);
+}
+
 /*
  * GET /api/v1/streaming with "Upgrade: websocket": one WebSocket for any
  * number of streams. Like Mastodon, a user token is required (header,
@@ -803,6 +813,7 @@ const struct route api_streaming_routes[] = {
     {"GET", "/api/v1/streaming/hashtag/local", hashtag_local, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming/list", list_stream, ROUTE_AUTH_REQUIRED, "read:statuses"},
     {"GET", "/api/v1/streaming/direct", direct, ROUTE_AUTH_REQUIRED, "read:statuses"},
+    {"GET", "/api/v1/streaming/neighborhood", neighborhood, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/streaming", websocket, ROUTE_AUTH_OPTIONAL, NULL},
 };
 const size_t api_streaming_routes_count =

@@ -79,5 +79,6 @@ int cli_registrations(int argc, char **argv);
 int cli_invite(int argc, char **argv);
 int cli_rule(int argc, char **argv);
 int cli_ipblock(int argc, char **argv);
+int cli_neighborhood(int argc, char **argv);
 
 #endif

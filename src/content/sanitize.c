@@ -56,12 +56,18 @@ struct element {
 /* Sorted by name for bsearch. */
 static const struct element elements[] = {
     {"a", K_A},
+    {"abbr", K_ALLOWED},
     {"applet", K_DROP},
     {"b", K_ALLOWED},
     {"blockquote", K_ALLOWED},
     {"br", K_VOID},
+    {"caption", K_ALLOWED},
+    {"cite", K_ALLOWED},
     {"code", K_ALLOWED},
+    {"dd", K_ALLOWED},
     {"del", K_ALLOWED},
+    {"dl", K_ALLOWED},
+    {"dt", K_ALLOWED},
     {"em", K_ALLOWED},
     /* Void in HTML5, but libxml2 2.9 nests what follows inside it: keep that text. */
     {"embed", K_UNKNOWN},
@@ -80,7 +86,10 @@ static const struct element elements[] = {
     {"i", K_ALLOWED},
     {"iframe", K_DROP},
     {"img", K_IMG},
+    {"ins", K_ALLOWED},
+    {"kbd", K_ALLOWED},
     {"li", K_ALLOWED},
+    {"mark", K_ALLOWED},
     {"math", K_DROP},
     {"noembed", K_DROP},
     {"noframes", K_DROP},
@@ -89,26 +98,35 @@ static const struct element elements[] = {
     {"ol", K_ALLOWED},
     {"p", K_ALLOWED},
     {"pre", K_ALLOWED},
+    {"q", K_ALLOWED},
     {"s", K_ALLOWED},
     {"script", K_DROP},
+    {"small", K_ALLOWED},
     {"span", K_ALLOWED},
     {"strong", K_ALLOWED},
     {"style", K_DROP},
     {"sub", K_ALLOWED},
     {"sup", K_ALLOWED},
     {"svg", K_DROP},
+    {"table", K_ALLOWED},
+    {"tbody", K_ALLOWED},
+    {"td", K_ALLOWED},
     {"template", K_DROP},
+    {"tfoot", K_ALLOWED},
+    {"th", K_ALLOWED},
+    {"thead", K_ALLOWED},
     {"title", K_DROP},
+    {"tr", K_ALLOWED},
     {"u", K_ALLOWED},
     {"ul", K_ALLOWED},
 };
 
 /* Elements whose end is a paragraph break in plain text. */
 static const char *const text_blocks[] = {
-    "address",    "article", "aside",  "blockquote", "dd",   "div", "dl", "dt",
-    "figcaption", "figure",  "footer", "h1",         "h2",   "h3",  "h4", "h5",
-    "h6",         "header",  "hr",     "li",         "main", "nav", "ol", "p",
-    "pre",        "section", "table",  "tr",         "ul",
+    "address", "article",    "aside",   "blockquote", "caption", "dd",   "div", "dl",
+    "dt",      "figcaption", "figure",  "footer",     "h1",      "h2",   "h3",  "h4",
+    "h5",      "h6",         "header",  "hr",         "li",      "main", "nav", "ol",
+    "p",       "pre",        "section", "table",      "tr",      "ul",
 };
 
 static const char *const href_schemes[] = {"http", "https", "mailto", "xmpp", "gemini", "web+ap"};
@@ -532,6 +550,11 @@ static int enter_element(struct walker *w, xmlNode *n)
                 puts_(w, " reversed");
         } else if (strcmp(name, "li") == 0) {
             put_int_attr(w, n, "value", 1, 9);
+        } else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
+            put_int_attr(w, n, "colspan", 0, 3);
+            put_int_attr(w, n, "rowspan", 0, 3);
+        } else if (strcmp(name, "abbr") == 0) {
+            put_plain_attr(w, n, "title");
         }
         puts_(w, ">");
         break;

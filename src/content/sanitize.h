@@ -14,9 +14,11 @@
  * re-escaped on output. Nesting is capped at SANITIZE_MAX_DEPTH; the
  * output is valid UTF-8 (invalid sequences in the input become U+FFFD).
  *
- * Allowed elements: p br span a del pre code em strong b i u s ul ol li
- * blockquote h1-h6 (articles) sup sub hr img (only when allow_images)
- * figure figcaption.
+ * Allowed elements: p br span a del ins pre code kbd em strong b i u s
+ * mark small abbr (title) q cite ul ol li dl dt dd blockquote h1-h6 sup
+ * sub hr figure figcaption, tables for articles (table caption thead
+ * tbody tfoot tr th td, colspan and rowspan) and img (only when
+ * allow_images).
  */
 #ifndef HEARTH_CONTENT_SANITIZE_H
 #define HEARTH_CONTENT_SANITIZE_H

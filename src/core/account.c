@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
+#include "core/setting.h"
 #include "core/tx.h"
 #include "core/keys.h"
 #include "core/password.h"
@@ -332,8 +333,9 @@ static int create_user(const struct core *core, const char *username, const char
     }
     rc = db_prepare(c,
                     "INSERT INTO users (account_id, email, email_key, password_hash, role,"
-                    " created_at, approved, locale, signup_reason, invite_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, approved, locale, signup_reason, invite_id, default_visibility)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT CAST(value AS INTEGER)"
+                    " FROM server_settings WHERE key = '" SETTING_DEFAULT_VISIBILITY "'), 0))",
                     &s);
     if (rc)
         goto out;

@@ -56,14 +56,14 @@ int batch_statuses(struct db_conn *c, struct arena *a, int64_t viewer, const int
             if (i >= off + k)
                 continue;
             statuses[i] = status_from_row(a, s);
-            counts[i].replies = db_col_i64(s, 17);
-            counts[i].reblogs = db_col_i64(s, 18);
-            counts[i].favourites = db_col_i64(s, 19);
-            counts[i].favourited = (int)db_col_i64(s, 20);
-            counts[i].reblogged = (int)db_col_i64(s, 21);
-            counts[i].bookmarked = (int)db_col_i64(s, 22);
-            counts[i].pinned = (int)db_col_i64(s, 23);
-            counts[i].muted = (int)db_col_i64(s, 24);
+            counts[i].replies = db_col_i64(s, 20);
+            counts[i].reblogs = db_col_i64(s, 21);
+            counts[i].favourites = db_col_i64(s, 22);
+            counts[i].favourited = (int)db_col_i64(s, 23);
+            counts[i].reblogged = (int)db_col_i64(s, 24);
+            counts[i].bookmarked = (int)db_col_i64(s, 25);
+            counts[i].pinned = (int)db_col_i64(s, 26);
+            counts[i].muted = (int)db_col_i64(s, 27);
             /* The same id twice in ids: both slots get the row. */
             for (size_t j = i + 1; j < off + k; j++)
                 if (ids[j] == ids[i]) {

@@ -14,8 +14,7 @@
 #include "util/id.h"
 #include "util/timeutil.h"
 
-/* Lower-cased host[:port] (IDNs as sent, in UTF-8), or NULL with *why. */
-static const char *normalize(struct arena *a, const struct core *core, const char *domain,
+const char *domain_normalize(struct arena *a, const struct core *core, const char *domain,
                              const char **why)
 {
     *why = "domain must be a server's name, such as example.org";
@@ -52,7 +51,7 @@ int domain_block_add(const struct core *core, int64_t account, const char *domai
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    const char *d = normalize(a, core, domain, why);
+    const char *d = domain_normalize(a, core, domain, why);
     int rc = d ? core_tx_begin(core, &c) : E_INVAL;
     if (rc)
         goto out;
@@ -105,7 +104,7 @@ int domain_block_remove(const struct core *core, int64_t account, const char *do
 {
     struct arena *a = arena_new();
     struct db_conn *c = NULL;
-    const char *d = normalize(a, core, domain, why);
+    const char *d = domain_normalize(a, core, domain, why);
     int rc = d ? core_tx_begin(core, &c) : E_INVAL;
     if (rc)
         goto out;

@@ -20,6 +20,15 @@ struct db_conn;
 #define DOMAIN_BLOCK_MAX 1000 /* per member */
 
 /*
+ * A server's name as Hearth stores it: lower-cased host[:port] (IDNs as
+ * sent, in UTF-8), trimmed, in the arena; NULL with *why for something
+ * that is no server name, or this server's own. For every table keyed by
+ * domain (members' blocks, the neighborhood, the server's blocks).
+ */
+const char *domain_normalize(struct arena *a, const struct core *core, const char *domain,
+                             const char **why);
+
+/*
  * Blocks (idempotent) or unblocks a domain. E_INVAL with *why for something
  * that is no domain, or this server's own; E_LIMIT past DOMAIN_BLOCK_MAX.
  */

@@ -36,7 +36,7 @@
 #define MEDIA_COLUMNS                                                                              \
     "id, account_id, COALESCE(status_id, 0), type, file_hash, file_ext, content_type, file_size,"  \
     " width, height, thumb_hash, thumb_ext, thumb_width, thumb_height, blurhash, focus_x,"         \
-    " focus_y, description, created_at, remote_url"
+    " focus_y, description, created_at, remote_url, remote_preview_url"
 
 static const struct {
     const char *ext, *type;
@@ -258,6 +258,7 @@ static struct media *read_media(struct arena *a, struct db_stmt *s)
     m->description = db_col_is_null(s, 17) ? NULL : arena_strdup(a, db_col_text(s, 17));
     m->created_at = db_col_i64(s, 18);
     m->remote_url = db_col_is_null(s, 19) ? NULL : arena_strdup(a, db_col_text(s, 19));
+    m->remote_preview_url = db_col_is_null(s, 20) ? NULL : arena_strdup(a, db_col_text(s, 20));
     return m;
 }
 
@@ -470,15 +471,16 @@ int media_of_status(struct db_conn *c, struct arena *a, int64_t status_id, struc
 {
     struct db_stmt *s;
     *n = 0;
-    *out = arena_alloc(a, LIMIT_MEDIA_PER_STATUS * sizeof(**out));
+    *out = arena_alloc(a, LIMIT_MEDIA_REMOTE * sizeof(**out));
     int rc = db_prepare(c,
                         "SELECT " MEDIA_COLUMNS " FROM media_attachments WHERE status_id = ?"
-                        " AND position >= 0 ORDER BY position LIMIT 4",
+                        " AND position >= 0 ORDER BY position LIMIT ?",
                         &s);
     if (rc)
         return rc;
     db_bind_i64(s, 1, status_id);
-    while ((rc = db_step(s)) == DB_ROW && *n < LIMIT_MEDIA_PER_STATUS)
+    db_bind_i64(s, 2, LIMIT_MEDIA_REMOTE);
+    while ((rc = db_step(s)) == DB_ROW && *n < LIMIT_MEDIA_REMOTE)
         (*out)[(*n)++] = *read_media(a, s);
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
@@ -616,7 +618,8 @@ int media_cache_remote(const struct core *core, struct arena *a, int64_t id, con
                     " thumb_height = ?, width = CASE WHEN width > 0 THEN width ELSE ? END,"
                     " height = CASE WHEN height > 0 THEN height ELSE ? END,"
                     " blurhash = CASE WHEN blurhash <> '' THEN blurhash ELSE ? END,"
-                    " file_size = ?, updated_at = ? WHERE id = ? AND remote_url IS NOT NULL",
+                    " file_size = CASE WHEN type = 'image' THEN ? ELSE file_size END,"
+                    " updated_at = ? WHERE id = ? AND remote_url IS NOT NULL",
                     &s);
     if (rc == 0) {
         db_bind_text(s, 1, th);

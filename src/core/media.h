@@ -46,6 +46,7 @@ struct media {
     const char *description; /* NULL when none */
     int64_t created_at;
     const char *remote_url; /* a remote post's attachment, referenced (no file here); or NULL */
+    const char *remote_preview_url; /* a remote video's or audio's poster image, or NULL */
 };
 
 /*
@@ -114,7 +115,7 @@ struct media_attr {
  */
 int media_replace(struct db_conn *c, int64_t owner, int64_t status_id, const int64_t *ids, size_t n,
                   const struct media_attr *attrs, size_t n_attrs, const char **why);
-/* The attachments of a status, in order (arena memory; *n may be 0). */
+/* The attachments of a status, in order, at most LIMIT_MEDIA_REMOTE (arena memory; *n may be 0). */
 int media_of_status(struct db_conn *c, struct arena *a, int64_t status_id, struct media **out,
                     size_t *n);
 

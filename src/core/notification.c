@@ -20,7 +20,8 @@
 #include "util/timeutil.h"
 
 static const char *type_names[NOTIFY_TYPE_COUNT] = {
-    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
+    "mention",   "status", "reblog", "follow",     "follow_request",
+    "favourite", "poll",   "update", "event_rsvp",
 };
 
 const char *notification_type_name(enum notification_type t)

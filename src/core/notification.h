@@ -25,6 +25,7 @@ enum notification_type {
     NOTIFY_FAVOURITE,
     NOTIFY_POLL,
     NOTIFY_UPDATE,
+    NOTIFY_EVENT_RSVP, /* "event_rsvp": someone answered the member's event (core/event.h) */
     NOTIFY_TYPE_COUNT
 };
 

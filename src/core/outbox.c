@@ -15,12 +15,20 @@
 #include "util/err.h"
 
 static const char *const names[] = {
-    [OUTBOX_CREATE] = "create",           [OUTBOX_UPDATE] = "update",
-    [OUTBOX_DELETE] = "delete",           [OUTBOX_LIKE] = "like",
-    [OUTBOX_UNDO_LIKE] = "undo_like",     [OUTBOX_FOLLOW] = "follow",
-    [OUTBOX_UNDO_FOLLOW] = "undo_follow", [OUTBOX_ACCEPT] = "accept",
-    [OUTBOX_REJECT] = "reject",           [OUTBOX_BLOCK] = "block",
-    [OUTBOX_UNDO_BLOCK] = "undo_block",   [OUTBOX_UPDATE_ACTOR] = "update_actor",
+    [OUTBOX_CREATE] = "create",
+    [OUTBOX_UPDATE] = "update",
+    [OUTBOX_DELETE] = "delete",
+    [OUTBOX_LIKE] = "like",
+    [OUTBOX_UNDO_LIKE] = "undo_like",
+    [OUTBOX_FOLLOW] = "follow",
+    [OUTBOX_UNDO_FOLLOW] = "undo_follow",
+    [OUTBOX_ACCEPT] = "accept",
+    [OUTBOX_REJECT] = "reject",
+    [OUTBOX_BLOCK] = "block",
+    [OUTBOX_UNDO_BLOCK] = "undo_block",
+    [OUTBOX_UPDATE_ACTOR] = "update_actor",
+    [OUTBOX_RSVP] = "rsvp",
+    [OUTBOX_VOTE] = "vote",
 };
 
 const char *outbox_event_name(enum outbox_event ev)
@@ -146,12 +154,17 @@ int outbox_status_inboxes(struct db_conn *c, struct arena *a, const struct statu
     case VIS_LOCAL:
         break;
     case VIS_NEIGHBORHOOD:
+        /* Every neighbor, whether or not anyone there follows the author: the shared inbox
+         * of an account known there, else the server's shared inbox at /inbox (as Hearth
+         * serves it), with this server's scheme (FEDERATION.md). */
         rc = collect(c, &in,
-                     "SELECT (SELECT COALESCE(a.shared_inbox_url, a.inbox_url) FROM accounts a"
-                     " WHERE a.domain = n.domain AND COALESCE(a.shared_inbox_url, a.inbox_url)"
-                     " IS NOT NULL ORDER BY a.shared_inbox_url IS NULL LIMIT 1)"
-                     " FROM neighborhood_servers n",
-                     0);
+                     "SELECT COALESCE((SELECT COALESCE(a.shared_inbox_url, a.inbox_url)"
+                     " FROM accounts a WHERE lower(a.domain) = n.domain"
+                     " AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL"
+                     " ORDER BY a.shared_inbox_url IS NULL LIMIT 1),"
+                     " (SELECT substr(x.uri, 1, instr(x.uri, '://') + 2) FROM accounts x"
+                     " WHERE x.id = ?) || n.domain || '/inbox') FROM neighborhood_servers n",
+                     st->account_id);
         break;
     case VIS_DIRECT:
         rc = mentioned(c, &in, subject);

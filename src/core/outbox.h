@@ -37,6 +37,8 @@ enum outbox_event {
     OUTBOX_BLOCK,        /* object: a remote account */
     OUTBOX_UNDO_BLOCK,   /* object: a remote account */
     OUTBOX_UPDATE_ACTOR, /* the actor's profile changed */
+    OUTBOX_RSVP,         /* object: a remote event; the actor's answer as stored (core/event.h) */
+    OUTBOX_VOTE,         /* object: a remote poll's status; uri: the choice's index, in digits */
 };
 
 /* The event's name in job payloads ("create", "undo_follow"...). */

@@ -10,8 +10,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "core/core.h"
 #include "core/notification.h"
+#include "core/outbox.h"
 #include "core/tx.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -89,19 +91,31 @@ int poll_check(const struct core *core, const struct poll_new *p, const char **w
     return 0;
 }
 
+/* The end of a poll: a remote poll's own (or none), else expires_in from now. */
+static void bind_end(struct db_stmt *s, int col, const struct poll_new *p, int64_t now)
+{
+    if (!p->remote)
+        db_bind_i64(s, col, now + p->expires_in * 1000);
+    else if (p->ends_at > 0)
+        db_bind_i64(s, col, p->ends_at);
+    else
+        db_bind_null(s, col);
+}
+
 static int insert_options(struct db_conn *c, int64_t poll_id, const struct poll_new *p)
 {
     for (size_t i = 0; i < p->n_options; i++) {
         struct db_stmt *s;
         int rc = db_prepare(c,
                             "INSERT INTO poll_options (poll_id, position, title, votes_count)"
-                            " VALUES (?, ?, ?, 0)",
+                            " VALUES (?, ?, ?, ?)",
                             &s);
         if (rc)
             return rc;
         db_bind_i64(s, 1, poll_id);
         db_bind_i64(s, 2, (int64_t)i);
         db_bind_text(s, 3, p->options[i]);
+        db_bind_i64(s, 4, p->counts && p->counts[i] > 0 ? p->counts[i] : 0);
         if ((rc = step_done(s)))
             return rc;
     }
@@ -115,7 +129,7 @@ int poll_insert(struct db_conn *c, int64_t status_id, int64_t author, const stru
     int64_t id = id_next();
     int rc = db_prepare(c,
                         "INSERT INTO polls (id, status_id, account_id, multiple, hide_totals,"
-                        " expires_at, voters_count, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                        " expires_at, voters_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         &s);
     if (rc)
         return rc;
@@ -124,8 +138,9 @@ int poll_insert(struct db_conn *c, int64_t status_id, int64_t author, const stru
     db_bind_i64(s, 3, author);
     db_bind_i64(s, 4, p->multiple != 0);
     db_bind_i64(s, 5, p->hide_totals != 0);
-    db_bind_i64(s, 6, now + p->expires_in * 1000);
-    db_bind_i64(s, 7, now);
+    bind_end(s, 6, p, now);
+    db_bind_i64(s, 7, p->voters_count > 0 ? p->voters_count : 0);
+    db_bind_i64(s, 8, now);
     if ((rc = step_done(s)))
         return rc;
     return insert_options(c, id, p);
@@ -138,6 +153,30 @@ static int run1(struct db_conn *c, const char *sql, int64_t id)
     if (rc)
         return rc;
     db_bind_i64(s, 1, id);
+    return step_done(s);
+}
+
+/* A remote poll's counts as its server sent them: they replace the stored ones. */
+static int remote_counts(struct db_conn *c, int64_t poll_id, const struct poll_new *p)
+{
+    struct db_stmt *s;
+    int rc;
+    for (size_t i = 0; p->counts && i < p->n_options; i++) {
+        if ((rc = db_prepare(c,
+                             "UPDATE poll_options SET votes_count = ? WHERE poll_id = ?"
+                             " AND position = ?",
+                             &s)))
+            return rc;
+        db_bind_i64(s, 1, p->counts[i] > 0 ? p->counts[i] : 0);
+        db_bind_i64(s, 2, poll_id);
+        db_bind_i64(s, 3, (int64_t)i);
+        if ((rc = step_done(s)))
+            return rc;
+    }
+    if ((rc = db_prepare(c, "UPDATE polls SET voters_count = ? WHERE id = ?", &s)))
+        return rc;
+    db_bind_i64(s, 1, p->voters_count > 0 ? p->voters_count : 0);
+    db_bind_i64(s, 2, poll_id);
     return step_done(s);
 }
 
@@ -163,22 +202,31 @@ int poll_edit(struct db_conn *c, int64_t status_id, int64_t author, const struct
     struct db_stmt *s;
     rc = db_prepare(c,
                     "UPDATE polls SET multiple = ?, hide_totals = ?, expires_at = ?,"
-                    " closed_at = NULL WHERE id = ?",
+                    " closed_at = CASE WHEN ? THEN closed_at ELSE NULL END WHERE id = ?",
                     &s);
     if (rc)
         goto out;
     db_bind_i64(s, 1, p->multiple != 0);
     db_bind_i64(s, 2, p->hide_totals != 0);
-    db_bind_i64(s, 3, now + p->expires_in * 1000);
-    db_bind_i64(s, 4, old->id);
-    if ((rc = step_done(s)) || !changed)
+    bind_end(s, 3, p, now);
+    /* A remote poll that has ended stays announced when its counts come again. */
+    db_bind_i64(s, 4, p->remote && p->ends_at > 0 && p->ends_at <= now && !changed);
+    db_bind_i64(s, 5, old->id);
+    if ((rc = step_done(s)))
         goto out;
+    if (!changed) {
+        if (p->remote)
+            rc = remote_counts(c, old->id, p);
+        goto out;
+    }
     /* New choices: the old votes no longer mean anything. */
     if ((rc = run1(c, "DELETE FROM poll_votes WHERE poll_id = ?", old->id)) ||
         (rc = run1(c, "DELETE FROM poll_options WHERE poll_id = ?", old->id)) ||
         (rc = run1(c, "UPDATE polls SET voters_count = 0 WHERE id = ?", old->id)))
         goto out;
     rc = insert_options(c, old->id, p);
+    if (rc == 0 && p->remote)
+        rc = remote_counts(c, old->id, p);
 out:
     arena_free(a);
     return rc;
@@ -213,9 +261,9 @@ static int fetch_poll(struct db_conn *c, struct arena *a, const char *sql, int64
     if (rc)
         return rc;
     db_bind_i64(s, 1, p->id);
-    db_bind_i64(s, 2, LIMIT_POLL_OPTIONS);
-    p->options = arena_zalloc(a, LIMIT_POLL_OPTIONS * sizeof(*p->options));
-    while (p->n_options < LIMIT_POLL_OPTIONS && (rc = db_step(s)) == DB_ROW) {
+    db_bind_i64(s, 2, LIMIT_POLL_OPTIONS_REMOTE);
+    p->options = arena_zalloc(a, LIMIT_POLL_OPTIONS_REMOTE * sizeof(*p->options));
+    while (p->n_options < LIMIT_POLL_OPTIONS_REMOTE && (rc = db_step(s)) == DB_ROW) {
         struct poll_option *o = &p->options[p->n_options++];
         o->title = arena_strdup(a, db_col_text(s, 0) ? db_col_text(s, 0) : "");
         o->votes_count = db_col_i64(s, 1);
@@ -257,7 +305,7 @@ int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t 
 {
     struct db_stmt *s;
     *n = 0;
-    *choices = arena_zalloc(a, LIMIT_POLL_OPTIONS * sizeof(**choices));
+    *choices = arena_zalloc(a, LIMIT_POLL_OPTIONS_REMOTE * sizeof(**choices));
     int rc = db_prepare(c,
                         "SELECT choice FROM poll_votes WHERE poll_id = ? AND account_id = ?"
                         " ORDER BY choice LIMIT ?",
@@ -266,8 +314,8 @@ int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t 
         return rc;
     db_bind_i64(s, 1, poll_id);
     db_bind_i64(s, 2, account);
-    db_bind_i64(s, 3, LIMIT_POLL_OPTIONS);
-    while (*n < LIMIT_POLL_OPTIONS && (rc = db_step(s)) == DB_ROW)
+    db_bind_i64(s, 3, LIMIT_POLL_OPTIONS_REMOTE);
+    while (*n < LIMIT_POLL_OPTIONS_REMOTE && (rc = db_step(s)) == DB_ROW)
         (*choices)[(*n)++] = (int)db_col_i64(s, 0);
     db_stmt_done(s);
     return rc < 0 ? rc : 0;
@@ -275,7 +323,7 @@ int poll_own_votes(struct db_conn *c, struct arena *a, int64_t poll_id, int64_t 
 
 /* Checks the choices against the poll; marks the distinct ones in pick[]. */
 static int check_choices(const struct poll *p, const int *choices, size_t n,
-                         int pick[LIMIT_POLL_OPTIONS], size_t *distinct, const char **why)
+                         int pick[LIMIT_POLL_OPTIONS_REMOTE], size_t *distinct, const char **why)
 {
     *distinct = 0;
     if (n == 0) {
@@ -296,6 +344,25 @@ static int check_choices(const struct poll *p, const int *choices, size_t n,
         return E_INVAL;
     }
     return 0;
+}
+
+/*
+ * A member's vote in a remote poll is told to its author's server: one
+ * "vote" publish job per choice (the Create of a Note named as the choice).
+ */
+static int federate_vote(struct db_conn *c, struct arena *a, const struct poll *p, int64_t voter,
+                         const int *pick)
+{
+    struct account *author, *me;
+    int rc = account_get(c, a, p->account_id, &author);
+    if (rc || !author->domain)
+        return rc == E_NOTFOUND ? 0 : rc;
+    if ((rc = account_get(c, a, voter, &me)) || me->domain)
+        return rc;
+    for (int i = 0; i < LIMIT_POLL_OPTIONS && rc == 0; i++)
+        if (pick[i])
+            rc = outbox_add(c, OUTBOX_VOTE, voter, p->status_id, arena_printf(a, "%d", i));
+    return rc;
 }
 
 int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int *choices, size_t n,
@@ -328,7 +395,7 @@ int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int
         rc = E_INVAL;
         goto out;
     }
-    int pick[LIMIT_POLL_OPTIONS] = {0};
+    int pick[LIMIT_POLL_OPTIONS_REMOTE] = {0};
     size_t distinct;
     if ((rc = check_choices(p, choices, n, pick, &distinct, why)))
         goto out;
@@ -345,7 +412,7 @@ int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int
         goto out;
     }
     struct db_stmt *s;
-    for (int i = 0; i < LIMIT_POLL_OPTIONS && rc == 0; i++) {
+    for (int i = 0; i < LIMIT_POLL_OPTIONS_REMOTE && rc == 0; i++) {
         if (!pick[i])
             continue;
         rc = db_prepare(c,
@@ -373,6 +440,8 @@ int poll_vote(const struct core *core, int64_t voter, int64_t poll_id, const int
     }
     if (rc == 0 && n_mine == 0)
         rc = run1(c, "UPDATE polls SET voters_count = voters_count + 1 WHERE id = ?", poll_id);
+    if (rc == 0)
+        rc = federate_vote(c, a, p, voter, pick);
 out:
     rc = core_tx_end(c, rc);
     arena_free(a);

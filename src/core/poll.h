@@ -27,6 +27,16 @@ struct poll_new {
     int64_t expires_in; /* seconds from now */
     int multiple;       /* voters may pick several choices */
     int hide_totals;    /* counts hidden from others than the author until the end */
+    /*
+     * Another server's poll (a Question): its end is ends_at (ms; 0: it
+     * never ends) instead of expires_in, and the counts are that server's,
+     * counts[i] votes for choice i (NULL: 0) and voters_count voters, stored
+     * as they are (they replace the stored counts on every update).
+     */
+    int remote;
+    int64_t ends_at;
+    const int64_t *counts;
+    int64_t voters_count;
 };
 
 struct poll_option {
@@ -67,13 +77,18 @@ int poll_insert(struct db_conn *c, int64_t status_id, int64_t author, const stru
 /*
  * Applies an edit of the status to its poll, in the caller's transaction:
  * p NULL removes the poll; otherwise the poll is made or updated (its end
- * becomes now + expires_in), and its votes are cleared when the choices
- * or the multiple flag change.
+ * becomes now + expires_in, or a remote poll's ends_at), and its votes are
+ * cleared when the choices or the multiple flag change. A remote poll's
+ * counts then replace the stored ones.
  */
 int poll_edit(struct db_conn *c, int64_t status_id, int64_t author, const struct poll_new *p,
               int64_t now);
 
-/* One poll, by its id or by its status. 0 or E_NOTFOUND. No visibility check. */
+/*
+ * One poll, by its id or by its status. 0 or E_NOTFOUND. No visibility
+ * check. At most LIMIT_POLL_OPTIONS_REMOTE choices (another server's poll
+ * may have more than the LIMIT_POLL_OPTIONS a member may make).
+ */
 int poll_get(struct db_conn *c, struct arena *a, int64_t id, struct poll **out);
 int poll_get_by_status(struct db_conn *c, struct arena *a, int64_t status_id, struct poll **out);
 /* 1 when the poll has ended at now (ms). */

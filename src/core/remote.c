@@ -84,15 +84,16 @@ static int store_media(struct db_conn *c, const struct remote_status *rs, int64_
     db_bind_i64(s, 1, id);
     if ((rc = step_done(s)))
         return rc;
-    for (size_t i = 0; i < rs->n_media && i < LIMIT_MEDIA_PER_STATUS * 4; i++) {
+    for (size_t i = 0; i < rs->n_media && i < LIMIT_MEDIA_REMOTE; i++) {
         const struct remote_media *m = &rs->media[i];
-        rc = db_prepare(c,
-                        "INSERT INTO media_attachments (id, account_id, status_id, position, type,"
-                        " file_hash, file_ext, content_type, file_size, width, height, thumb_hash,"
-                        " thumb_ext, thumb_width, thumb_height, blurhash, description, created_at,"
-                        " updated_at, remote_url) VALUES (?, ?, ?, ?, ?, '', '', ?, 0, ?, ?, '',"
-                        " '', ?, ?, ?, ?, ?, ?, ?)",
-                        &s);
+        rc =
+            db_prepare(c,
+                       "INSERT INTO media_attachments (id, account_id, status_id, position, type,"
+                       " file_hash, file_ext, content_type, file_size, width, height, thumb_hash,"
+                       " thumb_ext, thumb_width, thumb_height, blurhash, description, created_at,"
+                       " updated_at, remote_url, remote_preview_url) VALUES (?, ?, ?, ?, ?, '', '',"
+                       " ?, 0, ?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?)",
+                       &s);
         if (rc)
             return rc;
         int64_t mid = id_next();
@@ -111,9 +112,12 @@ static int store_media(struct db_conn *c, const struct remote_status *rs, int64_
         db_bind_i64(s, 13, now);
         db_bind_i64(s, 14, now);
         db_bind_text(s, 15, m->url);
+        db_bind_text(s, 16, m->preview_url);
         if ((rc = step_done(s)))
             return rc;
-        if (m->type && strcmp(m->type, "image") == 0 && (rc = queue_preview(c, m->url, mid)))
+        /* An image is its own preview; a video or audio file has its poster. */
+        const char *still = m->type && strcmp(m->type, "image") == 0 ? m->url : m->preview_url;
+        if (still && (rc = queue_preview(c, still, mid)))
             return rc;
     }
     return 0;
@@ -163,8 +167,9 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
     rc = db_prepare(c,
                     "INSERT INTO statuses (id, account_id, uri, url, local, visibility, text,"
                     " content, spoiler_text, sensitive, language, in_reply_to_id,"
-                    " in_reply_to_account_id, thread_root_id, object_type, created_at, edited_at)"
-                    " VALUES (?, ?, ?, ?, 0, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " in_reply_to_account_id, thread_root_id, object_type, created_at, edited_at,"
+                    " title, summary)"
+                    " VALUES (?, ?, ?, ?, 0, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -191,6 +196,8 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
         db_bind_i64(s, 15, rs->edited_at);
     else
         db_bind_null(s, 15);
+    db_bind_text(s, 16, rs->title && *rs->title ? rs->title : NULL);
+    db_bind_text(s, 17, rs->summary && *rs->summary ? rs->summary : NULL);
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, sid, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||
@@ -257,10 +264,17 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
     struct status *st;
     if ((rc = status_get(c, a, id, &st)))
         goto out;
+    if (rs->poll && (rc = poll_edit(c, id, rs->account_id, rs->poll, time_now_ms())))
+        goto out;
     int64_t before = st->edited_at ? st->edited_at : st->created_at;
     int64_t when = rs->edited_at ? rs->edited_at : time_now_ms();
     if (when <= before)
         goto out; /* an older or repeated Update */
+    int same =
+        !strcmp(st->content ? st->content : "", rs->content ? rs->content : "") &&
+        !strcmp(st->spoiler_text ? st->spoiler_text : "", rs->spoiler_text ? rs->spoiler_text : "");
+    if (same && !rs->edited_at)
+        goto out; /* nothing but a poll's counts changed: not an edit */
     struct db_stmt *s;
     rc = db_prepare(c,
                     "INSERT INTO status_edits (id, status_id, text, content, spoiler_text,"
@@ -278,7 +292,8 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
         goto out;
     rc = db_prepare(c,
                     "UPDATE statuses SET content = ?, spoiler_text = ?, sensitive = ?,"
-                    " language = COALESCE(?, language), edited_at = ? WHERE id = ?",
+                    " language = COALESCE(?, language), edited_at = ?, title = ?, summary = ?"
+                    " WHERE id = ?",
                     &s);
     if (rc)
         goto out;
@@ -287,7 +302,9 @@ int remote_status_update(const struct core *core, const struct remote_status *rs
     db_bind_i64(s, 3, rs->sensitive || (rs->spoiler_text && *rs->spoiler_text));
     db_bind_text(s, 4, rs->language);
     db_bind_i64(s, 5, when);
-    db_bind_i64(s, 6, id);
+    db_bind_text(s, 6, rs->title && *rs->title ? rs->title : NULL);
+    db_bind_text(s, 7, rs->summary && *rs->summary ? rs->summary : NULL);
+    db_bind_i64(s, 8, id);
     if ((rc = step_done(s)))
         goto out;
     if ((rc = status_store_links(c, id, rs->mentions, rs->n_mentions, rs->tags, rs->n_tags)) ||

@@ -28,7 +28,9 @@ struct remote_media {
     const char *content_type; /* "image/jpeg"..., or "" */
     const char *description;  /* or NULL */
     const char *blurhash;     /* or NULL */
-    int width, height;        /* 0 when unknown */
+    const char
+        *preview_url;  /* a video's or audio's poster image (fetched as its preview), or NULL */
+    int width, height; /* 0 when unknown */
 };
 
 struct remote_status {
@@ -40,7 +42,9 @@ struct remote_status {
     const char *spoiler_text; /* or "" */
     int sensitive;
     const char *language;        /* or NULL */
-    const char *object_type;     /* "Note", "Question", "Article", ... */
+    const char *object_type;     /* "Note", "Question", "Article", ... or any other type kept */
+    const char *title;           /* the object's name (Article, Page, Video...), or NULL */
+    const char *summary;         /* an Article's or Page's teaser (sanitized HTML), or NULL */
     int64_t in_reply_to_id;      /* the parent when known here, else 0 */
     const char *in_reply_to_uri; /* the parent's id, known or not (NULL: not a reply) */
     int64_t created_at;
@@ -51,11 +55,13 @@ struct remote_status {
     size_t n_tags;
     const struct remote_media *media;
     size_t n_media;
-    const struct poll_new *poll; /* a Question's choices, or NULL */
+    const struct poll_new *poll; /* a Question's choices (poll->remote set), or NULL */
 };
 
 /*
- * Stores a new remote post: its mentions, tags and attachments; it joins
+ * Stores a new remote post: its mentions, tags and attachments (at most
+ * LIMIT_MEDIA_REMOTE; images and the posters of videos get a preview job),
+ * its poll with the counts its server sent; it joins
  * the home feeds of the author's local followers and of the members
  * following its tags; mentioned members who may see it are notified;
  * direct posts join conversations. Returns 0 and the id, or E_EXISTS and
@@ -66,9 +72,12 @@ int remote_status_create(const struct core *core, const struct remote_status *rs
 
 /*
  * The author edited it: the previous version joins the history, the new
- * text, mentions, tags and attachments replace the old, members who
- * boosted it are notified. E_NOTFOUND when no post of that author has
- * that uri; 0 without change when edited_at is not newer than stored.
+ * text, title, summary, mentions, tags and attachments replace the old,
+ * members who boosted it are notified. E_NOTFOUND when no post of that
+ * author has that uri; 0 without change when edited_at is not newer than
+ * stored, or when it is not given and the text is the same. A poll's
+ * counts (and end) are refreshed in every case: servers send an Update
+ * of a Question when its votes change.
  */
 int remote_status_update(const struct core *core, const struct remote_status *rs);
 

@@ -16,6 +16,17 @@ struct arena;
 struct db_conn;
 
 #define SETTING_KEY_MAX 64
+
+/*
+ * Keys of the posting levels (core/status, core/account):
+ *   default_visibility  the level new members start with, as a number
+ *                       (enum status_visibility); unset: public
+ *   force_local_posts   "1": every post made here is local-only (direct
+ *                       messages stay direct), for a server whose
+ *                       members' posts must never leave it
+ */
+#define SETTING_DEFAULT_VISIBILITY "default_visibility"
+#define SETTING_FORCE_LOCAL "force_local_posts"
 #define SETTING_VALUE_MAX (64 * 1024)
 
 /*

@@ -11,6 +11,7 @@
 
 #include "core/account.h"
 #include "core/conversation.h"
+#include "core/event.h"
 #include "core/core.h"
 #include "core/events.h"
 #include "core/feed.h"
@@ -21,6 +22,7 @@
 #include "core/tx.h"
 #include "core/notification.h"
 #include "core/poll.h"
+#include "core/setting.h"
 #include "core/scheduled.h"
 #include "core/text.h"
 #include "db/db.h"
@@ -69,7 +71,25 @@ struct status *status_from_row(struct arena *a, struct db_stmt *s)
     st->reblog_of_id = db_col_i64(s, 14);
     st->created_at = db_col_i64(s, 15);
     st->edited_at = db_col_i64(s, 16);
+    st->object_type = col_dup(a, s, 17);
+    st->title = col_dup(a, s, 18);
+    st->summary = col_dup(a, s, 19);
     return st;
+}
+
+int status_type_known(const char *t)
+{
+    static const char *const types[] = {"Note",  "Question", "Article", "Page",
+                                        "Event", "Video",    "Image",   "Audio"};
+    for (size_t i = 0; t && i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(t, types[i]) == 0)
+            return 1;
+    return !t; /* a status stored before types were kept is a Note */
+}
+
+int status_type_article(const char *t)
+{
+    return t && (strcmp(t, "Article") == 0 || strcmp(t, "Page") == 0);
 }
 
 /* Runs a one-row status query whose single parameter is an id or (when text) a URI. */
@@ -344,6 +364,22 @@ static void learn_mentions(const struct core *core, const char *text)
     arena_free(a);
 }
 
+/* The new status sid is the event e (core/event.h), in the posting transaction. */
+static int event_attach(struct db_conn *c, int64_t sid, int64_t author, const struct event_info *e)
+{
+    struct event_info copy = *e;
+    copy.status_id = sid;
+    copy.account_id = author;
+    int rc = event_put(c, &copy);
+    if (rc)
+        return rc;
+    struct db_stmt *s;
+    if ((rc = db_prepare(c, "UPDATE statuses SET object_type = 'Event' WHERE id = ?", &s)))
+        return rc;
+    db_bind_i64(s, 1, sid);
+    return step_done(s);
+}
+
 int status_create(const struct core *core, int64_t author, const struct status_new *p, int64_t *id,
                   const char **why)
 {
@@ -407,6 +443,9 @@ int status_create(const struct core *core, int64_t author, const struct status_n
                  (vis == VIS_PUBLIC || vis == VIS_UNLISTED || vis == VIS_FOLLOWERS))
             vis = VIS_NEIGHBORHOOD;
     }
+    /* A server may keep every post at home (setting.h). */
+    if (vis != VIS_DIRECT && setting_get_int(c, SETTING_FORCE_LOCAL, 0) == 1)
+        vis = VIS_LOCAL;
     struct status_new q = *p;
     q.visibility = vis;
     rc = format_text(core, c, a, &q, res, &fmt, why);
@@ -456,6 +495,8 @@ int status_create(const struct core *core, int64_t author, const struct status_n
     if ((rc = notify_mentions(c, author, sid, res)))
         goto out;
     if (p->poll && (rc = poll_insert(c, sid, author, p->poll, now)))
+        goto out;
+    if (p->event && (rc = event_attach(c, sid, author, p->event)))
         goto out;
     if (p->scheduled_id && (rc = scheduled_take(c, author, p->scheduled_id)))
         goto out;
@@ -853,7 +894,11 @@ int status_reblog(const struct core *core, int64_t actor, int64_t id, int64_t *r
     if ((rc = feed_push(c, rid, actor)) || (rc = account_stats_refresh(c, actor)))
         goto out;
     events_defer(EVENT_STATUS_NEW, rid, actor);
-    if (st->visibility != VIS_LOCAL && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
+    /* A boost of a local post stays here, and so does one of a neighborhood post that came
+     * from another server: this server never forwards what its neighbors sent it. */
+    int stays = st->visibility == VIS_LOCAL || (st->visibility == VIS_NEIGHBORHOOD && !st->local) ||
+                setting_get_int(c, SETTING_FORCE_LOCAL, 0) == 1;
+    if (!stays && (rc = outbox_add(c, OUTBOX_CREATE, actor, rid, NULL)))
         goto out;
     rc = notification_add(c, st->account_id, actor, NOTIFY_REBLOG, st->id, NULL);
     if (rc == 0)

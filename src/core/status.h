@@ -21,6 +21,7 @@ struct arena;
 struct core;
 struct db_conn;
 struct poll_new;
+struct event_info;
 
 struct status {
     int64_t id;
@@ -40,7 +41,21 @@ struct status {
     int64_t reblog_of_id;
     int64_t created_at;
     int64_t edited_at; /* 0 when never edited */
+    const char
+        *object_type;    /* what its server called it: "Note", "Article", "Video", "Review"... */
+    const char *title;   /* an Article's, Page's or Video's name; NULL for most posts */
+    const char *summary; /* an Article's or Page's teaser (sanitized HTML), or NULL */
 };
+
+/*
+ * 1 when a status of object_type is one of the kinds Hearth shows as what
+ * they are (Note, Question, Article, Page, Event, Video, Image, Audio);
+ * 0 for any other type kept from another server, shown as a card with its
+ * type, title, a shortened text and a link to it.
+ */
+int status_type_known(const char *object_type);
+/* 1 when a status of object_type is a long read (Article, Page): folded on timelines. */
+int status_type_article(const char *object_type);
 
 struct media_attr;
 
@@ -62,10 +77,11 @@ struct status_new {
     const struct media_attr *media_attrs;
     size_t n_media_attrs;
 
-    const struct poll_new *poll; /* NULL: none (an edit without one removes the poll) */
-    const char *idempotency;     /* create: the Idempotency-Key, NULL: none */
-    int64_t scheduled_id;        /* create: the scheduled status published (core/scheduled.h) */
-    int check_only;              /* create: check everything, store nothing (*id stays 0) */
+    const struct poll_new *poll;    /* NULL: none (an edit without one removes the poll) */
+    const struct event_info *event; /* create: the post is this event (core/event.h), or NULL */
+    const char *idempotency;        /* create: the Idempotency-Key, NULL: none */
+    int64_t scheduled_id;           /* create: the scheduled status published (core/scheduled.h) */
+    int check_only;                 /* create: check everything, store nothing (*id stays 0) */
 };
 
 /*
@@ -164,7 +180,8 @@ int status_counts(struct db_conn *c, int64_t id, int64_t viewer, struct status_c
 #define STATUS_COLUMNS                                                                             \
     "id, account_id, uri, url, local, visibility, text, content, spoiler_text, sensitive,"         \
     " language, COALESCE(in_reply_to_id, 0), COALESCE(in_reply_to_account_id, 0),"                 \
-    " COALESCE(thread_root_id, 0), COALESCE(reblog_of_id, 0), created_at, COALESCE(edited_at, 0)"
+    " COALESCE(thread_root_id, 0), COALESCE(reblog_of_id, 0), created_at, COALESCE(edited_at, 0)," \
+    " object_type, title, summary"
 /* The status of the current row, in the arena, from columns 0.. of STATUS_COLUMNS. */
 struct status *status_from_row(struct arena *a, struct db_stmt *s);
 

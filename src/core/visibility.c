@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "core/neighborhood.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -115,22 +116,6 @@ static int query_flag(struct db_conn *c, const char *sql, int64_t a, int64_t b, 
     return rc < 0 ? rc : 0;
 }
 
-static int is_neighbor(struct db_conn *c, const char *domain, int *out)
-{
-    *out = 0;
-    if (!domain)
-        return 0;
-    struct db_stmt *s;
-    int rc = db_prepare(c, "SELECT 1 FROM neighborhood_servers WHERE domain = lower(?)", &s);
-    if (rc)
-        return rc;
-    db_bind_text(s, 1, domain);
-    rc = db_step(s);
-    *out = rc == DB_ROW;
-    db_stmt_done(s);
-    return rc < 0 ? rc : 0;
-}
-
 int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status_id)
 {
     struct db_stmt *s;
@@ -179,7 +164,9 @@ int visibility_may_see(struct db_conn *c, const struct viewer *v, int64_t status
             return rc;
     }
     if (v->kind == VIEWER_REMOTE || v->kind == VIEWER_SERVER) {
-        rc = is_neighbor(c, v->domain, &f.viewer_neighbor);
+        rc = neighborhood_has(c, v->domain);
+        f.viewer_neighbor = rc > 0;
+        rc = rc < 0 ? rc : 0;
         if (rc)
             return rc;
     }

@@ -69,6 +69,7 @@ static const struct {
     {api_pin_routes, &api_pin_routes_count},
     {api_people_routes, &api_people_routes_count},
     {api_poll_routes, &api_poll_routes_count},
+    {api_event_routes, &api_event_routes_count},
     {api_scheduled_routes, &api_scheduled_routes_count},
     {api_streaming_routes, &api_streaming_routes_count},
     {api_status_routes, &api_status_routes_count},
@@ -79,9 +80,11 @@ static const struct {
     {web_notification_routes, &web_notification_routes_count},
     {web_compose_routes, &web_compose_routes_count},
     {web_settings_routes, &web_settings_routes_count},
+    {web_admin_neighborhood_routes, &web_admin_neighborhood_routes_count},
     {web_action_routes, &web_action_routes_count}, /* /@NAME/follow... before /@NAME/ID */
     {web_search_routes, &web_search_routes_count},
     {web_saved_routes, &web_saved_routes_count},
+    {web_calendar_routes, &web_calendar_routes_count}, /* before the pages' /@:acct/:id */
     {web_list_routes, &web_list_routes_count},
     {web_join_routes, &web_join_routes_count},
     {web_admin_join_routes, &web_admin_join_routes_count},

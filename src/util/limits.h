@@ -47,6 +47,7 @@
 /* Polls (reported in /api/v2/instance configuration.polls) */
 #define LIMIT_POLL_OPTIONS_MIN 2
 #define LIMIT_POLL_OPTIONS 4
+#define LIMIT_POLL_OPTIONS_REMOTE 20 /* choices kept of another server's poll */
 #define LIMIT_POLL_OPTION_CHARS 50
 #define LIMIT_POLL_EXPIRY_MIN_S 300     /* default of [limits] min_poll_seconds */
 #define LIMIT_POLL_EXPIRY_MAX_S 2629746 /* a month, as Mastodon counts it */
@@ -77,6 +78,7 @@
 #define LIMIT_MEDIA_THUMB_SIDE 640                  /* previews fit in this square */
 #define LIMIT_MEDIA_DESCRIPTION_CHARS 1500
 #define LIMIT_MEDIA_PER_STATUS 4
+#define LIMIT_MEDIA_REMOTE 16     /* attachments kept of another server's post */
 #define LIMIT_MEDIA_CONCURRENCY 2 /* images decoded at once */
 #define LIMIT_AVATAR_SIDE 400
 #define LIMIT_HEADER_WIDTH 1500

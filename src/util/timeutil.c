@@ -106,3 +106,33 @@ int time_parse_iso8601(const char *s, int64_t *ms)
     *ms = ((int64_t)t - (int64_t)offset * 60) * 1000 + frac;
     return 0;
 }
+
+int time_iso8601_offset(const char *s, int *minutes)
+{
+    const char *t = s ? strchr(s, 'T') : NULL;
+    if (!t)
+        return 0;
+    size_t n = strlen(t);
+    if (n && (t[n - 1] == 'Z' || t[n - 1] == 'z')) {
+        *minutes = 0;
+        return 1;
+    }
+    const char *sign = strrchr(t, '+');
+    if (!sign)
+        sign = strrchr(t, '-');
+    if (!sign || strlen(sign) < 3)
+        return 0;
+    const char *p = sign + 1;
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return 0;
+    int h = (p[0] - '0') * 10 + (p[1] - '0'), m = 0;
+    p += 2;
+    if (*p == ':')
+        p++;
+    if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9')
+        m = (p[0] - '0') * 10 + (p[1] - '0');
+    if (h > 18 || m > 59)
+        return 0;
+    *minutes = (*sign == '-' ? -1 : 1) * (h * 60 + m);
+    return 1;
+}

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "core/marker.h"
 #include "core/notification.h"
+#include "core/role.h"
 #include "core/session.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -161,6 +162,27 @@ int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w)
 {
     web_begin(req, resp, w);
     return web_need_member(w) || web_check_form(w);
+}
+
+int web_need_permission(struct web_ctx *w, unsigned perms)
+{
+    if (web_need_member(w))
+        return 1;
+    struct db_conn *c;
+    int rc = db_acquire(w->core->db, DB_READ, &c);
+    if (rc == 0) {
+        rc = role_check(c, w->me->id, perms, NULL);
+        db_release(c);
+    }
+    if (rc == E_FORBIDDEN) {
+        web_error(w, 403, "This page is for the server's staff.");
+        return 1;
+    }
+    if (rc) {
+        web_fail(w, rc);
+        return 1;
+    }
+    return 0;
 }
 
 int web_form_checked(struct req *req, const char *name)

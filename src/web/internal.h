@@ -26,6 +26,7 @@
 struct core;
 struct db_conn;
 struct filter;
+struct status;
 
 struct web_ctx {
     const struct core *core;
@@ -84,6 +85,12 @@ int web_check_form(struct web_ctx *w);
  * web_need_member and web_check_form. 0 to go on, 1 when already answered.
  */
 int web_begin_form(struct req *req, struct resp *resp, struct web_ctx *w);
+/*
+ * For staff pages: 0 when the visitor is signed in and her role has every
+ * flag in perms (core/role.h); a visitor is sent to the login page and a
+ * member without them gets a 403 page; returns 1 when answered.
+ */
+int web_need_permission(struct web_ctx *w, unsigned perms);
 /* A form's checkbox: 1 when field name was sent with a value other than "" or "0". */
 int web_form_checked(struct req *req, const char *name);
 /* 1 when the page is asked for as a fragment (?fragment=1: the template alone). */
@@ -159,6 +166,13 @@ const char *web_visibility_label(enum status_visibility v);
  * The levels as options of a select ({value, label, selected}), widest
  * first; direct only when with_direct (it is no default for every post).
  */
+/*
+ * The event block of a post (web/page_calendar.c): when, where with a map
+ * link, counts, the .ics link, the member's answer and its buttons, and
+ * for the organizer who answered. NULL when st is not an event.
+ */
+json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status *st,
+                       const struct account *author);
 json_t *web_visibility_options(enum status_visibility selected, int with_direct);
 
 /*

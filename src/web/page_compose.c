@@ -17,6 +17,7 @@
 #include "core/core.h"
 #include "core/media.h"
 #include "core/poll.h"
+#include "core/setting.h"
 #include "core/status.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -108,6 +109,12 @@ static void show_form(struct web_ctx *w, int status, const struct draft *d, int6
     json_object_set_new(data, "visibility_label", json_string(web_visibility_label(d->visibility)));
     json_t *vis = web_visibility_options(d->visibility, 1);
     json_object_set_new(data, "visibilities", vis);
+    struct db_conn *sc;
+    if (db_acquire(core->db, DB_READ, &sc) == 0) {
+        json_object_set_new(data, "force_local",
+                            json_boolean(setting_get_int(sc, SETTING_FORCE_LOCAL, 0) == 1));
+        db_release(sc);
+    }
     json_t *opts = json_array();
     for (int i = 0; i < LIMIT_POLL_OPTIONS; i++)
         json_array_append_new(

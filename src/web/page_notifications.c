@@ -44,6 +44,8 @@ static const char *what(const struct notification *nt, int64_t me)
                                          : "— the poll you voted in has ended";
     case NOTIFY_UPDATE:
         return "edited a post you boosted";
+    case NOTIFY_EVENT_RSVP:
+        return "answered your event";
     case NOTIFY_TYPE_COUNT:
         break;
     }

@@ -239,6 +239,8 @@ static int status_page(struct req *req, struct resp *resp)
         json_decref(main);
         return web_fail(&w, E_NOTFOUND), 0;
     }
+    /* The post's own page shows an article whole. */
+    json_object_del(st, "folded");
     json_t *d = json_object();
     json_object_set(d, "status", st);
     int64_t *anc = NULL, *desc = NULL;

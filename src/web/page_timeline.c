@@ -33,8 +33,7 @@ static const struct {
     [TL_HOME] = {"/home", "Home", "user",
                  "Nothing here yet. Follow people to see their posts, or write one yourself."},
     [TL_LOCAL] = {"/local", "Local", "public/local", "Nobody here has posted in public yet."},
-    /* There is no neighborhood stream: the page is read on load. */
-    [TL_NEIGHBORHOOD] = {"/neighborhood", "Neighborhood", "",
+    [TL_NEIGHBORHOOD] = {"/neighborhood", "Neighborhood", "neighborhood",
                          "Nothing public from this server or its neighbors yet."},
     [TL_FEDERATED] = {"/federated", "Federated", "public", "No public posts are known here yet."},
 };

@@ -192,20 +192,34 @@ static json_t *media_views(struct web_ctx *w, struct db_conn *c, int64_t status_
     for (size_t i = 0; i < n; i++) {
         const struct media *m = &list[i];
         const char *url, *preview;
+        int image = !m->type || !strcmp(m->type, "image");
         if (m->remote_url) {
             url = web_safe_url(m->remote_url);
+            /* The cached preview, else a video's poster from its server, else the image. */
             preview = m->thumb_hash && *m->thumb_hash
                           ? media_url(w->core, a, m->thumb_hash, m->thumb_ext)
-                          : url;
+                      : m->remote_preview_url ? web_safe_url(m->remote_preview_url)
+                      : image                 ? url
+                                              : NULL;
         } else {
             url = media_url(w->core, a, m->file_hash, m->file_ext);
             preview = media_url(w->core, a, m->thumb_hash, m->thumb_ext);
         }
         if (!url)
             continue;
-        json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "url", url, "preview_url",
-                              preview ? preview : url, "type", m->type ? m->type : "image", "image",
-                              !m->type || !strcmp(m->type, "image"));
+        json_t *j = json_pack("{s:s, s:s, s:b}", "url", url, "type", m->type ? m->type : "image",
+                              "image", image);
+        if (preview || image)
+            json_object_set_new(j, "preview_url", jstr(preview ? preview : url));
+        /* Remote video and sound play from their origin (not cached here). */
+        if (m->type && (!strcmp(m->type, "video") || !strcmp(m->type, "gifv")))
+            json_object_set_new(j, "video", json_true());
+        else if (m->type && !strcmp(m->type, "audio"))
+            json_object_set_new(j, "audio", json_true());
+        else if (!image)
+            json_object_set_new(j, "file", json_true());
+        if (m->content_type && *m->content_type)
+            json_object_set_new(j, "mime", jstr(m->content_type));
         json_object_set_new(j, "description", jstr(m->description));
         const char *color = blurhash_color(a, m->blurhash);
         if (color)
@@ -273,6 +287,19 @@ static json_t *status_build(struct web_ctx *w, struct db_conn *c, const struct s
     }
     json_object_set_new(j, "author", account_build(w, author, astats));
     json_object_set_new(j, "content_html", jstr(st->content));
+    json_object_set_new(j, "object_type", jstr(st->object_type ? st->object_type : "Note"));
+    if (st->title && *st->title)
+        json_object_set_new(j, "title", jstr(st->title));
+    /* A long article shows its teaser on timelines; its own page shows it whole. */
+    if (status_type_article(st->object_type) && st->summary && *st->summary) {
+        json_object_set_new(j, "article", json_true());
+        json_object_set_new(j, "teaser_html", jstr(st->summary));
+        json_object_set_new(j, "folded", json_true());
+    } else if (status_type_article(st->object_type)) {
+        json_object_set_new(j, "article", json_true());
+    }
+    if (!status_type_known(st->object_type))
+        json_object_set_new(j, "card", jstr(st->object_type));
     if (st->spoiler_text && *st->spoiler_text)
         json_object_set_new(j, "spoiler_text", jstr(st->spoiler_text));
     json_object_set_new(j, "sensitive", json_boolean(st->sensitive));
@@ -287,11 +314,17 @@ static json_t *status_build(struct web_ctx *w, struct db_conn *c, const struct s
     if (has_media) {
         json_t *m = media_views(w, c, st->id);
         if (json_array_size(m)) {
+            json_object_set_new(j, "media_count", json_integer((json_int_t)json_array_size(m)));
+            if (json_array_size(m) > 1)
+                json_object_set_new(j, "gallery", json_true());
             json_object_set_new(j, "media", m);
             json_object_set_new(j, "has_media", json_true());
         } else
             json_decref(m);
     }
+    json_t *event = web_event_view(w, c, st, author); /* web/page_calendar.c */
+    if (event)
+        json_object_set_new(j, "event", event);
     if (has_poll) {
         json_t *p = poll_view(w, c, st->id);
         if (p)

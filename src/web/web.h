@@ -37,6 +37,8 @@ extern const size_t web_action_routes_count;
 extern const struct route web_search_routes[];
 extern const size_t web_search_routes_count;
 /* Saved posts: bookmarks and favourites. */
+extern const struct route web_calendar_routes[];
+extern const size_t web_calendar_routes_count;
 extern const struct route web_saved_routes[];
 extern const size_t web_saved_routes_count;
 /* Lists: their timelines, members and the forms that change them. */
@@ -55,6 +57,8 @@ extern const size_t web_join_routes_count;
 extern const struct route web_admin_join_routes[];
 extern const size_t web_admin_join_routes_count;
 /* Front page, about, profiles, posts, tags, static files (matches /@NAME last). */
+extern const struct route web_admin_neighborhood_routes[];
+extern const size_t web_admin_neighborhood_routes_count;
 extern const struct route web_public_routes[];
 extern const size_t web_public_routes_count;
 

@@ -13,6 +13,7 @@
 // Control API for the test (JSON):
 //   POST /control/follow   {actor_url}  Follow a remote actor by its URL
 //   POST /control/post     {content}    Create(Note), public, to followers
+//   POST /control/fetch    {url, signed} GET an object, signed as fedi or not
 //   GET  /control/received              activities that reached the inbox
 //   GET  /control/followers             follower actor ids
 //   GET  /control/following             follows sent and their state
@@ -392,6 +393,22 @@ app.post("/control/post", async (c) => {
   notes.set(id, { note, create });
   await ctx.sendActivity({ identifier: "fedi" }, "followers", create, { preferSharedInbox: true });
   return c.json({ note_id: noteId.href, create_id: create.id.href, followers: followers.size });
+});
+
+app.post("/control/fetch", async (c) => {
+  const { url, signed } = await c.req.json();
+  if (!signed) {
+    const res = await fetch(url, { headers: { Accept: "application/activity+json" } });
+    return c.json({ status: res.status, body: await res.text() });
+  }
+  const ctx = federation.createContext(new URL(origin), undefined);
+  const loader = await ctx.getDocumentLoader({ identifier: "fedi" });
+  try {
+    const doc = await loader(url);
+    return c.json({ status: 200, body: JSON.stringify(doc.document) });
+  } catch (e) {
+    return c.json({ status: 0, error: String(e) });
+  }
 });
 
 app.get("/control/received", (c) => c.json(received));

@@ -28,11 +28,17 @@ struct sanitize_check_elem {
 
 static const struct sanitize_check_elem sanitize_check_elems[] = {
     {"a", 0, {"href", "class", "title", "translate", "rel", "target"}},
+    {"abbr", 0, {"title"}},
     {"b", 0, {0}},
     {"blockquote", 0, {0}},
     {"br", 1, {0}},
+    {"caption", 0, {0}},
+    {"cite", 0, {0}},
     {"code", 0, {0}},
+    {"dd", 0, {0}},
     {"del", 0, {0}},
+    {"dl", 0, {0}},
+    {"dt", 0, {0}},
     {"em", 0, {0}},
     {"figcaption", 0, {0}},
     {"figure", 0, {0}},
@@ -45,15 +51,27 @@ static const struct sanitize_check_elem sanitize_check_elems[] = {
     {"hr", 1, {0}},
     {"i", 0, {0}},
     {"img", 1, {"src", "alt", "title", "width", "height"}},
+    {"ins", 0, {0}},
+    {"kbd", 0, {0}},
     {"li", 0, {"value"}},
+    {"mark", 0, {0}},
     {"ol", 0, {"start", "reversed"}},
     {"p", 0, {"class"}},
     {"pre", 0, {0}},
+    {"q", 0, {0}},
     {"s", 0, {0}},
+    {"small", 0, {0}},
     {"span", 0, {"class", "translate"}},
     {"strong", 0, {0}},
     {"sub", 0, {0}},
     {"sup", 0, {0}},
+    {"table", 0, {0}},
+    {"tbody", 0, {0}},
+    {"td", 0, {"colspan", "rowspan"}},
+    {"tfoot", 0, {0}},
+    {"th", 0, {"colspan", "rowspan"}},
+    {"thead", 0, {0}},
+    {"tr", 0, {0}},
     {"u", 0, {0}},
     {"ul", 0, {0}},
 };
@@ -146,6 +164,8 @@ static const char *sanitize_check_value(const char *elem, const char *name, cons
                    : "bad translate";
     if (strcmp(name, "width") == 0 || strcmp(name, "height") == 0)
         return sanitize_check_digits(v, n, 0) && n <= 5 ? NULL : "bad size";
+    if (strcmp(name, "colspan") == 0 || strcmp(name, "rowspan") == 0)
+        return sanitize_check_digits(v, n, 0) && n <= 3 ? NULL : "bad span";
     if (strcmp(name, "start") == 0 || strcmp(name, "value") == 0)
         return sanitize_check_digits(v, n, 1) && n <= 10 ? NULL : "bad number";
     (void)elem;

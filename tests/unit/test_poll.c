@@ -8,6 +8,7 @@
 #include "core/follow.h"
 #include "core/notification.h"
 #include "core/poll.h"
+#include "core/remote.h"
 #include "core/status.h"
 #include "fixture.h"
 #include "t.h"
@@ -22,7 +23,11 @@ static const char *two[] = {"tea", "coffee"};
 static int64_t post_poll(int64_t author, enum status_visibility vis, const char **options, size_t n,
                          int multiple, int hide_totals)
 {
-    struct poll_new poll = {options, n, 3600, multiple, hide_totals};
+    struct poll_new poll = {.options = options,
+                            .n_options = n,
+                            .expires_in = 3600,
+                            .multiple = multiple,
+                            .hide_totals = hide_totals};
     struct status_new p = {.text = "which?", .visibility = vis, .poll = &poll};
     const char *why = NULL;
     int64_t id = 0;
@@ -65,7 +70,11 @@ static size_t count_notifications(int64_t account, enum notification_type type)
 
 static int check(const char **options, size_t n, int64_t expires_in, const char **why)
 {
-    struct poll_new p = {options, n, expires_in, 0, 0};
+    struct poll_new p = {.options = options,
+                         .n_options = n,
+                         .expires_in = expires_in,
+                         .multiple = 0,
+                         .hide_totals = 0};
     return poll_check(&fx_core, &p, why);
 }
 
@@ -106,7 +115,8 @@ TEST(limits)
     fx_core.min_poll_seconds = 0;
     CHECK_INT(poll_min_seconds(&fx_core), 300);
     /* A post with a bad poll is not made at all. */
-    struct poll_new bad = {one, 1, 300, 0, 0};
+    struct poll_new bad = {
+        .options = one, .n_options = 1, .expires_in = 300, .multiple = 0, .hide_totals = 0};
     struct status_new p = {.text = "poll?", .poll = &bad};
     int64_t id = 0;
     CHECK_INT(status_create(&fx_core, alice, &p, &id, &why), E_INVAL);
@@ -148,7 +158,8 @@ TEST(created_with_status)
     int64_t id = 0;
     CHECK_INT(status_create(&fx_core, alice, &plain, &id, &why), 0);
     CHECK(poll_of(a, id) == NULL);
-    struct poll_new pn = {two, 2, 600, 0, 0};
+    struct poll_new pn = {
+        .options = two, .n_options = 2, .expires_in = 600, .multiple = 0, .hide_totals = 0};
     struct status_new dry = {.text = "dry run", .poll = &pn, .check_only = 1};
     int64_t none = 0;
     CHECK_INT(status_create(&fx_core, alice, &dry, &none, &why), 0);
@@ -255,7 +266,8 @@ TEST(edits)
     CHECK_INT(vote(bob, pid, c0, 1, NULL), 0);
     const char *why = NULL;
     /* Same choices, longer: the votes stay. */
-    struct poll_new same = {two, 2, 7200, 0, 1};
+    struct poll_new same = {
+        .options = two, .n_options = 2, .expires_in = 7200, .multiple = 0, .hide_totals = 1};
     struct status_new e1 = {.text = "which one?", .poll = &same};
     CHECK_INT(status_edit(&fx_core, alice, st, &e1, &why), 0);
     p = poll_of(a, st);
@@ -265,7 +277,8 @@ TEST(edits)
     CHECK(p->expires_at > time_now_ms() + 7000 * 1000);
     /* Other choices: the votes go, and bob may vote again. */
     const char *other[] = {"tea", "water", "juice"};
-    struct poll_new changed = {other, 3, 3600, 0, 0};
+    struct poll_new changed = {
+        .options = other, .n_options = 3, .expires_in = 3600, .multiple = 0, .hide_totals = 0};
     struct status_new e2 = {.text = "which one?", .poll = &changed};
     CHECK_INT(status_edit(&fx_core, alice, st, &e2, &why), 0);
     p = poll_of(a, st);
@@ -276,7 +289,8 @@ TEST(edits)
     CHECK_INT(vote(bob, pid, c0, 1, NULL), 0);
     /* A bad poll refuses the edit; no poll removes it. */
     const char *one[] = {"x"};
-    struct poll_new bad = {one, 1, 3600, 0, 0};
+    struct poll_new bad = {
+        .options = one, .n_options = 1, .expires_in = 3600, .multiple = 0, .hide_totals = 0};
     struct status_new e3 = {.text = "changed", .poll = &bad};
     CHECK_INT(status_edit(&fx_core, alice, st, &e3, &why), E_INVAL);
     CHECK(poll_of(a, st) != NULL);
@@ -342,6 +356,75 @@ TEST(end_notifies_author_and_voters_once)
     arena_free(a);
 }
 
+/* Another server's poll: its choices beyond the local limit, its counts, its end, its updates. */
+TEST(remote_counts)
+{
+    struct arena *a = arena_new();
+    int64_t far = fx_remote("asker", "far.example");
+    static const char *six[] = {"a", "b", "c", "d", "e", "f"};
+    int64_t counts[] = {7, 5, 0, 0, 0, 2};
+    int64_t ends = time_now_ms() + 3600 * 1000;
+    struct poll_new pn = {.options = six,
+                          .n_options = 6,
+                          .remote = 1,
+                          .ends_at = ends,
+                          .counts = counts,
+                          .voters_count = 14};
+    struct remote_status rs = {.uri = "https://far.example/q/1",
+                               .url = "https://far.example/q/1",
+                               .account_id = far,
+                               .visibility = VIS_PUBLIC,
+                               .content = "<p>which?</p>",
+                               .spoiler_text = "",
+                               .object_type = "Question",
+                               .created_at = time_now_ms() - 1000,
+                               .poll = &pn};
+    int64_t st = 0;
+    CHECK_INT(remote_status_create(&fx_core, &rs, &st), 0);
+    struct poll *p = poll_of(a, st);
+    CHECK(p != NULL);
+    if (!p)
+        goto out;
+    CHECK_INT(p->n_options, 6);
+    CHECK_INT(p->options[0].votes_count, 7);
+    CHECK_INT(p->options[5].votes_count, 2);
+    CHECK_INT(p->votes_count, 14);
+    CHECK_INT(p->voters_count, 14);
+    CHECK_INT(p->expires_at, ends);
+    /* A member votes for a choice past the fourth. */
+    int last = 5;
+    CHECK_INT(vote(dave, p->id, &last, 1, NULL), 0);
+    /* The server sends new counts: they replace the stored ones, and it is not an edit. */
+    int64_t later[] = {9, 6, 1, 0, 0, 3};
+    pn.counts = later;
+    pn.voters_count = 19;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK_INT(p->options[0].votes_count, 9);
+    CHECK_INT(p->options[5].votes_count, 3);
+    CHECK_INT(p->voters_count, 19);
+    struct db_conn *c;
+    struct status *row = NULL;
+    db_acquire(fx_core.db, DB_READ, &c);
+    CHECK_INT(status_get(c, a, st, &row), 0);
+    db_release(c);
+    CHECK(row && row->edited_at == 0);
+    CHECK(row && row->object_type && strcmp(row->object_type, "Question") == 0);
+    /* It ended there: it has ended here, at that time; a poll without an end never ends. */
+    pn.ends_at = time_now_ms() - 60 * 1000;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK(poll_expired(p, time_now_ms()));
+    CHECK_INT(p->expires_at, pn.ends_at);
+    pn.ends_at = 0;
+    CHECK_INT(remote_status_update(&fx_core, &rs), 0);
+    p = poll_of(a, st);
+    CHECK_INT(p->expires_at, 0);
+    CHECK(!poll_expired(p, time_now_ms()));
+out:
+    arena_free(a);
+}
+
 int main(void)
 {
     fx_open();
@@ -357,6 +440,7 @@ int main(void)
     RUN(visibility_decides_who_votes);
     RUN(edits);
     RUN(end_notifies_author_and_voters_once);
+    RUN(remote_counts);
     fx_close();
     return t_done();
 }

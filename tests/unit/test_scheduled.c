@@ -60,7 +60,8 @@ TEST(scheduling_checks)
     CHECK_INT(schedule(alice, "   ", now + 60 * MIN_MS, &why), 0);
     CHECK(why && strstr(why, "blank"));
     const char *one[] = {"x"};
-    struct poll_new bad = {one, 1, 600, 0, 0};
+    struct poll_new bad = {
+        .options = one, .n_options = 1, .expires_in = 600, .multiple = 0, .hide_totals = 0};
     struct status_new p = {.text = "poll", .poll = &bad};
     int64_t id = 0;
     CHECK_INT(scheduled_create(&fx_core, alice, &p, now + 60 * MIN_MS, 0, &id, &why), E_INVAL);
@@ -139,7 +140,8 @@ TEST(published_at_its_time_once)
 {
     struct arena *a = arena_new();
     const char *opts[] = {"yes", "no"};
-    struct poll_new poll = {opts, 2, 600, 1, 0};
+    struct poll_new poll = {
+        .options = opts, .n_options = 2, .expires_in = 600, .multiple = 1, .hide_totals = 0};
     struct status_new p = {
         .text = "from the past", .visibility = VIS_FOLLOWERS, .poll = &poll, .language = "en"};
     int64_t sid = 0, later = 0;
