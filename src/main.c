@@ -70,6 +70,13 @@ static const char usage_text[] =
     "  hearth account suspend|unsuspend|limit|unlimit|warn|sensitive|unsensitive|\n"
     "                 disable|enable --data DIR NAME [--reason TEXT]\n"
     "        Act on a member or a remote account (NAME or user@domain), audited.\n"
+    "  hearth registrations --data DIR [open|approval|invite|closed]\n"
+    "        Show or set how people join (applies at once to a running server).\n"
+    "  hearth invite create --data DIR [USES [DAYS]] | list | revoke CODE\n"
+    "        Invite links (0 or nothing: no limit); create prints the link.\n"
+    "  hearth rule add --data DIR TEXT [HINT] | list | remove ID\n"
+    "  hearth ipblock add --data DIR CIDR --severity sign_up_requires_approval|\n"
+    "        sign_up_block|no_access [--reason COMMENT] | list | remove ID\n"
     "  hearth neighborhood add|remove --data DIR DOMAIN\n"
     "  hearth neighborhood list --data DIR [--json]\n"
     "        The servers whose admins agreed to trust each other: each side adds\n"
@@ -337,7 +344,9 @@ static int run(int argc, char **argv)
     } groups[] = {
         {"user", cli_user},       {"report", cli_report},
         {"account", cli_account}, {"neighborhood", cli_neighborhood},
-        {"domain", cli_domain},
+        {"domain", cli_domain},   {"registrations", cli_registrations},
+        {"invite", cli_invite},   {"rule", cli_rule},
+        {"ipblock", cli_ipblock},
     };
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         if (!strcmp(cmd, groups[i].name))

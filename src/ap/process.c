@@ -28,6 +28,7 @@
 #include "core/queue.h"
 #include "core/remote.h"
 #include "core/report.h"
+#include "core/spam.h"
 #include "core/status.h"
 #include "core/visibility.h"
 #include "db/db.h"
@@ -47,6 +48,8 @@ struct ctx {
     struct arena *a;
     struct account *signer;
     json_t *act;
+    const char *text; /* the activity as received */
+    int released;     /* a moderator released it from the spam filter's hold */
 };
 
 /*
@@ -528,6 +531,18 @@ static int read_object(struct ctx *x, json_t *obj, const struct account *author,
     return 0;
 }
 
+/* 1 when the spam filter (core/spam) holds this new post for a moderator. */
+static int spam_held(struct ctx *x, const struct remote_status *rs)
+{
+    int hold = 0;
+    const char *reason = NULL;
+    if (spam_check(x->core, rs->account_id, rs->mentions, rs->n_mentions, rs->content, &hold,
+                   &reason) != 0 ||
+        !hold)
+        return 0;
+    return spam_hold(x->core, x->signer->id, rs->uri, x->text, reason) == 0;
+}
+
 static int store_object(struct ctx *x, json_t *obj, const struct account *author, int depth,
                         int update, int64_t *id)
 {
@@ -538,6 +553,9 @@ static int store_object(struct ctx *x, json_t *obj, const struct account *author
     rs.content = ap_event_content(x->a, obj, rs.content);
     if (update)
         rc = remote_status_update(x->core, &rs);
+    else if (depth == 0 && !x->released && x->text && author->id == x->signer->id &&
+             spam_held(x, &rs))
+        return 0;
     else if ((rc = remote_status_create(x->core, &rs, id)) == E_EXISTS)
         rc = 0;
     return rc ? rc : ap_event_stored(x->core, x->a, obj, author, update ? 0 : *id);
@@ -870,7 +888,10 @@ int ap_job_inbox(const struct core *core, struct arena *a, const struct job *job
     arena_defer(a, (arena_release_fn)json_decref, payload);
     int64_t signer_id = json_integer_value(json_object_get(payload, "signer"));
     const char *text = json_string_value(json_object_get(payload, "activity"));
-    struct ctx x = {.core = core, .a = a};
+    struct ctx x = {.core = core,
+                    .a = a,
+                    .text = text,
+                    .released = json_is_true(json_object_get(payload, "released"))};
     int rc = text ? ap_parse_json(a, text, strlen(text), &x.act) : E_INVAL;
     if (rc) {
         *why = "the activity does not parse";

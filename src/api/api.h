@@ -46,6 +46,12 @@ extern const struct route api_admin_report_routes[];
 extern const size_t api_admin_report_routes_count;
 extern const struct route api_admin_dashboard_routes[];
 extern const size_t api_admin_dashboard_routes_count;
+/* The profile directory of this server's members (directory.c). */
+extern const struct route api_directory_routes[];
+extern const size_t api_directory_routes_count;
+/* IP, e-mail domain and canonical e-mail blocks; the spam filter's held posts (admin_join.c). */
+extern const struct route api_admin_join_routes[];
+extern const size_t api_admin_join_routes_count;
 extern const struct route api_filter_routes[];
 extern const size_t api_filter_routes_count;
 extern const struct route api_pin_routes[];

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/access_block.h"
 #include "core/follow.h"
 #include "core/role.h"
 #include "core/session.h"
@@ -146,6 +147,11 @@ int api_authenticate(struct req *req, const struct route *rt, struct resp *resp)
         return 0;
     }
     struct core *core = req->app;
+    /* An address under a no_access block uses no account (core/access_block). */
+    if (access_denied(core, req->remote)) {
+        resp_error(req, resp, 403, "Access from your network is blocked");
+        return 1;
+    }
     struct db_conn *c;
     int rc = db_acquire(core->db, DB_READ, &c);
     if (rc) {
@@ -354,13 +360,4 @@ int api_arg_strings(struct req *req, struct resp *resp, const char *name, const 
         return 1;
     }
     return 0;
-}
-
-int api_registrations(const struct core *core)
-{
-    if (!core->registrations)
-        return 0;
-    if (!strcmp(core->registrations, "open"))
-        return 1;
-    return !strcmp(core->registrations, "approval") ? 2 : 0;
 }

@@ -6,8 +6,11 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/join.h"
 #include "core/neighborhood.h"
 #include "core/poll.h"
+#include "core/rule.h"
+#include "core/setting.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -43,6 +46,33 @@ static json_t *contact_account(struct req *req, struct db_conn *c)
                            " account_id LIMIT 1");
     json_t *j = id ? api_account_json_id(req, c, id) : NULL;
     return j ? j : json_null();
+}
+
+/* The Rule entities, in order. */
+static json_t *rules_json(struct req *req, struct db_conn *c)
+{
+    json_t *arr = json_array();
+    struct rule *v;
+    size_t n = 0;
+    if (rule_list(c, req->arena, &v, &n) != 0)
+        return arr;
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "id",
+                                             arena_printf(req->arena, "%lld", (long long)v[i].id),
+                                             "text", v[i].text, "hint", v[i].hint));
+    return arr;
+}
+
+/* What the registration mode says to apps: enabled, approval_required, message. */
+static void registrations(struct req *req, struct db_conn *c, int *enabled, int *approval,
+                          const char **message)
+{
+    enum join_mode m = join_mode(c, req->app);
+    *enabled = m == JOIN_OPEN || m == JOIN_APPROVAL;
+    *approval = m == JOIN_APPROVAL;
+    *message = m == JOIN_INVITE   ? "<p>This server accepts new members by invitation only.</p>"
+               : m == JOIN_CLOSED ? "<p>Registrations are closed on this server.</p>"
+                                  : NULL;
 }
 
 static json_t *stats(struct db_conn *c)
@@ -115,21 +145,25 @@ static int instance_v1(struct req *req, struct resp *resp)
     json_object_set_new(j, "title", json_string(core->title ? core->title : "Hearth"));
     json_object_set_new(j, "short_description", json_string(str_or(core->description)));
     json_object_set_new(j, "description", json_string(str_or(core->description)));
-    json_object_set_new(j, "email", json_string(str_or(core->contact_email)));
+    json_object_set_new(j, "email", json_string(join_text(c, a, core, "site_contact_email")));
     json_object_set_new(j, "version", json_string(version_string(a)));
     json_object_set_new(j, "urls", json_pack("{s:s}", "streaming_api", ws));
     json_object_set_new(j, "stats", stats(c));
     json_object_set_new(j, "thumbnail", json_null());
     json_object_set_new(j, "languages", json_pack("[s]", "en"));
-    json_object_set_new(j, "registrations", json_boolean(api_registrations(core) > 0));
-    json_object_set_new(j, "approval_required", json_boolean(api_registrations(core) == 2));
-    json_object_set_new(j, "invites_enabled", json_false());
+    int enabled, approval;
+    const char *message;
+    registrations(req, c, &enabled, &approval, &message);
+    json_object_set_new(j, "registrations", json_boolean(enabled));
+    json_object_set_new(j, "approval_required", json_boolean(approval));
+    json_object_set_new(j, "invites_enabled",
+                        json_boolean(setting_get_int(c, "members_may_invite", 0) == 1));
     json_object_set_new(j, "configuration",
                         json_pack("{s:{s:i}, s:o, s:o, s:o}", "accounts", "max_featured_tags", 10,
                                   "statuses", config_statuses(core), "media_attachments",
                                   config_media(), "polls", config_polls(core)));
     json_object_set_new(j, "contact_account", contact_account(req, c));
-    json_object_set_new(j, "rules", json_array());
+    json_object_set_new(j, "rules", rules_json(req, c));
     json_object_set_new(j, "hearth", hearth_extension(a, c));
     db_release(c);
     resp_json(req, resp, 200, j);
@@ -187,18 +221,66 @@ static int instance_v2(struct req *req, struct resp *resp)
     json_object_set_new(conf, "translation", json_pack("{s:b}", "enabled", 0));
     json_object_set_new(j, "configuration", conf);
     json_object_set_new(j, "hearth", hearth_extension(a, c));
+    int enabled, approval;
+    const char *message;
+    registrations(req, c, &enabled, &approval, &message);
     json_object_set_new(j, "registrations",
-                        json_pack("{s:b, s:b, s:n, s:n}", "enabled", api_registrations(core) > 0,
-                                  "approval_required", api_registrations(core) == 2, "message",
+                        json_pack("{s:b, s:b, s:o, s:n}", "enabled", enabled, "approval_required",
+                                  approval, "message", message ? json_string(message) : json_null(),
                                   "url"));
     json_object_set_new(j, "api_versions", json_pack("{s:i}", "mastodon", 2));
     json_object_set_new(j, "contact",
-                        json_pack("{s:s, s:o}", "email", str_or(core->contact_email), "account",
+                        json_pack("{s:s, s:o}", "email",
+                                  join_text(c, a, core, "site_contact_email"), "account",
                                   contact_account(req, c)));
-    json_object_set_new(j, "rules", json_array());
+    json_object_set_new(j, "rules", rules_json(req, c));
     db_release(c);
     resp_json(req, resp, 200, j);
     return 0;
+}
+
+/* GET /api/v1/instance/rules */
+static int instance_rules(struct req *req, struct resp *resp)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    json_t *arr = rules_json(req, c);
+    db_release(c);
+    resp_json(req, resp, 200, arr);
+    return 0;
+}
+
+/* {updated_at, content} of a text setting (extended description, privacy policy). */
+static int instance_text(struct req *req, struct resp *resp, const char *key)
+{
+    struct core *core = req->app;
+    struct db_conn *c;
+    int rc = db_acquire(core->db, DB_READ, &c);
+    if (rc)
+        return api_fail(req, resp, rc);
+    const char *text = join_text(c, req->arena, core, key);
+    int64_t at = join_text_updated(c, key);
+    db_release(c);
+    char iso[TIME_ISO_MAX];
+    resp_json(req, resp, 200,
+              json_pack("{s:s, s:s}", "updated_at", time_iso8601(at, iso), "content",
+                        join_html(req->arena, text)));
+    return 0;
+}
+
+/* GET /api/v1/instance/extended_description */
+static int extended_description(struct req *req, struct resp *resp)
+{
+    return instance_text(req, resp, "site_extended_description");
+}
+
+/* GET /api/v1/instance/privacy_policy */
+static int privacy_policy(struct req *req, struct resp *resp)
+{
+    return instance_text(req, resp, "site_privacy_policy");
 }
 
 static int empty_list(struct req *req, struct resp *resp)
@@ -294,16 +376,18 @@ static int nodeinfo(struct req *req, struct resp *resp, const char *version)
     int64_t users = scalar(c, "SELECT count(*) FROM users WHERE disabled = 0");
     int64_t posts = scalar(c, "SELECT count(*) FROM statuses WHERE local = 1 AND deleted_at IS"
                               " NULL AND visibility IN (0, 1)");
+    enum join_mode mode = join_mode(c, core);
     json_t *hearth = hearth_extension(req->arena, c);
     db_release(c);
     json_t *software = json_pack("{s:s, s:s}", "name", "hearth", "version", API_HEARTH_VERSION);
     json_t *j = json_pack(
         "{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I, s:I, s:I}, s:I}, s:{s:s, s:{s:s, s:s}}}",
         "version", version, "software", software, "protocols", "activitypub", "services", "inbound",
-        "outbound", "openRegistrations", 0, "usage", "users", "total", (json_int_t)users,
-        "activeMonth", (json_int_t)users, "activeHalfyear", (json_int_t)users, "localPosts",
-        (json_int_t)posts, "metadata", "nodeName", core->title ? core->title : "Hearth", "upstream",
-        "name", "mastodon", "version", API_MASTODON_VERSION);
+        "outbound", "openRegistrations", mode == JOIN_OPEN || mode == JOIN_APPROVAL, "usage",
+        "users", "total", (json_int_t)users, "activeMonth", (json_int_t)users, "activeHalfyear",
+        (json_int_t)users, "localPosts", (json_int_t)posts, "metadata", "nodeName",
+        core->title ? core->title : "Hearth", "upstream", "name", "mastodon", "version",
+        API_MASTODON_VERSION);
     json_t *meta = json_object_get(j, "metadata");
     json_object_set_nocheck(meta, "neighborhood", json_object_get(hearth, "neighborhood"));
     json_object_set_nocheck(meta, "visibilityLevels", json_object_get(hearth, "visibility_levels"));
@@ -363,7 +447,10 @@ const struct route api_instance_routes[] = {
     {"GET", "/headers/original/missing.png", missing_picture, ROUTE_AUTH_NONE, NULL},
     {"GET", "/api/v1/instance", instance_v1, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v2/instance", instance_v2, ROUTE_AUTH_OPTIONAL, NULL},
-    {"GET", "/api/v1/instance/rules", empty_list, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/instance/rules", instance_rules, ROUTE_AUTH_OPTIONAL, NULL},
+    {"GET", "/api/v1/instance/extended_description", extended_description, ROUTE_AUTH_OPTIONAL,
+     NULL},
+    {"GET", "/api/v1/instance/privacy_policy", privacy_policy, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/instance/peers", peers, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/instance/activity", activity, ROUTE_AUTH_OPTIONAL, NULL},
     {"GET", "/api/v1/custom_emojis", empty_list, ROUTE_AUTH_OPTIONAL, NULL},

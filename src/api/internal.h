@@ -30,9 +30,6 @@
 void api_req_for(struct req *req, struct arena *a, struct core *core, int64_t account_id,
                  const char *scopes);
 
-/* Sign-ups as configured: 0 closed, 1 open, 2 open with approval. */
-int api_registrations(const struct core *core);
-
 /*
  * The first value of Sec-WebSocket-Protocol (where WebSocket clients may
  * send their token), in the arena; NULL when absent.

@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/access_block.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -256,7 +257,21 @@ static int token(struct req *req, struct resp *resp)
                         "The requested scope is invalid, unknown, or malformed.");
             return 0;
         }
+        int64_t wait = 0;
+        rc = access_login_check(core, req->remote, user ? user : "", &wait);
+        if (rc == E_FORBIDDEN) {
+            oauth_error(req, resp, 403, "access_denied", "Access from your network is blocked.");
+            return 0;
+        }
+        if (rc == E_BUSY) {
+            resp_header_add(req, resp, "Retry-After",
+                            arena_printf(req->arena, "%lld", (long long)wait));
+            oauth_error(req, resp, 429, "too_many_attempts",
+                        "Too many failed logins; try again later.");
+            return 0;
+        }
         if (!user || !pw || user_authenticate(core, user, pw, &account) != 0) {
+            login_guard_failed(core, req->remote, user ? user : "");
             oauth_error(req, resp, 400, "invalid_grant",
                         "The provided authorization grant is invalid, expired, revoked, does"
                         " not match the redirection URI used in the authorization request,"
@@ -451,15 +466,28 @@ static int authorize_post(struct req *req, struct resp *resp)
         return 0;
     const char *login = req_arg(req, "login");
     const char *pw = req_arg(req, "password");
-    int64_t account = 0;
+    int64_t account = 0, wait = 0;
+    int rc = access_login_check(core, req->remote, login ? login : "", &wait);
+    if (rc == E_FORBIDDEN) {
+        resp_error(req, resp, 403, "Access from your network is blocked");
+        return 0;
+    }
+    if (rc == E_BUSY) {
+        resp_header_add(req, resp, "Retry-After",
+                        arena_printf(req->arena, "%lld", (long long)wait));
+        authorize_form(req, resp, app, scopes, "Too many failed logins; try again later.");
+        resp->status = 429;
+        return 0;
+    }
     if (!login || !pw || user_authenticate(core, login, pw, &account) != 0) {
+        login_guard_failed(core, req->remote, login ? login : "");
         authorize_form(req, resp, app, scopes, "Wrong username or password.");
         return 0;
     }
     const char *redirect = req_arg(req, "redirect_uri");
     const char *code;
-    int rc = oauth_code_create(core, req->arena, app->id, account, scopes, redirect,
-                               req_arg(req, "code_challenge"), &code);
+    rc = oauth_code_create(core, req->arena, app->id, account, scopes, redirect,
+                           req_arg(req, "code_challenge"), &code);
     if (rc)
         return api_fail(req, resp, rc);
     if (!strcmp(redirect, OAUTH_OOB_URI)) {

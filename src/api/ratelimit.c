@@ -8,7 +8,11 @@
  * rate_limit_period (hearth.conf, 300 per 5 minutes by default, 0 for
  * none). A few actions also count in their own, stricter buckets, as in
  * Mastodon: media uploads and status deletions (30 per 30 minutes),
- * posting (300 per 3 hours) and sign-ups (5 per 30 minutes per address).
+ * posting (300 per 3 hours per account, 600 per address), following (100
+ * an hour per account, 200 per address) and sign-ups (5 per 30 minutes
+ * per address). The pages' posting and follow forms count in the same
+ * buckets (per session and per address), so neither surface is a way
+ * around them.
  * Every counted response carries X-RateLimit-Limit, -Remaining and -Reset
  * (ISO 8601) of the bucket closest to its limit; a request over a limit is
  * answered 429 {"error": "Too many requests"} and not handled.
@@ -24,6 +28,7 @@
 
 #include "api/api.h"
 #include "api/internal.h"
+#include "core/session.h"
 #include "util/limits.h"
 #include "util/ratelimit.h"
 #include "util/timeutil.h"
@@ -44,7 +49,15 @@ static const struct rule rules[] = {
     {"DELETE", "/api/v1/statuses/:id", "deletes", 30, 30 * 60, 0},
     {"POST", "/api/v1/statuses/:id/unreblog", "deletes", 30, 30 * 60, 0},
     {"POST", "/api/v1/statuses", "statuses", 300, 3 * 60 * 60, 0},
+    {"POST", "/api/v1/statuses", "statuses_ip", 600, 3 * 60 * 60, 1},
+    {"POST", "/api/v1/accounts/:id/follow", "follows", 100, 60 * 60, 0},
+    {"POST", "/api/v1/accounts/:id/follow", "follows_ip", 200, 60 * 60, 1},
     {"POST", "/api/v1/accounts", "signups", 5, 30 * 60, 1},
+    /* The pages' forms: counted per session (the cookie) and per address. */
+    {"POST", "/statuses", "statuses", 300, 3 * 60 * 60, 0},
+    {"POST", "/statuses", "statuses_ip", 600, 3 * 60 * 60, 1},
+    {"POST", "/@:acct/follow", "follows", 100, 60 * 60, 0},
+    {"POST", "/@:acct/follow", "follows_ip", 200, 60 * 60, 1},
 };
 
 static struct ratelimit_bucket buckets[LIMIT_RATE_BUCKETS];
@@ -75,14 +88,29 @@ static void hit(const char *bucket, const char *subject, int limit, int period_s
 int api_rate_limit(struct req *req, const struct route *rt, struct resp *resp)
 {
     struct core *core = req->app;
-    if (!core->rate_limit || strncmp(req->path, "/api/", 5) ||
-        !strncmp(req->path, "/api/v1/streaming", 17))
+    int api = !strncmp(req->path, "/api/", 5);
+    if (!core->rate_limit || !strncmp(req->path, "/api/v1/streaming", 17))
         return 0;
+    if (!api) {
+        /* A page: only its form's own buckets count (POST /statuses, follow). */
+        int ruled = 0;
+        for (size_t i = 0; rt && i < sizeof(rules) / sizeof(rules[0]); i++)
+            ruled |= !strcmp(rules[i].method, rt->method) && !strcmp(rules[i].pattern, rt->pattern);
+        if (!ruled)
+            return 0;
+    }
     pthread_once(&table_once, table_init);
     char who[96], addr[80];
     snprintf(addr, sizeof(addr), "ip %s", req->remote ? req->remote : "-");
     struct oauth_token *t = api_token(req);
-    if (t && t->account_id)
+    const char *cookie = api ? NULL : req_cookie(req, SESSION_COOKIE);
+    if (cookie) {
+        /* The session, by a hash of its token (never the token itself). */
+        uint64_t h = 1469598103934665603ULL;
+        for (const char *p = cookie; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        snprintf(who, sizeof(who), "session %llx", (unsigned long long)h);
+    } else if (t && t->account_id)
         snprintf(who, sizeof(who), "account %lld", (long long)t->account_id);
     else if (t)
         snprintf(who, sizeof(who), "token %lld", (long long)t->id);
@@ -91,7 +119,8 @@ int api_rate_limit(struct req *req, const struct route *rt, struct resp *resp)
     int64_t now = time_now_ms();
     struct ratelimit_result worst;
     int have = 0;
-    hit("api", who, core->rate_limit, core->rate_limit_period, now, &worst, &have);
+    if (api)
+        hit("api", who, core->rate_limit, core->rate_limit_period, now, &worst, &have);
     for (size_t i = 0; rt && i < sizeof(rules) / sizeof(rules[0]); i++)
         if (!strcmp(rules[i].method, rt->method) && !strcmp(rules[i].pattern, rt->pattern))
             hit(rules[i].bucket, rules[i].per_address ? addr : who, rules[i].limit,

@@ -1,8 +1,9 @@
 /*
  * api/register: sign-ups from apps (POST /api/v1/accounts), as Mastodon
  * takes them: an app token (client credentials) with write:accounts, and
- * the server's registrations setting deciding: closed (403), open (the new
- * member is logged in: a Token comes back) or approval (the sign-up waits
+ * core/join deciding (the registration mode, an invite_code, IP and
+ * e-mail blocks): refused (403, or 422 naming the field), open (the new
+ * member is logged in: a Token comes back) or pending (the sign-up waits
  * for an admin; its token is refused with 403 until then, and so is its
  * password). Validation errors carry Mastodon's per-field "details".
  */
@@ -11,6 +12,7 @@
 #include "api/api.h"
 #include "api/internal.h"
 #include "core/account.h"
+#include "core/join.h"
 #include "core/oauth.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -48,11 +50,6 @@ static void classify(const char *why, const char **field, const char **code)
 static int register_account(struct req *req, struct resp *resp)
 {
     struct core *core = req->app;
-    int mode = api_registrations(core);
-    if (mode == 0) {
-        resp_error(req, resp, 403, "Registrations are closed on this server");
-        return 0;
-    }
     static const char *const required[] = {"username", "email", "password"};
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         const char *v = req_arg(req, required[i]);
@@ -61,25 +58,41 @@ static int register_account(struct req *req, struct resp *resp)
                                  arena_printf(req->arena, "%s can't be blank", required[i]));
     }
     int agreement = api_arg_bool(req, "agreement", 0);
-    if (agreement != 1)
-        return invalid_field(req, resp, "agreement", "ERR_ACCEPTED", "agreement must be accepted");
-    const char *reason = req_arg(req, "reason");
-    if (reason && strlen(reason) > LIMIT_SIGNUP_REASON_BYTES)
-        return invalid_field(req, resp, "reason", "ERR_TOO_LONG", "reason is too long");
     const char *locale = req_arg(req, "locale");
     if (locale &&
         (strlen(locale) > 16 || strspn(locale, "abcdefghijklmnopqrstuvwxyz"
                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") != strlen(locale)))
         return invalid_field(req, resp, "locale", "ERR_INVALID", "locale is not a language");
-    struct user_signup su = {.pending = mode == 2, .reason = reason, .locale = locale};
+    struct join_request jr = {.username = req_arg(req, "username"),
+                              .email = req_arg(req, "email"),
+                              .password = req_arg(req, "password"),
+                              .reason = req_arg(req, "reason"),
+                              .locale = locale,
+                              .invite_code = req_arg(req, "invite_code"),
+                              .ip = req->remote,
+                              .agreement = agreement == 1};
     int64_t id = 0;
-    const char *why = NULL;
-    int rc = user_register(core, req_arg(req, "username"), req_arg(req, "email"),
-                           req_arg(req, "password"), &su, &id, &why);
-    if ((rc == E_INVAL || rc == E_EXISTS || rc == E_LIMIT) && why) {
-        const char *field, *code;
-        classify(why, &field, &code);
-        return invalid_field(req, resp, field, code, why);
+    int pending = 0;
+    const char *field = NULL, *why = NULL;
+    int rc = join_signup(core, req->arena, &jr, &id, &pending, &field, &why);
+    if (rc == E_FORBIDDEN && !field) {
+        resp_error(req, resp, 403, why);
+        return 0;
+    }
+    if (rc == E_LIMIT && !field) {
+        resp_error(req, resp, 429, why);
+        return 0;
+    }
+    if (rc && why) {
+        const char *f, *code;
+        classify(why, &f, &code);
+        if (!strcmp(field ? field : "", "agreement"))
+            code = "ERR_ACCEPTED";
+        else if (rc == E_FORBIDDEN)
+            code = "ERR_BLOCKED";
+        else if (rc == E_LIMIT && strstr(why, "no longer"))
+            code = "ERR_INVALID";
+        return invalid_field(req, resp, field ? field : f, code, why);
     }
     if (rc)
         return api_fail(req, resp, rc);

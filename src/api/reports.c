@@ -29,10 +29,15 @@ static int report_post(struct req *req, struct resp *resp)
     if (api_arg_strings(req, resp, "status_ids", sids, LIMIT_REPORT_STATUSES, &ns) ||
         api_arg_strings(req, resp, "rule_ids", rules, 8, &nr))
         return 0;
-    if (nr) {
-        api_invalid(req, resp, "rule_ids: this server has no rules to name");
-        return 0;
+    int64_t *rule_ids = arena_alloc(req->arena, (nr + 1) * sizeof(*rule_ids));
+    for (size_t i = 0; i < nr; i++) {
+        if (id_from_str(rules[i], &rule_ids[i]) != 0) {
+            api_invalid(req, resp, "rule_ids must name the server's rules");
+            return 0;
+        }
     }
+    r.rule_ids = rule_ids;
+    r.n_rules = nr;
     int64_t *ids = arena_alloc(req->arena, (ns + 1) * sizeof(*ids));
     for (size_t i = 0; i < ns; i++) {
         if (id_from_str(sids[i], &ids[i]) != 0) {

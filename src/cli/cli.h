@@ -78,6 +78,11 @@ int cli_user(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_account(int argc, char **argv);
 int cli_user_role(int argc, char **argv);
+/* Joining (cli/join.c): registrations, invite, rule, ipblock. */
+int cli_registrations(int argc, char **argv);
+int cli_invite(int argc, char **argv);
+int cli_rule(int argc, char **argv);
+int cli_ipblock(int argc, char **argv);
 int cli_neighborhood(int argc, char **argv);
 int cli_domain(int argc, char **argv);
 

@@ -328,10 +328,31 @@ static int create_user(const struct core *core, const char *username, const char
             *why = "username is already taken";
         goto out;
     }
+    if (su && su->invite_id) {
+        /* The invite's use, counted only while it can still be used. */
+        rc = db_prepare(c,
+                        "UPDATE invites SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL"
+                        " AND (max_uses IS NULL OR uses < max_uses)"
+                        " AND (expires_at IS NULL OR expires_at > ?)",
+                        &s);
+        if (rc)
+            goto out;
+        db_bind_i64(s, 1, su->invite_id);
+        db_bind_i64(s, 2, now);
+        rc = db_step(s);
+        db_stmt_done(s);
+        if (rc < 0)
+            goto out;
+        if (db_changes(c) != 1) {
+            *why = "invite_code is no longer valid";
+            rc = E_LIMIT;
+            goto out;
+        }
+    }
     rc = db_prepare(c,
                     "INSERT INTO users (account_id, email, email_key, password_hash, role,"
-                    " created_at, approved, locale, signup_reason, default_visibility)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT CAST(value AS INTEGER)"
+                    " created_at, approved, locale, signup_reason, invite_id, default_visibility)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT CAST(value AS INTEGER)"
                     " FROM server_settings WHERE key = '" SETTING_DEFAULT_VISIBILITY "'), 0))",
                     &s);
     if (rc)
@@ -345,6 +366,10 @@ static int create_user(const struct core *core, const char *username, const char
     db_bind_i64(s, 7, !(su && su->pending));
     db_bind_text(s, 8, su && su->locale && *su->locale ? su->locale : "en");
     db_bind_text(s, 9, su ? su->reason : NULL);
+    if (su && su->invite_id)
+        db_bind_i64(s, 10, su->invite_id);
+    else
+        db_bind_null(s, 10);
     rc = db_step(s);
     db_stmt_done(s);
     if (rc < 0) {

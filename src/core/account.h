@@ -136,11 +136,14 @@ struct user_signup {
     int pending;        /* the admins approve her first: she cannot log in until then */
     const char *reason; /* why she wants to join (approval mode), or NULL */
     const char *locale; /* "en" when NULL or empty */
+    int64_t invite_id;  /* the invite she came with (core/join.h), or 0 */
 };
 /*
  * A sign-up: a member account, approved at once unless su->pending (a
  * pending user cannot log in: user_authenticate refuses her as it refuses
- * a wrong password). Same checks and errors as user_create.
+ * a wrong password). Same checks and errors as user_create. With an
+ * invite, its use is counted in the same transaction: E_LIMIT (*why says
+ * so) when it was revoked, expired or used up meanwhile.
  */
 int user_register(const struct core *core, const char *username, const char *email,
                   const char *password, const struct user_signup *su, int64_t *account_id,

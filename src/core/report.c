@@ -13,6 +13,7 @@
 #include "core/visibility.h"
 #include "db/db.h"
 #include "util/arena.h"
+#include "core/rule.h"
 #include "util/err.h"
 #include "util/id.h"
 #include "util/limits.h"
@@ -118,10 +119,27 @@ static int create(const struct core *core, struct arena *a, int64_t reporter,
         used += (size_t)snprintf(list + used, cap - used, "%s%s", used ? "," : "",
                                  id_to_str(st->id, one));
     }
+    /* The rules it names must be the server's; naming any makes it a violation. */
+    char *rules = arena_alloc(a, r->n_rules * (ID_STR_MAX + 1) + 1);
+    size_t rused = 0;
+    rules[0] = '\0';
+    for (size_t i = 0; i < r->n_rules; i++) {
+        if (!rule_exists(c, r->rule_ids[i])) {
+            *why = "rule_ids must name the server's rules";
+            rc = E_INVAL;
+            goto out;
+        }
+        char one[ID_STR_MAX];
+        rused += (size_t)snprintf(rules + rused, r->n_rules * (ID_STR_MAX + 1) + 1 - rused, "%s%s",
+                                  rused ? "," : "", id_to_str(r->rule_ids[i], one));
+    }
     struct report *rep = arena_zalloc(a, sizeof(*rep));
     rep->id = id_next();
     rep->target = r->target;
-    rep->category = arena_strdup(a, r->category && *r->category ? r->category : "other");
+    rep->category = arena_strdup(a, r->n_rules                    ? "violation"
+                                    : r->category && *r->category ? r->category
+                                                                  : "other");
+    rep->rule_ids = rules;
     rep->comment = arena_strdup(a, r->comment ? r->comment : "");
     rep->forward = r->forward != 0;
     rep->created_at = time_now_ms();
@@ -129,8 +147,8 @@ static int create(const struct core *core, struct arena *a, int64_t reporter,
     rep->n_statuses = r->n_statuses;
     rc = db_prepare(c,
                     "INSERT INTO reports (id, account_id, target_account_id, status_ids, comment,"
-                    " category, forward, created_at, updated_at, uri)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " category, forward, created_at, updated_at, uri, rule_ids)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s);
     if (rc)
         goto out;
@@ -147,6 +165,7 @@ static int create(const struct core *core, struct arena *a, int64_t reporter,
         db_bind_text(s, 10, uri);
     else
         db_bind_null(s, 10);
+    db_bind_text(s, 11, rules);
     rc = db_step(s);
     db_stmt_done(s);
     rc = rc < 0 ? rc : 0;
@@ -162,7 +181,6 @@ static int create(const struct core *core, struct arena *a, int64_t reporter,
     if (rc == 0) {
         rep->reporter = reporter;
         rep->updated_at = rep->created_at;
-        rep->rule_ids = "";
         *out = rep;
     }
 out:

@@ -31,9 +31,11 @@ struct report_new {
     int64_t target;            /* the account reported */
     const int64_t *status_ids; /* its statuses, as the reporter sees them */
     size_t n_statuses;
-    const char *comment;  /* NULL: none */
-    const char *category; /* NULL: "other" */
-    int forward;          /* ask to forward to a remote account's server */
+    const char *comment;     /* NULL: none */
+    const char *category;    /* NULL: "other" */
+    int forward;             /* ask to forward to a remote account's server */
+    const int64_t *rule_ids; /* the server's rules it breaks (core/rule.h): category violation */
+    size_t n_rules;
 };
 
 struct report {
@@ -65,8 +67,9 @@ struct report_note {
 /*
  * Files a report. E_NOTFOUND for an unknown account or a status that is
  * not the account's or not visible to the reporter; E_INVAL (with *why)
- * for oneself, an unknown category, rule ids (this server has no rules
- * yet) or text that is not UTF-8; E_LIMIT (with *why) for a comment or
+ * for oneself, an unknown category, a rule id that names none of the
+ * server's rules (with rules the category is "violation") or text that is
+ * not UTF-8; E_LIMIT (with *why) for a comment or
  * list too long. *out is the stored report, in the arena.
  */
 int report_create(const struct core *core, struct arena *a, int64_t reporter,

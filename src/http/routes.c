@@ -67,6 +67,8 @@ static const struct {
     {api_admin_account_routes, &api_admin_account_routes_count},
     {api_admin_report_routes, &api_admin_report_routes_count},
     {api_admin_dashboard_routes, &api_admin_dashboard_routes_count},
+    {api_admin_join_routes, &api_admin_join_routes_count},
+    {api_directory_routes, &api_directory_routes_count},
     {api_filter_routes, &api_filter_routes_count},
     {api_pin_routes, &api_pin_routes_count},
     {api_people_routes, &api_people_routes_count},
@@ -92,6 +94,8 @@ static const struct {
     {web_admin_routes, &web_admin_routes_count},
     {web_admin_report_routes, &web_admin_report_routes_count},
     {web_admin_account_routes, &web_admin_account_routes_count},
+    {web_join_routes, &web_join_routes_count},
+    {web_admin_join_routes, &web_admin_join_routes_count},
     {web_public_routes, &web_public_routes_count}, /* /@NAME patterns last */
 };
 

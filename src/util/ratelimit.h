@@ -51,4 +51,11 @@ void ratelimit_fini(struct ratelimit *rl);
 void ratelimit_hit(struct ratelimit *rl, const void *key, size_t len, int limit, int64_t period_ms,
                    int64_t now_ms, struct ratelimit_result *out);
 
+/*
+ * The hits key has in its current window (0 when none or the window is
+ * over), without counting one; *reset_ms is when that window ends.
+ */
+int ratelimit_peek(struct ratelimit *rl, const void *key, size_t len, int64_t now_ms,
+                   int64_t *reset_ms);
+
 #endif

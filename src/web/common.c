@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/access_block.h"
 #include "core/core.h"
 #include "core/marker.h"
 #include "core/notification.h"
@@ -45,6 +46,9 @@ void web_begin(struct req *req, struct resp *resp, struct web_ctx *w)
     w->resp = resp;
     w->viewer.kind = VIEWER_ANONYMOUS;
     const char *token = req_cookie(req, SESSION_COOKIE);
+    /* From an address under a no_access block, nobody is signed in (core/access_block). */
+    if (token && *token && access_denied(w->core, req->remote))
+        token = NULL;
     if (token && *token) {
         struct session s;
         struct db_conn *c;

@@ -178,6 +178,28 @@ json_t *web_event_view(struct web_ctx *w, struct db_conn *c, const struct status
                        const struct account *author);
 json_t *web_visibility_options(enum status_visibility selected, int with_direct);
 
+/*
+ * Joining (page_join.c): web_join_view adds to d what the front, about,
+ * sign-up and welcome pages show of the server's joining: the mode
+ * (registrations_open, _approval, _invite, _closed, may_sign_up), rules
+ * [{id, position, text, hint}] and has_rules, conduct_html, has_privacy,
+ * contact_email. web_rules_view is the rules alone.
+ */
+void web_join_view(struct web_ctx *w, struct db_conn *c, json_t *d);
+json_t *web_rules_view(struct web_ctx *w, struct db_conn *c);
+struct invite;
+/*
+ * Invite links for templates: id, code, url, uses, max_uses, expires,
+ * usable, ended, inviter, revoke_action (BASE/ID/revoke).
+ */
+json_t *web_invites_view(struct web_ctx *w, const struct invite *v, size_t n, const char *base);
+/*
+ * Makes an invite link for the signed-in member from the form's max_uses,
+ * expires_in (seconds), comment and autoapprove (when autoapprove_sent):
+ * invite_create's answers, E_INVAL with *why for a malformed field.
+ */
+int web_invite_form(struct web_ctx *w, struct invite **out, const char **why);
+
 /* A time as "2026-12-06 07:42" (UTC), in request memory. */
 const char *web_time_text(struct web_ctx *w, int64_t ms);
 

@@ -79,16 +79,10 @@ static json_t *admins(struct web_ctx *w, struct db_conn *c)
 static json_t *server_view(struct web_ctx *w, struct db_conn *c)
 {
     const struct core *core = w->core;
-    const char *reg = core->registrations ? core->registrations : "closed";
     json_t *d = json_object();
     json_object_set_new(d, "description", json_string(core->description ? core->description : ""));
-    json_object_set_new(d, "contact_email",
-                        json_string(core->contact_email ? core->contact_email : ""));
     json_object_set_new(d, "admins", admins(w, c));
-    json_object_set_new(d, "registrations_open", json_boolean(!strcmp(reg, "open")));
-    json_object_set_new(d, "registrations_approval", json_boolean(!strcmp(reg, "approval")));
-    json_object_set_new(d, "registrations_closed",
-                        json_boolean(strcmp(reg, "open") && strcmp(reg, "approval")));
+    web_join_view(w, c, d); /* mode, rules, conduct, contact */
     struct db_stmt *s;
     if (db_prepare(c,
                    "SELECT (SELECT count(*) FROM users WHERE approved = 1),"

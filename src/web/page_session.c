@@ -1,63 +1,23 @@
 /*
  * web/page_session: signing in and out (GET/POST /login, POST /logout).
  *
- * Attempts are counted per address and per account name in fixed
- * one-minute windows (util/ratelimit), so that guessing a password is
- * slow; the counters live in bounded memory for the life of the process.
+ * Failed attempts are counted per address and per account name
+ * (core/access_block: LOGIN_GUARD_FAILURES in LOGIN_GUARD_WINDOW_S, shared
+ * with OAuth's password grant), so that guessing a password is slow; an
+ * address under a no_access block cannot log in at all.
  */
-#include <ctype.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "core/access_block.h"
 #include "core/core.h"
 #include "core/session.h"
 #include "util/arena.h"
 #include "util/err.h"
 #define LOG_MODULE "web"
 #include "util/log.h"
-#include "util/ratelimit.h"
 #include "util/route.h"
 #include "util/timeutil.h"
 #include "web/internal.h"
-
-#define LOGIN_PER_ADDRESS 10 /* attempts a minute from one address */
-#define LOGIN_PER_NAME 5     /* attempts a minute at one account */
-#define LOGIN_BUCKETS 4096
-
-static struct ratelimit_bucket buckets[LOGIN_BUCKETS];
-static struct ratelimit table;
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
-
-static void table_init(void)
-{
-    ratelimit_init(&table, buckets, LOGIN_BUCKETS);
-}
-
-/* Counts an attempt; the seconds to wait when over a limit, else 0. */
-static int64_t attempt_wait(struct web_ctx *w, const char *login)
-{
-    if (!w->core->rate_limit)
-        return 0;
-    pthread_once(&table_once, table_init);
-    int64_t now = time_now_ms();
-    char key[300];
-    struct ratelimit_result by_addr, by_name;
-    int n = snprintf(key, sizeof(key), "addr %s", w->req->remote ? w->req->remote : "-");
-    ratelimit_hit(&table, key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1,
-                  LOGIN_PER_ADDRESS, 60 * 1000, now, &by_addr);
-    n = snprintf(key, sizeof(key), "name ");
-    for (const char *p = login; *p && (size_t)n < sizeof(key) - 1; p++)
-        key[n++] = (char)tolower((unsigned char)*p);
-    key[n] = '\0';
-    ratelimit_hit(&table, key, (size_t)n, LOGIN_PER_NAME, 60 * 1000, now, &by_name);
-    int64_t reset = 0;
-    if (by_addr.exceeded)
-        reset = by_addr.reset_ms;
-    if (by_name.exceeded && by_name.reset_ms > reset)
-        reset = by_name.reset_ms;
-    return reset ? (reset - now + 999) / 1000 : 0;
-}
 
 static void login_form(struct web_ctx *w, int status, const char *login, const char *message)
 {
@@ -94,8 +54,13 @@ static int login_post(struct req *req, struct resp *resp)
         login_form(&w, 400, login, "Enter your username (or e-mail) and your password.");
         return 0;
     }
-    int64_t wait = attempt_wait(&w, login);
-    if (wait > 0) {
+    int64_t wait = 0;
+    int rc = access_login_check(w.core, req->remote, login, &wait);
+    if (rc == E_FORBIDDEN) {
+        login_form(&w, 403, login, "Logging in from your network is not allowed on this server.");
+        return 0;
+    }
+    if (rc == E_BUSY) {
         log_info("login attempts over the limit from %s", req->remote ? req->remote : "-");
         resp_header_add(req, resp, "Retry-After",
                         arena_printf(req->arena, "%lld", (long long)wait));
@@ -107,8 +72,9 @@ static int login_post(struct req *req, struct resp *resp)
     }
     int64_t account = 0;
     const char *token = NULL;
-    int rc = session_login(w.core, req->arena, login, password, &account, &token);
+    rc = session_login(w.core, req->arena, login, password, &account, &token);
     if (rc == E_AUTH) {
+        login_guard_failed(w.core, req->remote, login);
         login_form(&w, 401, login, "Wrong username or password.");
         return 0;
     }

@@ -59,6 +59,12 @@ extern const size_t web_compose_routes_count;
 /* Settings: profile, preferences, password, sessions and apps. */
 extern const struct route web_settings_routes[];
 extern const size_t web_settings_routes_count;
+/* Joining: /signup, /invite/CODE, /welcome, /directory, /privacy, /invites (page_join.c). */
+extern const struct route web_join_routes[];
+extern const size_t web_join_routes_count;
+/* /admin/join: mode, pending sign-ups, invites, rules, texts, blocks, held posts. */
+extern const struct route web_admin_join_routes[];
+extern const size_t web_admin_join_routes_count;
 /* Front page, about, profiles, posts, tags, static files (matches /@NAME last). */
 extern const struct route web_admin_neighborhood_routes[];
 extern const size_t web_admin_neighborhood_routes_count;

@@ -7,7 +7,7 @@
  * which stand for the members' apps when something must happen outside the
  * browser (bob posts, mentions or favourites).
  *
- *   node scenario.mjs SCENARIO...      visitor member compose live profile pages
+ *   node scenario.mjs SCENARIO...      visitor member compose live profile pages invite approval
  *
  * Settings (option --name=value, or the environment variable):
  *   --url        HEARTH_URL           base URL (loopback only)
@@ -614,6 +614,140 @@ const SCENARIOS = {
       await see(page.getByLabel("Password"), "the login form");
     }, { page });
     await ctx.close();
+  },
+
+  /* 6: alice makes joining invite-only, writes a rule, sends an invite link; a newcomer joins with it. */
+  async invite() {
+    const rule = `Be kind to each other ${Date.now()}`;
+    const admin = await newContext();
+    const page = await admin.newPage();
+    await step("alice logs in at /login", () => login(page, cfg.user), { page, needed: true });
+    await step("on /admin/join she makes joining invite-only and adds a rule", async () => {
+      await go(page, "/admin/join");
+      await page.getByLabel("Registrations").selectOption("invite");
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/admin/join"),
+        button(page.locator("main"), "Save").click(),
+      ]);
+      await page.getByLabel("New rule").fill(rule);
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/admin/join"),
+        button(page.locator("main"), "Add the rule").click(),
+      ]);
+      await see(page.getByRole("status").filter({ hasText: "Saved." }), "the message Saved.");
+    }, { page, needed: true });
+    let link = "";
+    await step("she makes an invite link for one person", async () => {
+      await page.locator("#invites-title ~ form").getByLabel("How many people may use it").selectOption("1");
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/admin/join"),
+        button(page.locator("main"), "Make an invite link").click(),
+      ]);
+      link = await page.locator("input.invite-url").first().inputValue();
+      if (!/\/invite\/[A-Za-z0-9]+$/.test(link)) throw new Error(`no invite link: ${link}`);
+    }, { page, needed: true });
+    const visitor = await newContext();
+    const guest = await visitor.newPage();
+    await step("a newcomer opens the link: the server, its rules, who invited her", async () => {
+      await go(guest, new URL(link).pathname);
+      await see(guest.getByRole("heading", { level: 1, name: /^Join / }), "the sign-up heading");
+      await see(guest.getByText(`You were invited by @${cfg.user}`), "who invited her");
+      await see(guest.getByText(rule), "the rule");
+    }, { page: guest, needed: true });
+    await step("she signs up and lands on the welcome page", async () => {
+      await guest.getByLabel("Username", { exact: true }).fill("newcomer");
+      await guest.getByLabel("E-mail").fill("newcomer@example.net");
+      await guest.getByLabel("Password", { exact: true }).fill(cfg.password);
+      await guest.getByLabel("Password again").fill(cfg.password);
+      await guest.getByLabel(/I have read the rules/).check();
+      await Promise.all([
+        guest.waitForURL((u) => u.pathname === "/welcome"),
+        button(guest.locator("main"), "Sign up").click(),
+      ]);
+      await see(guest.getByRole("heading", { level: 1, name: /^Welcome to / }), "the welcome heading");
+      await see(guest.getByText(rule), "the rules on the welcome page");
+      await see(guest.getByText(`invite from @${cfg.user}`), "who invited her");
+      await see(guest.locator("#staff-title ~ ul").getByText(`@${cfg.user}`), "the admin");
+    }, { page: guest, needed: true });
+    await step("from the welcome page she meets everyone on /directory", async () => {
+      await Promise.all([
+        guest.waitForURL((u) => u.pathname === "/directory"),
+        guest.getByRole("link", { name: "Meet everyone" }).click(),
+      ]);
+      await see(guest.getByText(`@${cfg.other}`, { exact: true }), "bob in the directory");
+      await see(guest.getByText("@newcomer", { exact: true }), "herself in the directory");
+    }, { page: guest });
+    await step("the used-up link is refused to the next visitor", async () => {
+      const other = await (await newContext()).newPage();
+      await go(other, new URL(link).pathname, { status: 410 });
+      await see(other.getByText(/used up/), "the reason");
+    }, { page: guest });
+    await visitor.close();
+    await admin.close();
+  },
+
+  /* 7: joining needs approval: a visitor asks with a reason, alice approves on the page, welcome. */
+  async approval() {
+    const reason = `I bake bread on the corner ${Date.now()}`;
+    const admin = await newContext();
+    const page = await admin.newPage();
+    await step("alice logs in and makes joining need approval", async () => {
+      await login(page, cfg.user);
+      await go(page, "/admin/join");
+      await page.getByLabel("Registrations").selectOption("approval");
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/admin/join"),
+        button(page.locator("main"), "Save").click(),
+      ]);
+    }, { page, needed: true });
+    const visitor = await newContext();
+    const guest = await visitor.newPage();
+    await step("a visitor follows Ask to join from the front page and asks, with a reason", async () => {
+      await go(guest, "/");
+      await Promise.all([
+        guest.waitForURL((u) => u.pathname === "/signup"),
+        guest.getByRole("link", { name: "Ask to join" }).click(),
+      ]);
+      await guest.getByLabel("Username", { exact: true }).fill("applicant");
+      await guest.getByLabel("E-mail").fill("applicant@example.net");
+      await guest.getByLabel("Password", { exact: true }).fill(cfg.password);
+      await guest.getByLabel("Password again").fill(cfg.password);
+      await guest.getByLabel("Why do you want to join?").fill(reason);
+      await guest.getByLabel(/I have read the rules/).check();
+      await button(guest.locator("main"), "Sign up").click();
+      await see(guest.getByRole("status").filter({ hasText: "waits for the admins" }), "the thank-you");
+    }, { page: guest, needed: true });
+    await step("she cannot log in before the approval", async () => {
+      await go(guest, "/login?return_to=/welcome");
+      await guest.getByLabel("Username or e-mail").fill("applicant");
+      await guest.getByLabel("Password").fill(cfg.password);
+      await button(guest.locator("main"), "Log in").click();
+      await see(guest.getByRole("alert").filter({ hasText: "Wrong username or password" }), "the refusal");
+    }, { page: guest, needed: true });
+    await step("alice reads the reason on /admin/join and approves", async () => {
+      await go(page, "/admin/join");
+      await see(page.getByText(reason), "the reason");
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === "/admin/join"),
+        button(page.locator("main"), "Approve @applicant").click(),
+      ]);
+      await notSee(page.getByText(reason), "the approved request");
+    }, { page, needed: true });
+    await step("the newcomer logs in and sees the welcome page, the rules and the people", async () => {
+      await go(guest, "/login?return_to=/welcome");
+      await guest.getByLabel("Username or e-mail").fill("applicant");
+      await guest.getByLabel("Password").fill(cfg.password);
+      await Promise.all([
+        guest.waitForURL((u) => u.pathname === "/welcome"),
+        button(guest.locator("main"), "Log in").click(),
+      ]);
+      await see(guest.getByRole("heading", { level: 1, name: /^Welcome to / }), "the welcome heading");
+      await see(guest.getByRole("heading", { name: "The rules here" }), "the rules");
+      await see(guest.locator("#staff-title ~ ul").getByText(`@${cfg.user}`), "the admin");
+      await see(guest.locator("#people-title ~ ul").getByText(`@${cfg.other}`), "bob among the people");
+    }, { page: guest });
+    await visitor.close();
+    await admin.close();
   },
 
   /* 5: screenshots at 375 and 1280 px of the main pages, and axe-core on each. */

@@ -16,6 +16,10 @@ of tests/browser/scenario.mjs in node against it:
   profile   alice edits her profile at /settings/profile, logs out
   pages     screenshots at 375 and 1280 px and axe-core on the main pages,
             none of which may scroll sideways at 375 px
+  invite    alice makes joining invite-only on /admin/join, adds a rule and
+            an invite link; a newcomer signs up with it and is welcomed
+  approval  a visitor asks to join with a reason, alice approves her on
+            /admin/join, she logs in to the welcome page and the people
 
 Screenshots go to HEARTH_ARTIFACTS (default build/browser-artifacts), with
 one of the page as it was for each failed step. A missing Chromium or
@@ -124,3 +128,11 @@ def test_pages_screenshots_and_accessibility(world):
 
 def test_composer_and_settings_screenshots_and_accessibility(world):
     run(world, "pages", pages=NEW_PAGES)
+
+
+def test_invite_link_sign_up_and_welcome(world):
+    run(world, "invite")
+
+
+def test_approval_sign_up_and_welcome(world):
+    run(world, "approval")
