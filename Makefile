@@ -19,7 +19,7 @@ DEB_PACKAGES := build-essential pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libwslay-dev libcurl4-openssl-dev libjansson-dev libsodium-dev \
 	libsqlite3-dev libpq-dev libssl-dev libinih-dev libxml2-dev libcmark-dev libidn2-dev \
 	libvips-dev python3 python3-pytest python3-requests python3-mastodon toot python3-jsonschema \
-	python3-pil python3-websocket python3-httpsig python3-lxml
+	python3-pil python3-websocket python3-httpsig python3-lxml python3-pytest-xdist
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	-Wimplicit-fallthrough

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check: runs every unit test binary and the integration suite, then
 # prints one closing line "N passed, N failed" for the whole run.
-# Environment: HEARTH_BUILD (build dir), UNIT_ONLY / INTEG_ONLY, PYTEST_ARGS.
+# Environment: HEARTH_BUILD (build dir), UNIT_ONLY / INTEG_ONLY, PYTEST_ARGS, HEARTH_TEST_JOBS
+# (integration modules run at once, 2 by default).
 # As root it first installs the browser tests' dependencies when they are missing.
 set -u
 B="${HEARTH_BUILD:-build/release}"
@@ -55,8 +56,14 @@ if [ -z "${UNIT_ONLY:-}" ] && [ "$(id -u)" = 0 ] && command -v npm >/dev/null &&
 fi
 
 if [ -z "${UNIT_ONLY:-}" ] && ls tests/integ/test_*.py >/dev/null 2>&1; then
+    # The modules run side by side (pytest-xdist), each whole in one worker, since most of
+    # their time is spent waiting on servers; HEARTH_TEST_JOBS=1 runs them one by one.
+    jobs=""
+    if [ "${HEARTH_TEST_JOBS:-2}" -gt 1 ] && /usr/bin/python3 -c "import xdist" 2>/dev/null; then
+        jobs="-n ${HEARTH_TEST_JOBS:-2} --dist loadfile"
+    fi
     HEARTH_BIN="$(pwd)/$B/hearth" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-        ${PYTEST_ARGS:-} tests/integ >"$log" 2>&1
+        $jobs ${PYTEST_ARGS:-} tests/integ >"$log" 2>&1
     rc=$?
     cat "$log"
     count

@@ -209,7 +209,29 @@ int ap_event_stored(const struct core *core, struct arena *a, json_t *obj,
         e.status_id = id;
         e.account_id = author->id;
         rc = event_save(core, &e);
-        return rc == E_INVAL ? 0 : rc;
+        if (rc)
+            return rc == E_INVAL ? 0 : rc;
+        /* The organizer's poll may have come first (deliveries run side by side): link it. */
+        int64_t poll = 0;
+        if (db_acquire(core->db, DB_READ, &c) == 0) {
+            struct db_stmt *s;
+            if (db_prepare(c,
+                           "SELECT s.id FROM statuses s JOIN polls p ON p.status_id = s.id"
+                           " WHERE s.in_reply_to_id = ? AND s.account_id = ? ORDER BY s.id"
+                           " LIMIT 1",
+                           &s) == 0) {
+                db_bind_i64(s, 1, id);
+                db_bind_i64(s, 2, author->id);
+                poll = db_step(s) == DB_ROW ? db_col_i64(s, 0) : 0;
+                db_stmt_done(s);
+            }
+            db_release(c);
+        }
+        if (poll) {
+            rc = event_link_poll(core, id, poll);
+            return rc == E_NOTFOUND || rc == E_FORBIDDEN ? 0 : rc;
+        }
+        return 0;
     }
     if (!parent || pst->account_id != author->id)
         return 0;

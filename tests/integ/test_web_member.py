@@ -100,7 +100,7 @@ def test_the_other_timelines(community):
     alice = browser(srv, "alice")
     for path, stream in [("/local", 'data-stream="public/local"'),
                          ("/federated", 'data-stream="public"'),
-                         ("/neighborhood", 'data-stream=""')]:
+                         ("/neighborhood", 'data-stream="neighborhood"')]:
         r = alice.get(path)
         assert r.status_code == 200, path
         member_headers_ok(r)
