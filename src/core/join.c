@@ -626,7 +626,7 @@ static int members(struct db_stmt *s, struct arena *a, size_t max, struct join_m
 {
     struct join_member *v = arena_alloc(a, (max ? max : 1) * sizeof(*v));
     size_t k = 0;
-    int rc;
+    int rc = 0;
     while (k < max && (rc = db_step(s)) == DB_ROW) {
         v[k].account_id = db_col_i64(s, 0);
         v[k].username = arena_strdup(a, db_col_text(s, 1));
